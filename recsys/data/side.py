@@ -1,0 +1,204 @@
+"""Load item metadata and user attributes, matched against the interactions' ids.
+
+Policy: rows without an id are dropped; a repeated id keeps its first row; if *no* id matches
+the interactions the load stops (wrong file or wrong id column); items that nobody interacted
+with are kept (cold-start items, they can still be recommended by their text), users without
+interactions are dropped; ids in the interactions missing from the file are noted (their
+attributes read as unknown).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from recsys.data.columns import ItemSchema, UserSchema, detect_item_columns, detect_user_columns
+from recsys.data.config import DataConfig
+from recsys.data.interactions import normalize_ids
+from recsys.data.readers import RawTable, read_table
+from recsys.data.report import LoadReport
+from recsys.errors import DataError, Msg
+
+__all__ = ["ItemTable", "UserTable", "load_items", "load_users"]
+
+UNKNOWN = "unknown"
+
+
+@dataclass
+class ItemTable:
+    """Item metadata, one row per item id.
+
+    Attributes:
+        frame: Indexed by item id (str). Columns: ``title`` (str), ``text`` (str, the free-text
+            columns joined), each categorical column (str), each multi-valued column and the
+            flag group (``list[str]``), each numeric column and date column (float; dates as
+            a fractional year).
+        schema: The column roles used.
+    """
+
+    frame: pd.DataFrame
+    schema: ItemSchema
+
+    @property
+    def category_columns(self) -> list[str]:
+        """Columns usable as item groups: multi-valued first (genres), then categorical."""
+        multi = list(self.schema.multi) + ([self.schema.flag_group] if self.schema.flags else [])
+        return multi + list(self.schema.categorical)
+
+    @property
+    def multi_columns(self) -> list[str]:
+        return list(self.schema.multi) + ([self.schema.flag_group] if self.schema.flags else [])
+
+    @property
+    def numeric_columns(self) -> list[str]:
+        return list(self.schema.numeric) + list(self.schema.dates)
+
+    def titles(self, ids) -> list[str]:
+        """Titles for raw ids; the id itself where no title is known."""
+        titles = self.frame["title"].reindex(pd.Index([str(i) for i in ids]))
+        return [t if isinstance(t, str) and t else str(i) for i, t in zip(ids, titles)]
+
+    def categories(self, column: str) -> pd.Series:
+        """``list[str]`` per item for a categorical or multi-valued column."""
+        col = self.frame[column]
+        if column in self.multi_columns:
+            return col
+        return col.map(lambda v: [v] if isinstance(v, str) and v != UNKNOWN else [])
+
+
+@dataclass
+class UserTable:
+    """User attributes, one row per user id (str index); categorical as str, numeric as float."""
+
+    frame: pd.DataFrame
+    schema: UserSchema
+
+    @property
+    def attributes(self) -> list[str]:
+        return list(self.schema.categorical) + list(self.schema.numeric)
+
+
+def _ids_and_dedupe(table: RawTable, id_col: str, kind: str, report: LoadReport) -> pd.DataFrame:
+    frame = table.frame.reset_index(drop=True)
+    frame.index = frame.index + table.first_data_row
+    ids = normalize_ids(frame[id_col])
+    missing = ids.isna()
+    report.drop(f"missing {kind} id", int(missing.sum()), list(frame.index[missing][:5]))
+    frame, ids = frame[~missing], ids[~missing]
+    dup = ids.duplicated(keep="first")
+    report.drop(f"repeated {kind} id (kept the first row)", int(dup.sum()), list(frame.index[dup][:5]))
+    frame = frame[~dup.to_numpy()]
+    frame.index = pd.Index(ids[~dup].astype(str).to_numpy(), name=kind)
+    return frame
+
+
+def _match(frame: pd.DataFrame, known, kind: str, id_col: str, name: str, report: LoadReport) -> None:
+    if known is None:
+        return
+    known = pd.Index(pd.unique(pd.Series(known).astype(str)))
+    hit = frame.index.isin(known)
+    if not hit.any():
+        raise DataError(Msg.IDS_MATCH_NOTHING.format(
+            n=len(frame), kind=kind, name=name, column=id_col,
+            file_examples=list(frame.index[:3]), inter_examples=list(known[:3]),
+        ))
+    absent = int((~known.isin(frame.index)).sum())
+    if absent:
+        report.note(f"{absent} {kind}s in the interactions are not in this file (attributes read as '{UNKNOWN}')")
+    return hit
+
+
+def _categorical(col: pd.Series) -> pd.Series:
+    return col.astype("string").str.strip().fillna(UNKNOWN).replace("", UNKNOWN).astype(object)
+
+
+def _numeric(col: pd.Series, column: str, report: LoadReport) -> pd.Series:
+    values = pd.to_numeric(col, errors="coerce")
+    bad = values.isna() & col.notna()
+    report.fix(f"'{column}': non-numeric values read as missing", int(bad.sum()), list(col.index[bad][:5]))
+    return values.astype(float)
+
+
+def load_items(
+    source, known_ids=None, schema: ItemSchema | None = None, config: DataConfig = DataConfig(), **read_options
+) -> tuple[ItemTable, LoadReport]:
+    """Read an items file (id, title, text, categories, flags, numbers).
+
+    Args:
+        source: What ``read_table`` accepts.
+        known_ids: Item ids of the interactions, to match against (``None`` skips matching).
+        schema: Column roles to force; the rest are detected.
+    """
+    opts = {"sep": config.sep, "header": config.header, "encoding": config.encoding} | read_options
+    table = read_table(source, **opts)
+    report = LoadReport(source=table.name, kind="items", rows_read=len(table.frame) + len(table.bad_lines))
+    for note in table.notes:
+        report.note(note)
+    report.drop("lines with more fields than the header", len(table.bad_lines), table.bad_lines)
+    schema = detect_item_columns(table.frame, schema, table.name, table.sep)
+    frame = _ids_and_dedupe(table, schema.id, "item", report)
+    hit = _match(frame, known_ids, "item", schema.id, table.name, report)
+    if hit is not None and (~hit).any():
+        report.note(f"{int((~hit).sum())} items have no interactions; kept as cold-start items")
+    out = pd.DataFrame(index=frame.index)
+    if schema.title:
+        out["title"] = frame[schema.title].astype("string").str.strip().fillna("").astype(object)
+    else:
+        out["title"] = list(frame.index)
+        report.note("no title column found; item ids are shown as titles")
+    text_cols = [c for c in schema.text]
+    out["text"] = (
+        frame[text_cols].astype("string").fillna("").agg(" ".join, axis=1).str.strip().astype(object)
+        if text_cols else ""
+    )
+    for c in schema.categorical:
+        out[c] = _categorical(frame[c])
+    for c, sep in schema.multi.items():
+        out[c] = frame[c].astype("string").fillna("").map(
+            lambda v, s=sep: [t.strip() for t in str(v).split(s) if t.strip() and t.strip().lower() != UNKNOWN]
+        )
+    if schema.flags:
+        flags = frame[list(schema.flags)].apply(pd.to_numeric, errors="coerce").fillna(0).to_numpy() > 0
+        names = np.asarray(schema.flags, dtype=object)
+        out[schema.flag_group] = [list(names[row]) for row in flags]
+        report.note(f"{len(schema.flags)} 0/1 columns read together as '{schema.flag_group}'")
+    for c in schema.numeric:
+        out[c] = _numeric(frame[c], c, report)
+    for c in schema.dates:
+        dates = pd.to_datetime(frame[c], errors="coerce", format="mixed")
+        out[c] = (dates.dt.year + (dates.dt.dayofyear - 1) / 365.25).astype(float)
+        report.note(f"'{c}': dates read as a fractional year")
+    for c, why in schema.ignored.items():
+        report.note(f"'{c}' not used: {why}")
+    report.rows_kept = len(out)
+    return ItemTable(out, schema), report
+
+
+def load_users(
+    source, known_ids=None, schema: UserSchema | None = None, config: DataConfig = DataConfig(), **read_options
+) -> tuple[UserTable, LoadReport]:
+    """Read a users file (id, categorical and numeric attributes); keeps users with interactions."""
+    opts = {"sep": config.sep, "header": config.header, "encoding": config.encoding} | read_options
+    table = read_table(source, **opts)
+    report = LoadReport(source=table.name, kind="users", rows_read=len(table.frame) + len(table.bad_lines))
+    for note in table.notes:
+        report.note(note)
+    report.drop("lines with more fields than the header", len(table.bad_lines), table.bad_lines)
+    schema = detect_user_columns(table.frame, schema, table.name)
+    frame = _ids_and_dedupe(table, schema.id, "user", report)
+    hit = _match(frame, known_ids, "user", schema.id, table.name, report)
+    if hit is not None and (~hit).any():
+        rows = [str(i) for i in frame.index[~hit][:5]]
+        report.drop("user has no interactions", int((~hit).sum()), rows)
+        frame = frame[hit]
+    out = pd.DataFrame(index=frame.index)
+    for c in schema.categorical:
+        out[c] = _categorical(frame[c])
+    for c in schema.numeric:
+        out[c] = _numeric(frame[c], c, report)
+    for c, why in schema.ignored.items():
+        report.note(f"'{c}' not used: {why}")
+    report.rows_kept = len(out)
+    return UserTable(out, schema), report

@@ -1,0 +1,84 @@
+"""Error types and user-facing messages.
+
+Every message says what is wrong and how to fix it. Messages are module constants so that
+tests assert on them and the UI shows them verbatim (``st.error``), never a traceback.
+"""
+
+from __future__ import annotations
+
+__all__ = ["RecLensError", "DataError", "NotFittedError", "Msg"]
+
+
+class RecLensError(Exception):
+    """Base class of every error RecLens raises on purpose."""
+
+
+class DataError(RecLensError, ValueError):
+    """The data a user supplied cannot be used as it is. The message says how to fix it."""
+
+
+class NotFittedError(RecLensError, AttributeError):
+    """An estimator was used before ``fit``."""
+
+
+class Msg:
+    """Message templates (``str.format`` placeholders in braces)."""
+
+    EMPTY_FILE = "The file '{name}' is empty. Upload a file with a header row and at least one data row."
+    NO_DATA_ROWS = (
+        "The file '{name}' has a header but no data rows. Upload a file with at least one interaction."
+    )
+    UNREADABLE = (
+        "Could not read '{name}' as a table: {detail}. Check that it is a CSV/TSV file (or Parquet) "
+        "with one record per line and the same number of fields on every line, or set the delimiter "
+        "explicitly."
+    )
+    BINARY_FILE = (
+        "The file '{name}' looks binary, not text. Upload a CSV/TSV text file or a Parquet file."
+    )
+    PARQUET_UNREADABLE = "Could not read '{name}' as Parquet: {detail}."
+    SINGLE_COLUMN = (
+        "Only one column was found in '{name}' (delimiter '{sep}'). Interactions need at least a user "
+        "column and an item column; check the delimiter (comma, tab, '|', ';', '::')."
+    )
+    MISSING_COLUMN = (
+        "No {role} column found in '{name}'. Columns present: {columns}. Name one of them as the "
+        "{role} column (e.g. --{role}-col NAME, or pick it in the column mapping)."
+    )
+    UNKNOWN_COLUMN = (
+        "The column '{column}' chosen as {role} is not in '{name}'. Columns present: {columns}."
+    )
+    SAME_COLUMN = "The same column '{column}' was chosen for {roles}; choose a different column for each."
+    NON_NUMERIC_RATING = (
+        "The rating column '{column}' has non-numeric values ({count} row(s); first at row {row}: "
+        "{value!r}). Choose a numeric column as rating, or none for implicit feedback."
+    )
+    BAD_TIMESTAMP = (
+        "The timestamp column '{column}' has values that are neither epoch seconds nor dates "
+        "({count} row(s); first at row {row}: {value!r}). Choose another column, or none to order "
+        "interactions by file order."
+    )
+    ALL_ROWS_DROPPED = (
+        "No usable interactions are left in '{name}' after cleaning ({reasons}). Check the column "
+        "mapping."
+    )
+    TOO_SMALL = (
+        "The dataset is too small to split: {detail}. Leave-last-out needs at least {min_users} users "
+        "with {min_per_user} or more interactions each (validation and test take one item each)."
+    )
+    IDS_MATCH_NOTHING = (
+        "None of the {n} ids in the {kind} file '{name}' (column '{column}') match the {kind} ids of "
+        "the interactions (e.g. {file_examples} vs {inter_examples}). Check that the files belong "
+        "together and that the right id column is chosen."
+    )
+    UNKNOWN_IDS = (
+        "{count} {kind} id(s) are not known to this dataset, e.g. {examples}. Use an id from the "
+        "interactions file."
+    )
+    BAD_SPLIT_FRACTION = "The {name} fraction must be between 0 and 1 (exclusive); got {value}."
+    BAD_CUTOFF = (
+        "The temporal cut-off {value} leaves no interactions on one side (data spans {start} to {end}). "
+        "Choose a cut-off inside that span."
+    )
+    NO_TIMESTAMPS = "A temporal split needs a timestamp column; this dataset has none."
+    NOT_FITTED = "This {name} is not fitted yet; call fit(...) first."
