@@ -42,6 +42,100 @@ def _cmd_stats(args) -> int:
     return 0
 
 
+def _load(args):
+    from recsys.data import load_dataset
+
+    config, mapping = _read_config(args)
+    return load_dataset(args.interactions, args.items, args.users, config=config, mapping=mapping)
+
+
+def _configs(args):
+    from recsys.model import ModelConfig
+    from recsys.train import TrainConfig
+
+    model = ModelConfig(max_len=args.max_len, dim=args.dim, blocks=args.blocks, heads=args.heads,
+                        dropout=args.dropout, target_attention=not args.no_target_attention)
+    train = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr, loss=args.loss,
+                        patience=args.patience, seed=args.seed)
+    return model, train
+
+
+def _print_progress(event: dict) -> None:
+    if event["stage"] == "epoch":
+        print(f"epoch {event['epoch']:>3}/{event['epochs']}  loss {event['loss']:.4f}  "
+              f"valid NDCG@10 {event['valid_ndcg@10']:.4f}  HR@10 {event['valid_hr@10']:.4f}  "
+              f"({event['seconds']:.0f} s)", flush=True)
+
+
+def _cmd_train(args) -> int:
+    from recsys.pipeline import metrics_json, run_experiment
+    from recsys.train import save_run
+
+    dataset = _load(args)
+    model_cfg, train_cfg = _configs(args)
+    exp = run_experiment(dataset, ("sasrec",), model_cfg, train_cfg, progress=_print_progress)
+    metrics = metrics_json(exp, dataset)["models"]["sasrec"]
+    path = save_run(exp.result, dataset, args.out, metrics=metrics)
+    print(exp.leaderboard().to_string(float_format=lambda x: f"{x:.4f}"))
+    print(f"saved run to {path}")
+    return 0
+
+
+def _cmd_evaluate(args) -> int:
+    import json
+
+    from recsys.pipeline import metrics_json, run_experiment
+
+    dataset = _load(args)
+    model_cfg, train_cfg = _configs(args)
+    models = tuple(m.strip() for m in args.models.split(",") if m.strip())
+    exp = run_experiment(dataset, models, model_cfg, train_cfg,
+                         progress=_print_progress if "sasrec" in models else None)
+    report = metrics_json(exp, dataset)
+    print(f"protocol: {report['protocol']['split']}; {report['protocol']['ranking']}")
+    print(exp.leaderboard().to_string(float_format=lambda x: f"{x:.4f}"))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(report, f, indent=2)
+        print(f"wrote {args.json}")
+    return 0
+
+
+def _cmd_recommend(args) -> int:
+    from recsys.train import load_run
+
+    run = load_run(args.run)
+    recs = run.recommender().recommend(run.dataset, args.user, k=args.k)
+    print(recs.to_string(index=False, float_format=lambda x: f"{x:.4f}"))
+    return 0
+
+
+def _add_data_files(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--interactions", required=True, help="interactions file (CSV, TSV, '|', ';', '::' or Parquet)")
+    p.add_argument("--items", help="item metadata file (optional)")
+    p.add_argument("--users", help="user attributes file (optional)")
+    _add_read_options(p)
+
+
+def _add_model_options(p: argparse.ArgumentParser) -> None:
+    from recsys.model import ModelConfig
+    from recsys.train import TrainConfig
+
+    m, t = ModelConfig(), TrainConfig()
+    p.add_argument("--epochs", type=int, default=t.epochs, help=f"maximum epochs (default {t.epochs}; early stopping)")
+    p.add_argument("--batch-size", type=int, default=t.batch_size)
+    p.add_argument("--lr", type=float, default=t.learning_rate, help="learning rate")
+    p.add_argument("--loss", choices=["softmax", "sampled", "mse"], default=t.loss)
+    p.add_argument("--patience", type=int, default=t.patience)
+    p.add_argument("--seed", type=int, default=t.seed)
+    p.add_argument("--max-len", type=int, default=m.max_len, help="history length (most recent items kept)")
+    p.add_argument("--dim", type=int, default=m.dim)
+    p.add_argument("--blocks", type=int, default=m.blocks)
+    p.add_argument("--heads", type=int, default=m.heads)
+    p.add_argument("--dropout", type=float, default=m.dropout)
+    p.add_argument("--no-target-attention", action="store_true", help="score without the target-attention term")
+
+
 def _cmd_demo_data(args) -> int:
     from recsys.data.demo import write_demo
 
@@ -59,6 +153,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="interactions file (CSV, TSV, '|', ';', '::' or Parquet)")
     _add_read_options(p)
     p.set_defaults(func=_cmd_stats)
+    p = sub.add_parser("train", help="train the Transformer recommender and save a run")
+    _add_data_files(p)
+    _add_model_options(p)
+    p.add_argument("--out", default="runs/latest", help="run directory to write (default runs/latest)")
+    p.set_defaults(func=_cmd_train)
+    p = sub.add_parser("evaluate", help="evaluate models under the default protocol")
+    _add_data_files(p)
+    _add_model_options(p)
+    p.add_argument("--models", default="sasrec,ease,itemknn,pop", help="comma-separated: sasrec,ease,itemknn,pop")
+    p.add_argument("--json", help="write metrics as JSON here")
+    p.set_defaults(func=_cmd_evaluate)
+    p = sub.add_parser("recommend", help="top-K for one user from a saved run")
+    p.add_argument("--run", required=True, help="run directory")
+    p.add_argument("--user", required=True, help="raw user id")
+    p.add_argument("--k", type=int, default=10)
+    p.set_defaults(func=_cmd_recommend)
     p = sub.add_parser("demo-data", help="regenerate the bundled demo data (deterministic)")
     p.add_argument("--out", default="assets/demo", help="output folder (default: assets/demo)")
     p.add_argument("--seed", type=int, default=DEMO_SEED, help=f"random seed (default: {DEMO_SEED})")

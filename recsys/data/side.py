@@ -156,13 +156,16 @@ def load_items(
     for c in schema.categorical:
         out[c] = _categorical(frame[c])
     for c, sep in schema.multi.items():
-        out[c] = frame[c].astype("string").fillna("").map(
-            lambda v, s=sep: [t.strip() for t in str(v).split(s) if t.strip() and t.strip().lower() != UNKNOWN]
+        # a plain object column of lists (pandas would otherwise infer an Arrow list type)
+        out[c] = pd.Series(
+            [[t.strip() for t in str(v).split(sep) if t.strip() and t.strip().lower() != UNKNOWN]
+             for v in frame[c].astype("string").fillna("")],
+            index=out.index, dtype=object,
         )
     if schema.flags:
         flags = frame[list(schema.flags)].apply(pd.to_numeric, errors="coerce").fillna(0).to_numpy() > 0
         names = np.asarray(schema.flags, dtype=object)
-        out[schema.flag_group] = [list(names[row]) for row in flags]
+        out[schema.flag_group] = pd.Series([list(names[row]) for row in flags], index=out.index, dtype=object)
         report.note(f"{len(schema.flags)} 0/1 columns read together as '{schema.flag_group}'")
     for c in schema.numeric:
         out[c] = _numeric(frame[c], c, report)

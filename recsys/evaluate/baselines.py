@@ -1,0 +1,127 @@
+"""Baselines fitted and evaluated under the same protocol as the model: MostPopular, ItemKNN
+(cosine) and EASE (closed form; regularisation chosen on validation).
+
+Each baseline scores users from a *history* of interactions (train for validation, train +
+validation for test), ``scores(user_idx, history) -> [U, N]``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from recsys.errors import Msg, NotFittedError
+
+__all__ = ["MostPopular", "ItemKNN", "EASE", "interaction_matrix"]
+
+
+def interaction_matrix(frame: pd.DataFrame, n_users: int, n_items: int) -> sp.csr_matrix:
+    """``[n_users, n_items]`` binary CSR matrix of the (user_idx, item_idx) pairs in ``frame``."""
+    m = sp.csr_matrix(
+        (np.ones(len(frame), np.float32), (frame["user_idx"].to_numpy(), frame["item_idx"].to_numpy())),
+        shape=(n_users, n_items),
+    )
+    m.data[:] = 1.0
+    return m
+
+
+class _Baseline:
+    name = "baseline"
+
+    def _check(self) -> None:
+        if not hasattr(self, "n_items_"):
+            raise NotFittedError(Msg.NOT_FITTED.format(name=type(self).__name__))
+
+    def _profile(self, user_idx, history: pd.DataFrame) -> sp.csr_matrix:
+        return interaction_matrix(history, self.n_users_, self.n_items_)[np.asarray(user_idx)]
+
+
+class MostPopular(_Baseline):
+    """Scores every item by its number of training interactions."""
+
+    name = "pop"
+
+    def fit(self, train: pd.DataFrame, n_users: int, n_items: int, valid: pd.DataFrame | None = None) -> "MostPopular":
+        self.n_users_, self.n_items_ = n_users, n_items
+        self.counts_ = np.bincount(train["item_idx"].to_numpy(), minlength=n_items).astype(np.float32)
+        return self
+
+    def scores(self, user_idx, history: pd.DataFrame) -> np.ndarray:
+        self._check()
+        return np.tile(self.counts_, (len(user_idx), 1))
+
+
+class ItemKNN(_Baseline):
+    """Item-based CF: ``score(u, j) = sum_{i in history(u)} cos(i, j)`` over the top-``k``
+    neighbours of each item (cosine of the binary user-item columns)."""
+
+    name = "itemknn"
+
+    def __init__(self, k: int = 100):
+        self.k = k
+
+    def fit(self, train: pd.DataFrame, n_users: int, n_items: int, valid: pd.DataFrame | None = None) -> "ItemKNN":
+        self.n_users_, self.n_items_ = n_users, n_items
+        x = interaction_matrix(train, n_users, n_items).tocsc()
+        norms = np.sqrt(np.asarray(x.sum(0)).ravel())
+        xn = x.multiply(1.0 / np.maximum(norms, 1e-12)).tocsc()
+        sim = (xn.T @ xn).toarray()
+        np.fill_diagonal(sim, 0.0)
+        if self.k < n_items:  # keep each item's k most similar neighbours
+            cut = np.argpartition(-sim, self.k - 1, axis=0)[self.k :]
+            np.put_along_axis(sim, cut, 0.0, axis=0)
+        self.similarity_ = sp.csr_matrix(sim.astype(np.float32))
+        return self
+
+    def scores(self, user_idx, history: pd.DataFrame) -> np.ndarray:
+        self._check()
+        return np.asarray((self._profile(user_idx, history) @ self.similarity_).todense())
+
+
+class EASE(_Baseline):
+    """EASE (Steck 2019): ``B = I - P diag(1/diag(P))``, ``P = (X^T X + lambda I)^-1``, zero diagonal.
+
+    ``lambda`` is chosen from ``lambdas`` by validation NDCG@10 when ``valid`` is given to ``fit``.
+    """
+
+    name = "ease"
+
+    def __init__(self, lambdas=(10.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0)):
+        self.lambdas = tuple(lambdas)
+
+    @staticmethod
+    def _weights(gram: np.ndarray, lam: float) -> np.ndarray:
+        p = np.linalg.inv(gram + lam * np.eye(len(gram)))
+        b = -p / np.diag(p)
+        np.fill_diagonal(b, 0.0)
+        return b.astype(np.float32)
+
+    def fit(self, train: pd.DataFrame, n_users: int, n_items: int, valid: pd.DataFrame | None = None) -> "EASE":
+        from recsys.evaluate.metrics import ndcg
+        from recsys.recommend import top_k
+
+        self.n_users_, self.n_items_ = n_users, n_items
+        x = interaction_matrix(train, n_users, n_items)
+        gram = (x.T @ x).toarray().astype(np.float64)
+        if valid is None or len(self.lambdas) == 1:
+            self.lambda_ = self.lambdas[len(self.lambdas) // 2] if valid is None else self.lambdas[0]
+            self.weights_ = self._weights(gram, self.lambda_)
+            return self
+        users = valid["user_idx"].to_numpy()
+        profile = x[users]
+        seen = np.split(profile.indices, profile.indptr[1:-1])
+        self.validation_ = {}
+        best = -1.0
+        for lam in self.lambdas:
+            w = self._weights(gram, lam)
+            ranked, _ = top_k(np.asarray(profile @ w), 10, seen)
+            score = ndcg(ranked, valid["item_idx"].to_numpy(), k=10)
+            self.validation_[lam] = score
+            if score > best:
+                best, self.lambda_, self.weights_ = score, lam, w
+        return self
+
+    def scores(self, user_idx, history: pd.DataFrame) -> np.ndarray:
+        self._check()
+        return np.asarray(self._profile(user_idx, history) @ self.weights_)

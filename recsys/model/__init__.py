@@ -1,0 +1,27 @@
+"""The Keras Transformer recommender with exposed embedding, interaction and output stages."""
+
+from recsys.model.build import (
+    attention_model,
+    build_model,
+    embedding_model,
+    interaction_model,
+    output_model,
+    training_model,
+)
+from recsys.model.config import ModelConfig
+from recsys.model.features import PAD, FeatureTables, build_feature_tables, from_model_ids, to_model_ids
+
+__all__ = [
+    "PAD",
+    "FeatureTables",
+    "ModelConfig",
+    "attention_model",
+    "build_feature_tables",
+    "build_model",
+    "embedding_model",
+    "from_model_ids",
+    "interaction_model",
+    "output_model",
+    "to_model_ids",
+    "training_model",
+]

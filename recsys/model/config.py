@@ -1,0 +1,39 @@
+"""ModelConfig: the recommender's size and which inputs it uses."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+__all__ = ["ModelConfig"]
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Hyperparameters of the Transformer recommender.
+
+    Attributes:
+        max_len: History length L; longer histories keep the most recent ``max_len`` items.
+        dim: Width d of every representation.
+        heads: Attention heads in self-attention and target attention.
+        blocks: Number of causal self-attention Transformer blocks.
+        dropout: Dropout rate (embeddings, attention, feed-forward).
+        mlp_units: Hidden units of the output MLP.
+        target_attention: Add the candidate-to-history attention term to the score.
+        use_text: Use pretrained item text vectors (when the dataset has them).
+        use_item_features: Use item categories and numeric columns (when present).
+        use_user_features: Use user attributes (when present).
+    """
+
+    max_len: int = 50
+    dim: int = 64
+    heads: int = 2
+    blocks: int = 2
+    dropout: float = 0.2
+    mlp_units: int = 32
+    target_attention: bool = True
+    use_text: bool = True
+    use_item_features: bool = True
+    use_user_features: bool = True
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -1,0 +1,144 @@
+"""Small custom Keras layers (``keras.ops`` only, each with ``get_config``; all survive a
+``.keras`` save and reload)."""
+
+from __future__ import annotations
+
+import keras
+from keras import ops
+
+__all__ = [
+    "LookupTable", "PaddingMask", "CausalMask", "TargetMask", "PositionIds", "SliceSeq", "RowDot", "ScoreSum",
+    "SequenceLogits", "LastPosition", "SumFields",
+]
+
+_PKG = "recsys"
+
+
+@keras.saving.register_keras_serializable(package=_PKG)
+class LookupTable(keras.layers.Layer):
+    """A frozen ``[rows, width]`` table (text vectors, feature multi-hots) looked up by id.
+
+    The values live in a non-trainable weight, so they are saved with the model. Input
+    ``[...]`` int ids, output ``[..., width]``.
+    """
+
+    def __init__(self, rows: int, width: int, **kwargs):
+        super().__init__(**kwargs)
+        self.rows, self.width = rows, width
+        self.table = self.add_weight(shape=(rows, width), initializer="zeros", trainable=False, name="table")
+
+    def set_table(self, values) -> None:
+        self.table.assign(ops.convert_to_tensor(values, dtype=self.table.dtype))
+
+    def call(self, ids):
+        return ops.take(self.table, ops.cast(ids, "int32"), axis=0)
+
+    def get_config(self):
+        return super().get_config() | {"rows": self.rows, "width": self.width}
+
+
+@keras.saving.register_keras_serializable(package=_PKG)
+class PaddingMask(keras.layers.Layer):
+    """``[B, L]`` ids -> ``[B, L, 1]`` float, 1 for real items and 0 for padding (id 0)."""
+
+    def call(self, ids):
+        return ops.expand_dims(ops.cast(ops.not_equal(ids, 0), self.compute_dtype), -1)
+
+
+@keras.saving.register_keras_serializable(package=_PKG)
+class CausalMask(keras.layers.Layer):
+    """``[B, L]`` ids -> ``[B, L, L]`` bool: query i may attend key j iff j <= i and j is real.
+
+    A padded query row would be empty; it may attend itself so its softmax stays defined
+    (its output is never used).
+    """
+
+    def call(self, ids):
+        length = ops.shape(ids)[1]
+        row = ops.expand_dims(ops.arange(length), 1)
+        col = ops.expand_dims(ops.arange(length), 0)
+        causal = ops.expand_dims(ops.greater_equal(row, col), 0)
+        real_key = ops.expand_dims(ops.not_equal(ids, 0), 1)
+        own = ops.expand_dims(ops.equal(row, col), 0)
+        real_query = ops.expand_dims(ops.not_equal(ids, 0), 2)
+        return ops.logical_or(ops.logical_and(causal, real_key), ops.logical_and(own, ops.logical_not(real_query)))
+
+
+@keras.saving.register_keras_serializable(package=_PKG)
+class TargetMask(keras.layers.Layer):
+    """(history ``[B, L]``, candidates ``[B, C]``) -> ``[B, C, L]`` bool, True on real history items."""
+
+    def call(self, history, candidates):
+        real = ops.expand_dims(ops.not_equal(history, 0), 1)
+        return ops.logical_and(real, ops.expand_dims(ops.ones_like(candidates, dtype="bool"), -1))
+
+
+@keras.saving.register_keras_serializable(package=_PKG)
+class PositionIds(keras.layers.Layer):
+    """``[B, L]`` -> ``[B, L]`` positions ``0..L-1`` (histories are left-padded, so position
+    ``L-1`` is always the most recent item)."""
+
+    def call(self, ids):
+        return ops.broadcast_to(ops.arange(ops.shape(ids)[1]), ops.shape(ids))
+
+
+@keras.saving.register_keras_serializable(package=_PKG)
+class SliceSeq(keras.layers.Layer):
+    """``x[:, start:stop]`` along the sequence axis (``stop=None`` for the end)."""
+
+    def __init__(self, start: int, stop: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.start, self.stop = start, stop
+
+    def call(self, x):
+        return x[:, self.start : self.stop]
+
+    def get_config(self):
+        return super().get_config() | {"start": self.start, "stop": self.stop}
+
+
+@keras.saving.register_keras_serializable(package=_PKG)
+class RowDot(keras.layers.Layer):
+    """(``[B, ..., d]`` queries, ``[B, C, d]`` items) -> ``[B, ..., C]`` dot products."""
+
+    def call(self, queries, items):
+        if len(queries.shape) == 2:
+            return ops.einsum("bd,bcd->bc", queries, items)
+        return ops.einsum("bld,bcd->blc", queries, items)
+
+
+@keras.saving.register_keras_serializable(package=_PKG)
+class ScoreSum(keras.layers.Layer):
+    """Adds ``[B, C]`` score terms and ``[B, C, 1]`` ones (squeezed)."""
+
+    def call(self, terms):
+        terms = [t if len(t.shape) == 2 else ops.squeeze(t, -1) for t in terms]
+        out = terms[0]
+        for t in terms[1:]:
+            out = out + t
+        return out
+
+
+@keras.saving.register_keras_serializable(package=_PKG)
+class SequenceLogits(keras.layers.Layer):
+    """(sequence ``[B, L, d]``, candidates ``[B, C, d]``, item bias ``[B, C, 1]``) -> ``[B, L, C]``:
+    the dot-product score of every candidate at every history position (training only)."""
+
+    def call(self, sequence, candidates, bias):
+        return ops.einsum("bld,bcd->blc", sequence, candidates) + ops.expand_dims(ops.squeeze(bias, -1), 1)
+
+
+@keras.saving.register_keras_serializable(package=_PKG)
+class LastPosition(keras.layers.Layer):
+    """``[B, L, d]`` -> ``[B, d]``, the most recent position of a left-padded sequence."""
+
+    def call(self, x):
+        return x[:, -1, :]
+
+
+@keras.saving.register_keras_serializable(package=_PKG)
+class SumFields(keras.layers.Layer):
+    """``[B, F, d]`` -> ``[B, d]``: sum of per-field user attribute embeddings."""
+
+    def call(self, x):
+        return ops.sum(x, axis=1)

@@ -1,0 +1,88 @@
+"""One call from data to a leaderboard: split, train the Transformer, fit baselines, evaluate.
+Used by the CLI and the app so both report the same numbers."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from recsys.data.dataset import Dataset
+from recsys.data.split import Split, leave_last_out
+from recsys.evaluate.baselines import EASE, ItemKNN, MostPopular
+from recsys.evaluate.protocol import PROTOCOL, SequenceScorer, evaluate
+from recsys.model.config import ModelConfig
+from recsys.train.config import TrainConfig
+from recsys.train.fit import TrainResult, fit
+
+__all__ = ["Experiment", "run_experiment", "BASELINES", "MODEL_NAMES", "metrics_json"]
+
+BASELINES = {"pop": MostPopular, "itemknn": ItemKNN, "ease": EASE}
+MODEL_NAMES = ("sasrec", "ease", "itemknn", "pop")
+
+
+@dataclass
+class Experiment:
+    """Results of ``run_experiment``: the tidy metric table, fit times, the trained model."""
+
+    split: Split
+    table: pd.DataFrame
+    fit_seconds: dict = field(default_factory=dict)
+    result: TrainResult | None = None
+    baselines: dict = field(default_factory=dict)
+
+    def leaderboard(self, part: str = "test", metrics=("ndcg@10", "hr@10", "recall@20", "mrr", "coverage@10")) -> pd.DataFrame:
+        """Models as rows, chosen metrics as columns, best NDCG@10 first."""
+        t = self.table[(self.table["split"] == part) & self.table["metric"].isin(metrics)]
+        wide = t.pivot(index="model", columns="metric", values="value")[list(metrics)]
+        return wide.sort_values(metrics[0], ascending=False)
+
+
+def run_experiment(
+    dataset: Dataset,
+    models=MODEL_NAMES,
+    model_config: ModelConfig = ModelConfig(),
+    train_config: TrainConfig = TrainConfig(),
+    split: Split | None = None,
+    text_vectors: np.ndarray | None = None,
+    progress=None,
+    cancel=None,
+) -> Experiment:
+    """Fit and evaluate ``models`` (``sasrec`` is the Transformer) under the default protocol."""
+    split = split or leave_last_out(dataset.interactions)
+    scorers, seconds, result, fitted = {}, {}, None, {}
+    for name in models:
+        t0 = time.perf_counter()
+        if name == "sasrec":
+            result = fit(dataset, split, model_config, train_config, text_vectors, progress, cancel)
+            from recsys.recommend import Recommender
+
+            scorers[name] = SequenceScorer(Recommender(result.model, result.tables, model_config.max_len,
+                                                       result.sequences, model_config.heads))
+        elif name in BASELINES:
+            fitted[name] = BASELINES[name]().fit(split.train, dataset.n_users, dataset.n_items, split.valid)
+            scorers[name] = fitted[name]
+        else:
+            raise ValueError(f"Unknown model '{name}'. Choose from {', '.join(MODEL_NAMES)}.")
+        seconds[name] = time.perf_counter() - t0
+    vectors = result.tables.item_features[1:] if result is not None and result.tables.item_features is not None else None
+    table = evaluate(split, scorers, dataset.n_items, dataset.n_users, item_vectors=vectors)
+    return Experiment(split=split, table=table, fit_seconds=seconds, result=result, baselines=fitted)
+
+
+def metrics_json(exp: Experiment, dataset: Dataset) -> dict:
+    """The ``evaluate`` JSON: protocol, dataset counts, and per model ``valid``/``test`` metrics."""
+    models = {}
+    for (name, part), group in exp.table.groupby(["model", "split"]):
+        models.setdefault(name, {})[part] = dict(zip(group["metric"], group["value"].round(6)))
+    for name, secs in exp.fit_seconds.items():
+        models.setdefault(name, {})["fit_seconds"] = round(secs, 3)
+    if exp.result is not None and "sasrec" in models:
+        models["sasrec"]["best_epoch"] = exp.result.best_epoch
+    return {
+        "protocol": PROTOCOL | {"strategy": exp.split.strategy},
+        "dataset": {"users": dataset.n_users, "items": dataset.n_items, "interactions": len(dataset.interactions)},
+        "models": models,
+    }

@@ -1,0 +1,44 @@
+"""TrainConfig: how the recommender is trained."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+__all__ = ["TrainConfig", "LOSSES"]
+
+LOSSES = ("softmax", "sampled", "mse")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Training hyperparameters.
+
+    Attributes:
+        epochs: Upper bound on passes over the training windows.
+        batch_size: Windows per step.
+        learning_rate: Adam learning rate.
+        loss: ``"softmax"`` (full cross-entropy over the catalogue, the default),
+            ``"sampled"`` (cross-entropy over the batch's targets plus ``num_negatives`` random
+            items, for catalogues too large for a full softmax) or ``"mse"`` (explicit ratings).
+        num_negatives: Random negatives per batch for ``"sampled"``.
+        patience: Stop after this many epochs without a better validation NDCG@10 (the best
+            weights are restored).
+        seed: Seeds Python, NumPy and TensorFlow, so the same data and config give the same model.
+        max_eval_users: Validation users scored after each epoch (``None`` = all).
+    """
+
+    epochs: int = 30
+    batch_size: int = 128
+    learning_rate: float = 1e-3
+    loss: str = "softmax"
+    num_negatives: int = 2048
+    patience: int = 3
+    seed: int = 0
+    max_eval_users: int | None = 2000
+
+    def __post_init__(self):
+        if self.loss not in LOSSES:
+            raise ValueError(f"loss must be one of {LOSSES}, got {self.loss!r}")
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -1,0 +1,215 @@
+"""Train the recommender: full softmax (default), sampled softmax or rating MSE; early stopping
+on validation NDCG@10; progress events for the UI; cancellation."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import keras
+import numpy as np
+from keras import ops
+
+from recsys.data.dataset import Dataset
+from recsys.data.split import Split
+from recsys.evaluate.metrics import hit_rate, ndcg
+from recsys.model.build import build_model, training_model
+from recsys.model.config import ModelConfig
+from recsys.model.features import FeatureTables, build_feature_tables, to_model_ids
+from recsys.recommend import Recommender, top_k
+from recsys.train.config import TrainConfig
+from recsys.train.windows import Windows, make_windows, user_sequences
+
+__all__ = ["fit", "TrainResult", "MaskedSoftmaxCE", "set_seed"]
+
+
+def set_seed(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    keras.utils.set_random_seed(seed)
+
+
+@keras.saving.register_keras_serializable(package="recsys")
+class MaskedSoftmaxCE(keras.losses.Loss):
+    """Softmax cross-entropy over candidates; labels ``< 0`` (padding) are ignored.
+
+    ``y_true`` ``[...]`` int label = column of the target in ``y_pred`` ``[..., C]``.
+    """
+
+    def call(self, y_true, y_pred):
+        labels = ops.cast(y_true, "int32")
+        valid = ops.cast(ops.greater_equal(labels, 0), y_pred.dtype)
+        logp = ops.log_softmax(y_pred, axis=-1)
+        picked = ops.squeeze(ops.take_along_axis(logp, ops.expand_dims(ops.maximum(labels, 0), -1), axis=-1), -1)
+        return -ops.sum(picked * valid) / ops.maximum(ops.sum(valid), 1.0)
+
+
+class _Batches(keras.utils.PyDataset):
+    """Shuffled batches of windows in the layout the training model takes."""
+
+    def __init__(self, windows: Windows, tables: FeatureTables, cfg: TrainConfig, uses_user_features: bool, rating_mean: float):
+        super().__init__()
+        self.w, self.tables, self.cfg = windows, tables, cfg
+        self.uses_user_features, self.rating_mean = uses_user_features, rating_mean
+        self.rng = np.random.default_rng(cfg.seed)
+        self.order = self.rng.permutation(len(windows))
+        self.catalogue = to_model_ids(np.arange(tables.n_items)).astype(np.int32)
+
+    def __len__(self) -> int:
+        return int(np.ceil(len(self.w) / self.cfg.batch_size))
+
+    def on_epoch_end(self) -> None:
+        self.order = self.rng.permutation(len(self.w))
+
+    def _candidates(self, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Candidate model ids ``[C]`` and labels (column per target, -1 for padding)."""
+        if self.cfg.loss == "softmax":
+            return self.catalogue, np.where(targets > 0, targets - 1, -1)
+        wanted = np.unique(targets[targets > 0])
+        size = min(self.tables.n_items, targets.size + self.cfg.num_negatives)
+        extra = self.rng.integers(1, self.tables.n_items + 1, size=size - len(wanted))
+        cand = np.concatenate([wanted, extra]).astype(np.int32)
+        labels = np.where(targets > 0, np.searchsorted(wanted, targets), -1)
+        return cand, labels
+
+    def __getitem__(self, i: int):
+        rows = self.order[i * self.cfg.batch_size : (i + 1) * self.cfg.batch_size]
+        hist, targ = self.w.history[rows], self.w.targets[rows]
+        x = {"history": hist}
+        if self.uses_user_features:
+            x["user_features"] = self.tables.user_features(self.w.users[rows])
+        if self.cfg.loss == "mse":  # score the observed next item, regress its rating
+            x["candidates"] = targ[:, -1:]
+            rating = self.w.ratings[rows][:, -1:] - self.rating_mean
+            return x, {"scores": rating.astype(np.float32), "sequence_logits": np.zeros((len(rows), 1), np.float32)}
+        cand, labels = self._candidates(targ)
+        x["candidates"] = np.broadcast_to(cand, (len(rows), len(cand))).copy()
+        return x, {"scores": labels[:, -1].astype(np.int32), "sequence_logits": labels.astype(np.int32)}
+
+
+@dataclass
+class TrainResult:
+    """A trained model and what happened while training.
+
+    Attributes:
+        model: The scoring model with the best validation weights.
+        tables: Its feature tables. sequences: training histories (model ids) per user.
+        curve: One dict per epoch: ``epoch, loss, valid_ndcg@10, valid_hr@10, seconds``.
+        best_epoch: Epoch whose weights were kept. cancelled: stopped by the caller.
+        fit_seconds: Wall time. rating_mean: added back to MSE scores.
+    """
+
+    model: keras.Model
+    tables: FeatureTables
+    model_config: ModelConfig
+    train_config: TrainConfig
+    sequences: dict
+    curve: list[dict] = field(default_factory=list)
+    best_epoch: int = 0
+    cancelled: bool = False
+    fit_seconds: float = 0.0
+    rating_mean: float = 0.0
+
+
+class _Monitor(keras.callbacks.Callback):
+    """Validation NDCG@10 each epoch, early stopping with best weights, progress, cancellation."""
+
+    def __init__(self, scorer: Recommender, valid_users, valid_items, patience, progress, cancel, n_batches, epochs):
+        super().__init__()
+        self.scorer, self.users, self.items = scorer, valid_users, valid_items
+        self.patience, self.progress, self.cancel = patience, progress, cancel
+        self.n_batches, self.epochs = n_batches, epochs
+        self.curve, self.best, self.best_epoch, self.best_weights, self.wait = [], -1.0, 0, None, 0
+        self.cancelled, self.t0 = False, time.perf_counter()
+
+    def _emit(self, event: dict) -> None:
+        if self.progress is not None:
+            self.progress(event)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._emit({"stage": "batch", "batch": batch + 1, "batches": self.n_batches, "epoch": len(self.curve) + 1,
+                    "epochs": self.epochs, "loss": float((logs or {}).get("loss", np.nan))})
+        if self.cancel is not None and self.cancel.is_set():
+            self.cancelled = True
+            self.model.stop_training = True
+
+    def on_epoch_end(self, epoch, logs=None):
+        ranked, _ = self.scorer.recommend_indices(self.users, k=10)
+        row = {
+            "epoch": epoch + 1,
+            "loss": float((logs or {}).get("loss", np.nan)),
+            "valid_ndcg@10": ndcg(ranked, self.items, k=10),
+            "valid_hr@10": hit_rate(ranked, self.items, k=10),
+            "seconds": time.perf_counter() - self.t0,
+        }
+        self.curve.append(row)
+        if row["valid_ndcg@10"] > self.best:
+            self.best, self.best_epoch, self.wait = row["valid_ndcg@10"], epoch + 1, 0
+            self.best_weights = self.scorer.model.get_weights()
+        else:
+            self.wait += 1
+            if self.wait >= self.patience:
+                self.model.stop_training = True
+        self._emit({"stage": "epoch", **row, "epochs": self.epochs, "best_epoch": self.best_epoch})
+
+
+def fit(
+    dataset: Dataset,
+    split: Split,
+    model_config: ModelConfig = ModelConfig(),
+    train_config: TrainConfig = TrainConfig(),
+    text_vectors: np.ndarray | None = None,
+    progress: Callable[[dict], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> TrainResult:
+    """Train a recommender on ``split.train``, early-stopping on ``split.valid``.
+
+    Args:
+        dataset: The loaded dataset (feature tables come from its items and users).
+        split: Train / validation / test parts.
+        text_vectors: ``[N, T]`` item text vectors in item-index order, or ``None``.
+        progress: Called with ``{"stage": "batch" | "epoch", ...}`` events (UI progress bars).
+        cancel: Set it to stop after the current batch; the best weights so far are kept.
+    """
+    t0 = time.perf_counter()
+    set_seed(train_config.seed)
+    cfg, tcfg = model_config, train_config
+    tables = build_feature_tables(dataset, text_vectors)
+    model = build_model(cfg, tables)
+    trainer = training_model(model)
+    sequences = user_sequences(split.train)
+    rating_mean = 0.0
+    ratings = None
+    if tcfg.loss == "mse":
+        if not dataset.has_ratings:
+            raise ValueError("loss='mse' needs a rating column.")
+        from recsys.data.split import chronological
+
+        ordered = chronological(split.train)
+        rating_mean = float(ordered["rating"].mean())
+        ratings = {int(u): g["rating"].to_numpy(np.float32) for u, g in ordered.groupby("user_idx", sort=False)}
+    windows = make_windows(sequences, cfg.max_len, ratings, every_position=tcfg.loss == "mse")
+    uses_user_features = "user_features" in {t.name for t in model.inputs}
+    batches = _Batches(windows, tables, tcfg, uses_user_features, rating_mean)
+    if tcfg.loss == "mse":
+        losses = {"scores": keras.losses.MeanSquaredError(), "sequence_logits": None}
+    else:
+        losses = {"scores": MaskedSoftmaxCE(), "sequence_logits": MaskedSoftmaxCE()}
+    trainer.compile(optimizer=keras.optimizers.Adam(tcfg.learning_rate), loss=losses)
+    scorer = Recommender(model, tables, cfg.max_len, sequences, cfg.heads)
+    valid = split.valid
+    if tcfg.max_eval_users and len(valid) > tcfg.max_eval_users:
+        valid = valid.sample(tcfg.max_eval_users, random_state=tcfg.seed)
+    monitor = _Monitor(scorer, valid["user_idx"].to_numpy(), valid["item_idx"].to_numpy(), tcfg.patience,
+                       progress, cancel, len(batches), tcfg.epochs)
+    trainer.fit(batches, epochs=tcfg.epochs, callbacks=[monitor], verbose=0)
+    if monitor.best_weights is not None:
+        model.set_weights(monitor.best_weights)
+    return TrainResult(
+        model=model, tables=tables, model_config=cfg, train_config=tcfg, sequences=sequences,
+        curve=monitor.curve, best_epoch=monitor.best_epoch, cancelled=monitor.cancelled,
+        fit_seconds=time.perf_counter() - t0, rating_mean=rating_mean,
+    )

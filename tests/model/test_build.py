@@ -1,0 +1,124 @@
+import keras
+import numpy as np
+import pytest
+
+from recsys.model import (
+    attention_model,
+    build_feature_tables,
+    build_model,
+    embedding_model,
+    interaction_model,
+    output_model,
+    training_model,
+)
+from recsys.model.features import to_model_ids
+from tests.tiny import TINY_MODEL, text_vectors
+
+L = TINY_MODEL.max_len
+
+
+def _inputs(dataset, tables, n_pad=(0, 5, 11), candidates=None):
+    """Three users' histories, left-padded with n_pad zeros each."""
+    rng = np.random.default_rng(0)
+    hist = to_model_ids(rng.integers(0, dataset.n_items, size=(len(n_pad), L))).astype("int32")
+    for row, pad in enumerate(n_pad):
+        hist[row, :pad] = 0
+    cand = to_model_ids(np.arange(dataset.n_items) if candidates is None else candidates).astype("int32")
+    x = {"history": hist, "candidates": np.tile(cand, (len(n_pad), 1))}
+    x["user_features"] = tables.user_features(np.arange(len(n_pad)))
+    return x
+
+
+@pytest.fixture(scope="module")
+def model_and_tables(dataset):
+    tables = build_feature_tables(dataset, text_vectors(dataset.n_items))
+    return build_model(TINY_MODEL, tables), tables
+
+
+def test_stage_layers_have_stable_names(model_and_tables):
+    model, _ = model_and_tables
+    names = {layer.name for layer in model.layers}
+    for name in ("item_embedding", "position_embedding", "text_projection", "feature_embedding",
+                 "numeric_projection", "user_embedding", "history_embedding", "candidate_embedding",
+                 "self_attention_0", "self_attention_1", "sequence_output", "user_representation",
+                 "target_attention", "target_context", "dot_score", "item_bias", "output_mlp", "scores"):
+        assert name in names, name
+    assert isinstance(model.get_layer("self_attention_0"), keras.layers.MultiHeadAttention)
+    assert isinstance(model.get_layer("target_attention"), keras.layers.MultiHeadAttention)
+
+
+def test_optional_inputs_are_optional(dataset):
+    """Without text vectors, items or users the model still builds (ids only)."""
+    from recsys.data import load_dataset
+    from tests.tiny import tiny_frames
+
+    inter, _, _ = tiny_frames()
+    bare = load_dataset(inter)
+    model = build_model(TINY_MODEL, build_feature_tables(bare))
+    names = {layer.name for layer in model.layers}
+    assert "text_projection" not in names and "user_embedding" not in names
+    assert {t.name for t in model.inputs} == {"history", "candidates"}
+
+
+def test_scores_and_submodel_shapes(dataset, model_and_tables):
+    model, tables = model_and_tables
+    x = _inputs(dataset, tables)
+    n, d = dataset.n_items, TINY_MODEL.dim
+    assert model(x).shape == (3, n)
+    emb = embedding_model(model)(x)
+    assert emb["history_embedding"].shape == (3, L, d)
+    assert emb["candidate_embedding"].shape == (3, n, d)
+    inter = interaction_model(model)(x)
+    assert inter["sequence_output"].shape == (3, L, d)
+    assert inter["user_representation"].shape == (3, d)
+    assert inter["target_context"].shape == (3, n, d)
+    att = attention_model(model)(x)
+    assert att["self_attention_0"].shape == (3, TINY_MODEL.heads, L, L)
+    assert att["target_attention"].shape == (3, TINY_MODEL.heads, n, L)
+    train = training_model(model)(x)
+    assert train["sequence_logits"].shape == (3, L, n)
+
+
+def test_submodels_share_weights(model_and_tables):
+    model, _ = model_and_tables
+    for sub in (embedding_model(model), interaction_model(model), attention_model(model)):
+        assert sub.get_layer("item_embedding") is model.get_layer("item_embedding")
+
+
+def test_output_model_reproduces_scores(dataset, model_and_tables):
+    model, tables = model_and_tables
+    x = _inputs(dataset, tables)
+    emb, inter = embedding_model(model)(x), interaction_model(model)(x)
+    scores = output_model(model)({
+        "user_representation": np.asarray(inter["user_representation"]),
+        "candidate_embedding": np.asarray(emb["candidate_embedding"]),
+        "candidates": x["candidates"],
+        "target_context": np.asarray(inter["target_context"]),
+    })
+    np.testing.assert_allclose(np.asarray(scores), np.asarray(model(x)), atol=1e-5)
+
+
+def test_attention_rows_sum_to_one_over_real_items_and_are_causal(dataset, model_and_tables):
+    model, tables = model_and_tables
+    x = _inputs(dataset, tables, n_pad=(0, 5, 11))
+    att = attention_model(model)(x)
+    for row, pad in enumerate((0, 5, 11)):
+        for name in ("self_attention_0", "self_attention_1"):
+            a = np.asarray(att[name])[row]  # [heads, L, L]
+            for q in range(pad, L):  # real query positions
+                np.testing.assert_allclose(a[:, q].sum(-1), 1.0, atol=1e-5)
+                assert np.all(a[:, q, :pad] == 0), "padding must get no attention"
+                assert np.all(a[:, q, q + 1 :] == 0), "a history item never attends to a later one"
+        ta = np.asarray(att["target_attention"])[row]  # [heads, C, L]
+        np.testing.assert_allclose(ta.sum(-1), 1.0, atol=1e-5)
+        assert np.all(ta[..., :pad] == 0)
+
+
+def test_keras_save_and_load_round_trip(tmp_path, dataset, trained):
+    x = _inputs(dataset, trained.tables)
+    path = tmp_path / "m.keras"
+    trained.model.save(path)
+    loaded = keras.saving.load_model(path)
+    np.testing.assert_allclose(np.asarray(loaded(x)), np.asarray(trained.model(x)), atol=1e-6)
+    a, b = attention_model(loaded)(x), attention_model(trained.model)(x)
+    np.testing.assert_allclose(np.asarray(a["target_attention"]), np.asarray(b["target_attention"]), atol=1e-6)
