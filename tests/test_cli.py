@@ -28,8 +28,20 @@ def test_stats_prints_the_report_and_statistics(files, capsys):
 
 def test_evaluate_writes_metrics_json(files, tmp_path, capsys):
     out_json = tmp_path / "metrics.json"
-    code = main(["evaluate", "--interactions", str(files / "ratings.tsv"), "--items", str(files / "items.csv"),
-                 "--models", "sasrec,ease,itemknn,pop", "--json", str(out_json), *SMALL])
+    code = main(
+        [
+            "evaluate",
+            "--interactions",
+            str(files / "ratings.tsv"),
+            "--items",
+            str(files / "items.csv"),
+            "--models",
+            "sasrec,ease,itemknn,pop",
+            "--json",
+            str(out_json),
+            *SMALL,
+        ]
+    )
     assert code == 0
     report = json.loads(out_json.read_text())
     assert set(report) == {"protocol", "dataset", "models"}
@@ -43,13 +55,46 @@ def test_evaluate_writes_metrics_json(files, tmp_path, capsys):
 
 def test_train_then_recommend(files, tmp_path, capsys):
     run = tmp_path / "run"
-    assert main(["train", "--interactions", str(files / "ratings.tsv"), "--items", str(files / "items.csv"),
-                 "--users", str(files / "users.csv"), "--out", str(run), *SMALL]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--interactions",
+                str(files / "ratings.tsv"),
+                "--items",
+                str(files / "items.csv"),
+                "--users",
+                str(files / "users.csv"),
+                "--out",
+                str(run),
+                *SMALL,
+            ]
+        )
+        == 0
+    )
     assert (run / "model.keras").exists() and (run / "run.json").exists()
     capsys.readouterr()
     assert main(["recommend", "--run", str(run), "--user", "3", "--k", "5"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].split()[:3] == ["rank", "item_id", "title"] and len(lines) == 6
+    out_json = tmp_path / "explain.json"
+    assert main(["explain", "--run", str(run), "--user", "3", "--rank", "2", "--json", str(out_json)]) == 0
+    d = json.loads(out_json.read_text())
+    assert set(d) >= {
+        "user",
+        "item",
+        "score",
+        "base_value",
+        "history",
+        "side_features",
+        "counterfactual",
+        "faithfulness",
+        "reason",
+        "timings_ms",
+    }
+    assert d["item"]["rank"] == 2 and {"item_id", "title", "shap", "attention"} <= set(d["history"][0])
+    assert sum(h["shap"] for h in d["history"]) + d["base_value"] == pytest.approx(d["score"], abs=1e-4)
+    assert "counterfactual" in capsys.readouterr().out
 
 
 def test_unknown_user_is_a_clear_error(files, tmp_path, capsys):

@@ -40,6 +40,7 @@ from recsys.model.layers import (
 
 __all__ = [
     "build_model",
+    "gated_model",
     "training_model",
     "embedding_model",
     "interaction_model",
@@ -57,81 +58,140 @@ INTERACTION_LAYERS = ("self_attention_{i}", "sequence_output", "user_representat
 OUTPUT_LAYERS = ("dot_score", "item_bias", "output_mlp", "scores")
 
 
-def _item_tower(ids, cfg: ModelConfig, tables: FeatureTables):
-    """``[B, S]`` model ids -> ``[B, S, d]`` item representations (zero for padding)."""
+class _Get:
+    """Creates a named layer while building; fetches the trained one when rewiring a built model
+    (``explain`` builds what-if graphs from the same weights this way)."""
+
+    def __init__(self, model: keras.Model | None = None):
+        self.model = model
+
+    def __call__(self, name: str, make):
+        return self.model.get_layer(name) if self.model is not None else make(name)
+
+    def has(self, name: str, when_building: bool) -> bool:
+        return _has(self.model, name) if self.model is not None else when_building
+
+
+def _item_tower(get: _Get, ids, cfg: ModelConfig, tables: FeatureTables, tag: str = "", gates: dict | None = None):
+    """``[B, S]`` model ids -> ``[B, S, d]`` item representations (zero for padding).
+
+    ``gates`` (rewiring only) multiplies the looked-up ``text`` / ``features`` / ``numeric``
+    inputs, so a side feature can be hidden (gate 0) without touching the weights.
+    """
+    gates = gates or {}
     n = tables.n_items + 1
-    terms = [layers.Embedding(n, cfg.dim, name="item_embedding")(ids)]
-    if cfg.use_text and tables.item_text is not None:
-        text = LookupTable(n, tables.item_text.shape[1], name="item_text")(ids)
-        terms.append(layers.Dense(cfg.dim, name="text_projection")(text))
-    if cfg.use_item_features and tables.item_features is not None:
-        feats = LookupTable(n, tables.item_features.shape[1], name="item_features")(ids)
-        terms.append(layers.Dense(cfg.dim, use_bias=False, name="feature_embedding")(feats))
-    if cfg.use_item_features and tables.item_numeric is not None:
-        nums = LookupTable(n, tables.item_numeric.shape[1], name="item_numeric")(ids)
-        terms.append(layers.Dense(cfg.dim, name="numeric_projection")(nums))
-    rep = layers.Add(name="item_sum")(terms) if len(terms) > 1 else terms[0]
-    return layers.Multiply(name="item_representation")([rep, PaddingMask(name="item_padding")(ids)])
+    terms = [get("item_embedding", lambda nm: layers.Embedding(n, cfg.dim, name=nm))(ids)]
+    parts = (("text", "item_text", "text_projection", cfg.use_text, tables.item_text, True),
+             ("features", "item_features", "feature_embedding", cfg.use_item_features, tables.item_features, False),
+             ("numeric", "item_numeric", "numeric_projection", cfg.use_item_features, tables.item_numeric, True))
+    for key, table_name, proj_name, enabled, table, bias in parts:
+        if not get.has(table_name, enabled and table is not None):
+            continue
+        width = table.shape[1] if table is not None else None
+        looked_up = get(table_name, lambda nm, w=width: LookupTable(n, w, name=nm))(ids)
+        if key in gates:
+            looked_up = layers.Multiply(name=f"{key}_gate{tag}")([looked_up, gates[key]])
+        terms.append(get(proj_name, lambda nm, b=bias: layers.Dense(cfg.dim, use_bias=b, name=nm))(looked_up))
+    rep = layers.Add(name=f"item_sum{tag}")(terms) if len(terms) > 1 else terms[0]
+    return layers.Multiply(name=f"item_representation{tag}")([rep, PaddingMask(name=f"item_padding{tag}")(ids)])
 
 
-def _transformer_block(x, mask, pad, i: int, cfg: ModelConfig):
-    h = layers.LayerNormalization(epsilon=1e-6, name=f"attention_norm_{i}")(x)
-    att, scores = layers.MultiHeadAttention(
-        cfg.heads, max(cfg.dim // cfg.heads, 1), dropout=cfg.dropout, name=f"self_attention_{i}"
-    )(h, h, attention_mask=mask, return_attention_scores=True)
-    x = layers.Add(name=f"attention_residual_{i}")([x, layers.Dropout(cfg.dropout)(att)])
-    h = layers.LayerNormalization(epsilon=1e-6, name=f"ffn_norm_{i}")(x)
-    h = layers.Dense(cfg.dim, activation="gelu", name=f"ffn_in_{i}")(h)
-    h = layers.Dense(cfg.dim, name=f"ffn_out_{i}")(layers.Dropout(cfg.dropout)(h))
-    x = layers.Add(name=f"ffn_residual_{i}")([x, layers.Dropout(cfg.dropout)(h)])
-    return layers.Multiply(name=f"block_padding_{i}")([x, pad])
+def _transformer_block(get: _Get, x, mask, pad, i: int, cfg: ModelConfig, tag: str = ""):
+    h = get(f"attention_norm_{i}", lambda nm: layers.LayerNormalization(epsilon=1e-6, name=nm))(x)
+    att, _ = get(f"self_attention_{i}", lambda nm: layers.MultiHeadAttention(
+        cfg.heads, max(cfg.dim // cfg.heads, 1), dropout=cfg.dropout, name=nm,
+    ))(h, h, attention_mask=mask, return_attention_scores=True)
+    att = get(f"attention_dropout_{i}", lambda nm: layers.Dropout(cfg.dropout, name=nm))(att)
+    x = layers.Add(name=f"attention_residual_{i}{tag}")([x, att])
+    h = get(f"ffn_norm_{i}", lambda nm: layers.LayerNormalization(epsilon=1e-6, name=nm))(x)
+    h = get(f"ffn_in_{i}", lambda nm: layers.Dense(cfg.dim, activation="gelu", name=nm))(h)
+    h = get(f"ffn_hidden_dropout_{i}", lambda nm: layers.Dropout(cfg.dropout, name=nm))(h)
+    h = get(f"ffn_out_{i}", lambda nm: layers.Dense(cfg.dim, name=nm))(h)
+    h = get(f"ffn_dropout_{i}", lambda nm: layers.Dropout(cfg.dropout, name=nm))(h)
+    x = layers.Add(name=f"ffn_residual_{i}{tag}")([x, h])
+    return layers.Multiply(name=f"block_padding_{i}{tag}")([x, pad])
+
+
+def _head(get: _Get, history, hist_items, cand, candidates, user_features, cfg: ModelConfig, tables: FeatureTables,
+          tag: str = ""):
+    """Interaction and output stages: histories ``[B, L]`` and their item representations
+    ``[B, L, d]``, candidate representations ``[B, C, d]`` and ids ``[B, C]`` -> scores ``[B, C]``."""
+    positions = PositionIds(name=f"positions{tag}")(history)
+    pos = get("position_embedding", lambda nm: layers.Embedding(cfg.max_len, cfg.dim, name=nm))(positions)
+    pad = PaddingMask(name=f"history_padding{tag}")(history)
+    x = layers.Multiply(name=f"history_embedding{tag}")([layers.Add(name=f"add_positions{tag}")([hist_items, pos]), pad])
+    x = get("embedding_dropout", lambda nm: layers.Dropout(cfg.dropout, name=nm))(x)
+    mask = CausalMask(name=f"causal_mask{tag}")(history)
+    blocks = cfg.blocks
+    for i in range(blocks):
+        x = _transformer_block(get, x, mask, pad, i, cfg, tag)
+    seq = get("sequence_output", lambda nm: layers.LayerNormalization(epsilon=1e-6, name=nm))(x)
+    user = LastPosition(name=f"last_position{tag}")(seq)
+    if user_features is not None:
+        attrs = get("user_embedding", lambda nm: layers.Embedding(len(tables.user_tokens), cfg.dim, name=nm))(user_features)
+        user = layers.Add(name=f"add_user_attributes{tag}")([user, SumFields(name=f"user_attributes{tag}")(attrs)])
+    user = layers.Identity(name=f"user_representation{tag}")(user)
+    terms = [
+        RowDot(name=f"dot_score{tag}")(user, cand),
+        get("item_bias", lambda nm: layers.Embedding(tables.n_items + 1, 1, embeddings_initializer="zeros", name=nm))(candidates),
+    ]
+    if get.has("target_attention", cfg.target_attention):
+        context, _ = get("target_attention", lambda nm: layers.MultiHeadAttention(
+            cfg.heads, max(cfg.dim // cfg.heads, 1), dropout=cfg.dropout, name=nm,
+        ))(cand, seq, attention_mask=TargetMask(name=f"target_mask{tag}")(history, candidates), return_attention_scores=True)
+        context = layers.Identity(name=f"target_context{tag}")(context)
+        # [context * candidate, context]: the candidate's match with the history it attends to
+        z = layers.Concatenate(name=f"output_features{tag}")(
+            [layers.Multiply(name=f"context_x_candidate{tag}")([context, cand]), context])
+        terms.append(get("output_mlp", lambda nm: keras.Sequential(
+            [layers.Dense(cfg.mlp_units, activation="gelu"), layers.Dense(1, kernel_initializer="zeros")], name=nm,
+        ))(z))
+    return ScoreSum(name=f"scores{tag}")(terms)
 
 
 def build_model(cfg: ModelConfig, tables: FeatureTables) -> keras.Model:
     """Build the scoring model and load the frozen feature tables into it."""
+    get = _Get()
     history = keras.Input((cfg.max_len,), dtype="int32", name="history")
     candidates = keras.Input((None,), dtype="int32", name="candidates")
     inputs = {"history": history, "candidates": candidates}
-    ids = layers.Concatenate(axis=1, name="all_item_ids")([history, candidates])
-    items = _item_tower(ids, cfg, tables)
-    hist_items = SliceSeq(0, cfg.max_len, name="history_items")(items)
-    cand = SliceSeq(cfg.max_len, None, name="candidate_embedding")(items)
-    pos = layers.Embedding(cfg.max_len, cfg.dim, name="position_embedding")(PositionIds(name="positions")(history))
-    pad = PaddingMask(name="history_padding")(history)
-    x = layers.Multiply(name="history_embedding")([layers.Add(name="add_positions")([hist_items, pos]), pad])
-    x = layers.Dropout(cfg.dropout, name="embedding_dropout")(x)
-    mask = CausalMask(name="causal_mask")(history)
-    for i in range(cfg.blocks):
-        x = _transformer_block(x, mask, pad, i, cfg)
-    seq = layers.LayerNormalization(epsilon=1e-6, name="sequence_output")(x)
-    user = LastPosition(name="last_position")(seq)
+    user_features = None
     if cfg.use_user_features and tables.user_fields:
         user_features = keras.Input((len(tables.user_fields),), dtype="int32", name="user_features")
         inputs["user_features"] = user_features
-        attrs = layers.Embedding(len(tables.user_tokens), cfg.dim, name="user_embedding")(user_features)
-        user = layers.Add(name="add_user_attributes")([user, SumFields(name="user_attributes")(attrs)])
-    user = layers.Identity(name="user_representation")(user)
-    terms = [RowDot(name="dot_score")(user, cand),
-             layers.Embedding(tables.n_items + 1, 1, embeddings_initializer="zeros", name="item_bias")(candidates)]
-    if cfg.target_attention:
-        context, ta = layers.MultiHeadAttention(
-            cfg.heads, max(cfg.dim // cfg.heads, 1), dropout=cfg.dropout, name="target_attention"
-        )(cand, seq, attention_mask=TargetMask(name="target_mask")(history, candidates), return_attention_scores=True)
-        context = layers.Identity(name="target_context")(context)
-        # [context * candidate, context]: the candidate's match with the history it attends to
-        z = layers.Concatenate(name="output_features")([layers.Multiply(name="context_x_candidate")([context, cand]), context])
-        mlp = keras.Sequential(
-            [layers.Dense(cfg.mlp_units, activation="gelu"), layers.Dense(1, kernel_initializer="zeros")],
-            name="output_mlp",
-        )
-        terms.append(mlp(z))
-    scores = ScoreSum(name="scores")(terms)
+    ids = layers.Concatenate(axis=1, name="all_item_ids")([history, candidates])
+    items = _item_tower(get, ids, cfg, tables)
+    hist_items = SliceSeq(0, cfg.max_len, name="history_items")(items)
+    cand = SliceSeq(cfg.max_len, None, name="candidate_embedding")(items)
+    scores = _head(get, history, hist_items, cand, candidates, user_features, cfg, tables)
     model = keras.Model(inputs, scores, name="reclens_transformer")
     for name, values in (("item_text", tables.item_text), ("item_features", tables.item_features),
                          ("item_numeric", tables.item_numeric)):
-        if any(layer.name == name for layer in model.layers):
+        if _has(model, name):
             model.get_layer(name).set_table(values)
     return model
+
+
+def gated_model(model: keras.Model, cfg: ModelConfig, tables: FeatureTables) -> keras.Model:
+    """The trained model rewired for what-if questions about side features (same weights).
+
+    Extra inputs multiply the *candidate's* looked-up side features: ``text_gate`` ``[B, C, 1]``,
+    ``feature_gate`` ``[B, C, V]``, ``numeric_gate`` ``[B, C, Q]`` (those the model has); user
+    attributes are hidden by passing token 0 (unknown) in ``user_features``. With all gates 1
+    the scores equal ``model``'s.
+    """
+    get = _Get(model)
+    inputs = {t.name: keras.Input(t.shape[1:], dtype=t.dtype, name=t.name) for t in model.inputs}
+    history, candidates = inputs["history"], inputs["candidates"]
+    gates = {}
+    for key, table_name in (("text", "item_text"), ("features", "item_features"), ("numeric", "item_numeric")):
+        if _has(model, table_name):
+            width = model.get_layer(table_name).width if key != "text" else 1
+            gates[key] = inputs[f"{key}_gate"] = keras.Input((None, width), name=f"{key}_gate")
+    hist_items = _item_tower(get, history, cfg, tables, tag="_h")
+    cand = _item_tower(get, candidates, cfg, tables, tag="_c", gates=gates)
+    scores = _head(get, history, hist_items, cand, candidates, inputs.get("user_features"), cfg, tables, tag="_g")
+    return keras.Model(inputs, scores, name="gated_scores")
 
 
 def _has(model: keras.Model, name: str) -> bool:

@@ -29,7 +29,7 @@ class TrainConfig:
 
     epochs: int = 30
     batch_size: int = 128
-    learning_rate: float = 1e-3
+    learning_rate: float = 3e-3
     loss: str = "softmax"
     num_negatives: int = 2048
     patience: int = 3

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from recsys.model import (
+    gated_model,
     attention_model,
     build_feature_tables,
     build_model,
@@ -38,10 +39,26 @@ def model_and_tables(dataset):
 def test_stage_layers_have_stable_names(model_and_tables):
     model, _ = model_and_tables
     names = {layer.name for layer in model.layers}
-    for name in ("item_embedding", "position_embedding", "text_projection", "feature_embedding",
-                 "numeric_projection", "user_embedding", "history_embedding", "candidate_embedding",
-                 "self_attention_0", "self_attention_1", "sequence_output", "user_representation",
-                 "target_attention", "target_context", "dot_score", "item_bias", "output_mlp", "scores"):
+    for name in (
+        "item_embedding",
+        "position_embedding",
+        "text_projection",
+        "feature_embedding",
+        "numeric_projection",
+        "user_embedding",
+        "history_embedding",
+        "candidate_embedding",
+        "self_attention_0",
+        "self_attention_1",
+        "sequence_output",
+        "user_representation",
+        "target_attention",
+        "target_context",
+        "dot_score",
+        "item_bias",
+        "output_mlp",
+        "scores",
+    ):
         assert name in names, name
     assert isinstance(model.get_layer("self_attention_0"), keras.layers.MultiHeadAttention)
     assert isinstance(model.get_layer("target_attention"), keras.layers.MultiHeadAttention)
@@ -89,12 +106,14 @@ def test_output_model_reproduces_scores(dataset, model_and_tables):
     model, tables = model_and_tables
     x = _inputs(dataset, tables)
     emb, inter = embedding_model(model)(x), interaction_model(model)(x)
-    scores = output_model(model)({
-        "user_representation": np.asarray(inter["user_representation"]),
-        "candidate_embedding": np.asarray(emb["candidate_embedding"]),
-        "candidates": x["candidates"],
-        "target_context": np.asarray(inter["target_context"]),
-    })
+    scores = output_model(model)(
+        {
+            "user_representation": np.asarray(inter["user_representation"]),
+            "candidate_embedding": np.asarray(emb["candidate_embedding"]),
+            "candidates": x["candidates"],
+            "target_context": np.asarray(inter["target_context"]),
+        }
+    )
     np.testing.assert_allclose(np.asarray(scores), np.asarray(model(x)), atol=1e-5)
 
 
@@ -122,3 +141,21 @@ def test_keras_save_and_load_round_trip(tmp_path, dataset, trained):
     np.testing.assert_allclose(np.asarray(loaded(x)), np.asarray(trained.model(x)), atol=1e-6)
     a, b = attention_model(loaded)(x), attention_model(trained.model)(x)
     np.testing.assert_allclose(np.asarray(a["target_attention"]), np.asarray(b["target_attention"]), atol=1e-6)
+
+
+def test_gated_model_matches_and_hides_side_features(dataset, trained):
+    from recsys.model import gated_model
+
+    model, tables = trained.model, trained.tables
+    x = _inputs(dataset, tables, candidates=np.arange(5))
+    gated = gated_model(model, TINY_MODEL, tables)
+    names = {t.name for t in gated.inputs}
+    assert {"text_gate", "features_gate", "numeric_gate"} <= names
+    ones = {
+        "text_gate": np.ones((3, 5, 1), "float32"),
+        "features_gate": np.ones((3, 5, len(tables.feature_names)), "float32"),
+        "numeric_gate": np.ones((3, 5, len(tables.numeric_names)), "float32"),
+    }
+    np.testing.assert_allclose(np.asarray(gated(x | ones)), np.asarray(model(x)), atol=1e-5)
+    hidden = ones | {"features_gate": np.zeros_like(ones["features_gate"])}
+    assert not np.allclose(np.asarray(gated(x | hidden)), np.asarray(model(x)))

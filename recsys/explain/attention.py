@@ -1,0 +1,50 @@
+"""Attention maps for one recommended item, mapped back to the user's history items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from recsys.explain.scoring import ItemScorer
+from recsys.model.build import attention_model
+from recsys.model.features import to_model_ids
+
+__all__ = ["AttentionMaps", "attention_maps"]
+
+
+@dataclass
+class AttentionMaps:
+    """Attention over the ``n`` real history items (oldest first; padding removed).
+
+    Attributes:
+        items: ``[n]`` item indices of the history.
+        self_attention: ``{layer name: [heads, n, n]}``, row = query item, column = key item.
+        target: ``[heads, n]`` attention from the recommended item to each history item
+            (empty when the model has no target attention).
+    """
+
+    items: np.ndarray
+    self_attention: dict
+    target: np.ndarray
+
+    @property
+    def target_mean(self) -> np.ndarray:
+        """``[n]`` target attention averaged over heads (zeros without target attention)."""
+        return self.target.mean(0) if self.target.size else np.zeros(len(self.items))
+
+
+def attention_maps(scorer: ItemScorer) -> AttentionMaps:
+    """Self-attention per layer and head, and target attention from the recommended item."""
+    rec = scorer.rec
+    if not hasattr(rec, "_attention_call"):
+        import tensorflow as tf
+
+        sub = attention_model(rec.model)
+        rec._attention_call = tf.function(lambda x: sub(x, training=False), reduce_retracing=True)
+    x = rec._inputs(scorer.history[None, :], np.array([scorer.user]), to_model_ids([scorer.item])[None, :].astype(np.int32))
+    out = {k: v.numpy()[0] for k, v in rec._attention_call(x).items()}
+    pos = scorer.positions
+    self_att = {k: v[:, pos][:, :, pos] for k, v in sorted(out.items()) if k.startswith("self_attention_")}
+    target = out["target_attention"][:, 0, pos] if "target_attention" in out else np.zeros((0, len(pos)))
+    return AttentionMaps(scorer.items.copy(), self_att, target)
