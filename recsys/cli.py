@@ -56,7 +56,7 @@ def _configs(args):
     model = ModelConfig(max_len=args.max_len, dim=args.dim, blocks=args.blocks, heads=args.heads,
                         dropout=args.dropout, target_attention=not args.no_target_attention)
     train = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr, loss=args.loss,
-                        patience=args.patience, seed=args.seed)
+                        patience=args.patience, seed=args.seed, time_budget_s=args.time_budget or None)
     return model, train
 
 
@@ -162,6 +162,8 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--loss", choices=["softmax", "sampled", "mse"], default=t.loss)
     p.add_argument("--patience", type=int, default=t.patience)
     p.add_argument("--seed", type=int, default=t.seed)
+    p.add_argument("--time-budget", type=float, default=t.time_budget_s,
+                   help=f"stop training before this many seconds (default {t.time_budget_s:.0f}; 0 = no limit)")
     p.add_argument("--max-len", type=int, default=m.max_len, help="history length (most recent items kept)")
     p.add_argument("--dim", type=int, default=m.dim)
     p.add_argument("--blocks", type=int, default=m.blocks)

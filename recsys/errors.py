@@ -80,5 +80,10 @@ class Msg:
         "The temporal cut-off {value} leaves no interactions on one side (data spans {start} to {end}). "
         "Choose a cut-off inside that span."
     )
+    BAD_CUTOFF_ORDER = (
+        "The validation cut-off {valid} is after the test cut-off {test}, so some interactions would "
+        "be both in training and in the test set. Choose a validation cut-off at or before the test "
+        "cut-off."
+    )
     NO_TIMESTAMPS = "A temporal split needs a timestamp column; this dataset has none."
     NOT_FITTED = "This {name} is not fitted yet; call fit(...) first."

@@ -165,7 +165,7 @@ def _looks_date(p: dict) -> bool:
     sample = p["sample"].head(200)
     if not sample.str.contains(r"\d", regex=True).all():
         return False
-    parsed = pd.to_datetime(sample, errors="coerce", format="mixed")
+    parsed = pd.to_datetime(sample, errors="coerce", format="mixed", utc=True)  # utc: mixed offsets
     return bool(parsed.notna().mean() > 0.95)
 
 
@@ -219,7 +219,10 @@ def detect_interaction_columns(
     profiles = {c: _profile(frame[c]) for c in rest}
     headerless = all(re.fullmatch(r"column_\d+", str(c)) for c in frame.columns)
     if chosen["timestamp"] is None and "timestamp" not in how:
-        for c in rest[2:] if headerless else rest:
+        # In a headerless file the leading columns still unassigned are the ids (large integer
+        # ids can look like epoch seconds), so skip one per id role not yet chosen.
+        n_ids = sum(chosen[r] is None for r in ("user", "item"))
+        for c in rest[n_ids:] if headerless else rest:
             if _looks_epoch(profiles[c]) or _looks_date(profiles[c]):
                 chosen["timestamp"], how["timestamp"] = c, "by content"
                 rest.remove(c)

@@ -31,7 +31,9 @@ _MAX_EPOCH = 4102444800  # 2100-01-01
 def normalize_ids(values: pd.Series) -> pd.Series:
     """Ids as stripped strings; integral floats from Parquet (``12.0``) become ``"12"``."""
     if pd.api.types.is_float_dtype(values):
-        whole = values.dropna().mod(1).eq(0).all()
+        present = values.dropna()
+        # beyond 2**53 floats are not exact integers (and beyond 2**63 not int64 at all)
+        whole = present.mod(1).eq(0).all() and bool(present.abs().max() < 2**53)
         if whole:
             values = values.astype("Int64")
     out = values.astype("string").str.strip()
@@ -58,6 +60,10 @@ def parse_timestamps(values: pd.Series) -> tuple[pd.Series, str | None]:
 
     Numbers above 1e11 are read as milliseconds; text is parsed as dates (ISO and common forms).
     """
+    epoch = pd.Timestamp("1970-01-01", tz="UTC")
+    if pd.api.types.is_datetime64_any_dtype(values):  # Parquet / DataFrame datetime columns
+        seconds = (pd.to_datetime(values, utc=True) - epoch) / pd.Timedelta(seconds=1)
+        return seconds.astype(float), "dates converted to epoch seconds (UTC)"
     numeric = pd.to_numeric(values, errors="coerce")
     present = values.notna()
     if numeric[present].notna().mean() > 0.5:
@@ -65,7 +71,7 @@ def parse_timestamps(values: pd.Series) -> tuple[pd.Series, str | None]:
             return numeric / 1000.0, "timestamps in milliseconds converted to seconds"
         return numeric, None
     dates = pd.to_datetime(values.astype("string"), errors="coerce", format="mixed", utc=True)
-    seconds = (dates - pd.Timestamp("1970-01-01", tz="UTC")) / pd.Timedelta(seconds=1)
+    seconds = (dates - epoch) / pd.Timedelta(seconds=1)
     return seconds.astype(float), "dates converted to epoch seconds (UTC)"
 
 
@@ -83,15 +89,14 @@ def clean_interactions(
     for note in table.notes:
         report.note(note)
     report.drop("lines with more fields than the header", len(table.bad_lines), table.bad_lines)
-    mapping = detect_interaction_columns(table.frame, mapping, name)
-    if table.frame.shape[1] < 2:
+    if table.frame.shape[1] < 2 and table.sep is not None:  # most likely a wrong delimiter
         raise DataError(Msg.SINGLE_COLUMN.format(name=name, sep=table.sep))
+    mapping = detect_interaction_columns(table.frame, mapping, name)
     roles = {r: c for r, c in mapping.as_dict().items() if c is not None}
     report.note("columns: " + ", ".join(f"{r} = '{c}' ({mapping.how.get(r, 'given')})" for r, c in roles.items()))
-    first = table.first_data_row
     frame = pd.DataFrame({r: table.frame[c] for r, c in roles.items()}, index=table.frame.index)
     frame = frame.reset_index(drop=True)
-    frame.index = frame.index + first  # index = file row number, used in messages
+    frame.index = table.row_numbers  # index = file row number, used in messages
 
     for role in ("user", "item"):
         frame[role] = normalize_ids(frame[role])
@@ -129,7 +134,8 @@ def clean_interactions(
         frame = frame[~out]
         frame = frame.assign(timestamp=np.floor(frame["timestamp"]).astype("int64"))
 
-    dup = frame.duplicated(keep="first")
+    # Which copy stays matters for file-order sequences: follow the repeated-pair policy.
+    dup = frame.duplicated(keep="last" if config.duplicates == "last" else "first")
     report.drop("exact duplicate row", int(dup.sum()), list(frame.index[dup][:5]))
     frame = frame[~dup]
     if config.duplicates != "keep":

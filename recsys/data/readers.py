@@ -11,9 +11,10 @@ import csv
 import io
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from recsys.errors import DataError, Msg
@@ -46,6 +47,8 @@ class RawTable:
         encoding: ``"utf-8"``, ``"latin-1"``, ``"utf-16"`` or ``None`` for Parquet.
         notes: What the reader decided or fixed, for the load report.
         bad_lines: Lines dropped because they had more fields than the header, as text.
+        line_numbers: ``[len(frame)]`` file line of each row when blank lines, set-aside lines
+            or quoted line breaks shift it from the row's position; ``None`` otherwise.
     """
 
     frame: pd.DataFrame
@@ -55,11 +58,19 @@ class RawTable:
     encoding: str | None
     notes: tuple[str, ...] = ()
     bad_lines: tuple[str, ...] = ()
+    line_numbers: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @property
     def first_data_row(self) -> int:
         """1-based file line of ``frame.iloc[0]`` (spreadsheet numbering)."""
         return 2 if self.header else 1
+
+    @property
+    def row_numbers(self) -> np.ndarray:
+        """``[len(frame)]`` 1-based file line of each row (spreadsheet numbering), for messages."""
+        if self.line_numbers is not None and len(self.line_numbers) == len(self.frame):
+            return np.asarray(self.line_numbers)
+        return np.arange(len(self.frame)) + self.first_data_row
 
 
 def _source_bytes(source) -> tuple[bytes, str]:
@@ -70,8 +81,9 @@ def _source_bytes(source) -> tuple[bytes, str]:
         return path.read_bytes(), path.name
     if isinstance(source, bytes):
         return source, "uploaded data"
-    if hasattr(source, "getvalue"):  # BytesIO, Streamlit UploadedFile
-        return bytes(source.getvalue()), getattr(source, "name", "uploaded file")
+    if hasattr(source, "getvalue"):  # BytesIO, StringIO, Streamlit UploadedFile
+        data = source.getvalue()
+        return (data.encode() if isinstance(data, str) else bytes(data)), getattr(source, "name", "uploaded file")
     if hasattr(source, "read"):
         data = source.read()
         return (data.encode() if isinstance(data, str) else data), getattr(source, "name", "file")
@@ -86,7 +98,11 @@ def _decode(data: bytes, name: str, encoding: str | None) -> tuple[str, str, lis
         except (UnicodeDecodeError, LookupError) as err:
             raise DataError(Msg.UNREADABLE.format(name=name, detail=f"not {encoding}: {err}")) from err
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return data.decode("utf-16"), "utf-16", ["decoded as UTF-16 (byte-order mark found)"]
+        try:
+            return data.decode("utf-16"), "utf-16", ["decoded as UTF-16 (byte-order mark found)"]
+        except UnicodeDecodeError as err:
+            detail = f"it starts with a UTF-16 byte-order mark but is not valid UTF-16 ({err})"
+            raise DataError(Msg.UNREADABLE.format(name=name, detail=detail)) from err
     if b"\x00" in data[:4096]:
         raise DataError(Msg.BINARY_FILE.format(name=name))
     try:
@@ -165,6 +181,15 @@ def sniff_header(rows: list[list[str]]) -> bool:
     return False
 
 
+def _check_quotes_closed(err: Exception, name: str) -> None:
+    if "EOF inside string" in str(err):
+        detail = (
+            'a quote (") opens a field that is never closed, so the rest of the file would be read '
+            f"as one value ({str(err).strip()})"
+        )
+        raise DataError(Msg.UNREADABLE.format(name=name, detail=detail)) from err
+
+
 def _parse(text: str, sep: str, header: bool, name: str) -> tuple[pd.DataFrame, list[str]]:
     if sep == "::":
         text, sep = text.replace("::", _SURROGATE_SEP), _SURROGATE_SEP
@@ -179,10 +204,19 @@ def _parse(text: str, sep: str, header: bool, name: str) -> tuple[pd.DataFrame, 
     )
     try:
         return pd.read_csv(io.StringIO(text), engine="python" if sep == " " else "c", **options), []
-    except pd.errors.ParserError:
-        pass  # ragged lines: read again, collecting the lines that do not fit
+    except pd.errors.ParserError as err:
+        _check_quotes_closed(err, name)  # ragged lines: read again, collecting the lines that do not fit
     except (pd.errors.EmptyDataError, csv.Error, ValueError) as err:
         raise DataError(Msg.UNREADABLE.format(name=name, detail=str(err).strip())) from err
+    if sep != " ":
+        # The python engine silently drops everything after an unclosed quote; the C engine
+        # (skipping ragged lines) reports it, so ask it before falling back.
+        try:
+            pd.read_csv(io.StringIO(text), engine="c", on_bad_lines="skip", **options)
+        except pd.errors.ParserError as err:
+            _check_quotes_closed(err, name)
+        except (pd.errors.EmptyDataError, csv.Error, ValueError):
+            pass
     bad: list[str] = []
 
     def keep_aside(fields: list[str]) -> None:
@@ -194,6 +228,58 @@ def _parse(text: str, sep: str, header: bool, name: str) -> tuple[pd.DataFrame, 
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as err:
         raise DataError(Msg.UNREADABLE.format(name=name, detail=str(err).strip())) from err
     return frame, bad
+
+
+def _records(text: str, sep: str):
+    """``(first line, fields)`` of each record, as the parser splits them."""
+    if sep == " ":
+        yield from ((i + 1, ln.split()) for i, ln in enumerate(text.split("\n")))
+        return
+    if sep == "::":
+        text, sep = text.replace("::", _SURROGATE_SEP), _SURROGATE_SEP
+    reader = csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True)
+    start = 1
+    for fields in reader:
+        yield start, fields
+        start = reader.line_num + 1
+
+
+def _line_numbers(text: str, sep: str, header: bool, n_rows: int, n_bad: int) -> np.ndarray | None:
+    """File line of each parsed row, when it is not simply its position (see ``RawTable``).
+
+    ``None`` when positions are right, or when this count does not agree with the parser's.
+    """
+    if not n_bad and text.rstrip().count("\n") + 1 == n_rows + header:
+        return None  # one row per line: positions are the line numbers
+    numbers, width = [], None
+    try:
+        for line, fields in _records(text, sep):
+            if not fields or (len(fields) == 1 and not fields[0].strip()):
+                continue  # blank line, skipped by the parser too
+            if width is None:
+                width = len(fields)
+                if header:
+                    continue
+            if len(fields) <= width:  # longer records are the set-aside bad lines
+                numbers.append(line)
+    except csv.Error:
+        return None
+    return np.asarray(numbers, dtype=np.int64) if len(numbers) == n_rows else None
+
+
+def _unique_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Repeated column names get ``.1``, ``.2``... (a repeated name would select two columns)."""
+    if frame.columns.is_unique:
+        return frame
+    seen, names = set(), []
+    for col in map(str, frame.columns):
+        name, k = col, 1
+        while name in seen:
+            name, k = f"{col}.{k}", k + 1
+        seen.add(name)
+        names.append(name)
+    frame.columns = names
+    return frame
 
 
 def _read_parquet(data: bytes, name: str) -> pd.DataFrame:
@@ -228,12 +314,12 @@ def read_table(
         DataError: empty, binary or unparseable input.
     """
     if isinstance(source, pd.DataFrame):
-        return RawTable(source.copy(), "data frame", None, True, None)
+        return RawTable(_unique_columns(source.copy()), "data frame", None, True, None)
     data, name = _source_bytes(source)
     if not data.strip():
         raise DataError(Msg.EMPTY_FILE.format(name=name))
     if data[:4] == b"PAR1" or name.lower().endswith((".parquet", ".pq")):
-        frame = _read_parquet(data, name)
+        frame = _unique_columns(_read_parquet(data, name))
         if frame.empty:
             raise DataError(Msg.NO_DATA_ROWS.format(name=name))
         return RawTable(frame, name, None, True, None, ("read as Parquet",))
@@ -257,6 +343,8 @@ def read_table(
         ]
     else:
         frame.columns = list(names) if names else [f"column_{i + 1}" for i in range(frame.shape[1])]
+    frame = _unique_columns(frame)
     if frame.empty:
         raise DataError(Msg.NO_DATA_ROWS.format(name=name))
-    return RawTable(frame, name, sep, bool(header), used_encoding, tuple(notes), tuple(bad))
+    lines = _line_numbers(text, sep, bool(header), len(frame), len(bad))
+    return RawTable(frame, name, sep, bool(header), used_encoding, tuple(notes), tuple(bad), lines)

@@ -82,7 +82,7 @@ class UserTable:
 
 def _ids_and_dedupe(table: RawTable, id_col: str, kind: str, report: LoadReport) -> pd.DataFrame:
     frame = table.frame.reset_index(drop=True)
-    frame.index = frame.index + table.first_data_row
+    frame.index = table.row_numbers
     ids = normalize_ids(frame[id_col])
     missing = ids.isna()
     report.drop(f"missing {kind} id", int(missing.sum()), list(frame.index[missing][:5]))
@@ -170,8 +170,8 @@ def load_items(
     for c in schema.numeric:
         out[c] = _numeric(frame[c], c, report)
     for c in schema.dates:
-        dates = pd.to_datetime(frame[c], errors="coerce", format="mixed")
-        out[c] = (dates.dt.year + (dates.dt.dayofyear - 1) / 365.25).astype(float)
+        dates = pd.to_datetime(frame[c], errors="coerce", format="mixed", utc=True)  # utc: mixed offsets
+        out[c] = (dates.dt.year + (dates.dt.day_of_year - 1) / 365.25).astype(float)
         report.note(f"'{c}': dates read as a fractional year")
     for c, why in schema.ignored.items():
         report.note(f"'{c}' not used: {why}")

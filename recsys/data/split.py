@@ -105,11 +105,16 @@ def temporal_split(
         test_cutoff = int(np.quantile(ts, 1 - test_frac))
     if valid_cutoff is None:
         _check_fraction("validation", valid_frac)
+        if test_frac + valid_frac >= 1:
+            raise DataError(Msg.BAD_SPLIT_FRACTION.format(name="test + validation", value=test_frac + valid_frac))
         valid_cutoff = int(min(np.quantile(ts, 1 - test_frac - valid_frac), test_cutoff))
     start, end = pd.to_datetime([ts.min(), ts.max()], unit="s")
     for cut in (valid_cutoff, test_cutoff):
         if cut <= ts.min() or cut > ts.max():
             raise DataError(Msg.BAD_CUTOFF.format(value=pd.to_datetime(cut, unit="s"), start=start, end=end))
+    if valid_cutoff > test_cutoff:  # train (< valid) would overlap test (>= test)
+        valid, test = pd.to_datetime([valid_cutoff, test_cutoff], unit="s")
+        raise DataError(Msg.BAD_CUTOFF_ORDER.format(valid=valid, test=test))
     ordered = chronological(frame)
     t = ordered["timestamp"].to_numpy()
     split = Split(

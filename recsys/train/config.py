@@ -25,6 +25,8 @@ class TrainConfig:
             weights are restored).
         seed: Seeds Python, NumPy and TensorFlow, so the same data and config give the same model.
         max_eval_users: Validation users scored after each epoch (``None`` = all).
+        time_budget_s: Stop before an epoch that would end past this many seconds of training
+            (``None`` = no limit); the default keeps a 100,000-interaction run under 3 minutes.
     """
 
     epochs: int = 30
@@ -35,6 +37,7 @@ class TrainConfig:
     patience: int = 3
     seed: int = 0
     max_eval_users: int | None = 2000
+    time_budget_s: float | None = 170.0
 
     def __post_init__(self):
         if self.loss not in LOSSES:

@@ -100,6 +100,7 @@ class TrainResult:
         curve: One dict per epoch: ``epoch, loss, valid_ndcg@10, valid_hr@10, seconds``.
         best_epoch: Epoch whose weights were kept. cancelled: stopped by the caller.
         fit_seconds: Wall time. rating_mean: added back to MSE scores.
+        stopped_for_time: the time budget ended training before early stopping did.
     """
 
     model: keras.Model
@@ -112,13 +113,16 @@ class TrainResult:
     cancelled: bool = False
     fit_seconds: float = 0.0
     rating_mean: float = 0.0
+    stopped_for_time: bool = False
 
 
 class _Monitor(keras.callbacks.Callback):
     """Validation NDCG@10 each epoch, early stopping with best weights, progress, cancellation."""
 
-    def __init__(self, scorer: Recommender, valid_users, valid_items, patience, progress, cancel, n_batches, epochs):
+    def __init__(self, scorer: Recommender, valid_users, valid_items, patience, progress, cancel, n_batches, epochs,
+                 time_budget_s=None):
         super().__init__()
+        self.time_budget_s, self.stopped_for_time = time_budget_s, False
         self.scorer, self.users, self.items = scorer, valid_users, valid_items
         self.patience, self.progress, self.cancel = patience, progress, cancel
         self.n_batches, self.epochs = n_batches, epochs
@@ -153,6 +157,10 @@ class _Monitor(keras.callbacks.Callback):
             self.wait += 1
             if self.wait >= self.patience:
                 self.model.stop_training = True
+        last = row["seconds"] - (self.curve[-2]["seconds"] if len(self.curve) > 1 else 0.0)
+        if self.time_budget_s is not None and row["seconds"] + last > self.time_budget_s:
+            self.stopped_for_time = True
+            self.model.stop_training = True
         self._emit({"stage": "epoch", **row, "epochs": self.epochs, "best_epoch": self.best_epoch})
 
 
@@ -204,12 +212,12 @@ def fit(
     if tcfg.max_eval_users and len(valid) > tcfg.max_eval_users:
         valid = valid.sample(tcfg.max_eval_users, random_state=tcfg.seed)
     monitor = _Monitor(scorer, valid["user_idx"].to_numpy(), valid["item_idx"].to_numpy(), tcfg.patience,
-                       progress, cancel, len(batches), tcfg.epochs)
+                       progress, cancel, len(batches), tcfg.epochs, tcfg.time_budget_s)
     trainer.fit(batches, epochs=tcfg.epochs, callbacks=[monitor], verbose=0)
     if monitor.best_weights is not None:
         model.set_weights(monitor.best_weights)
     return TrainResult(
         model=model, tables=tables, model_config=cfg, train_config=tcfg, sequences=sequences,
         curve=monitor.curve, best_epoch=monitor.best_epoch, cancelled=monitor.cancelled,
-        fit_seconds=time.perf_counter() - t0, rating_mean=rating_mean,
+        fit_seconds=time.perf_counter() - t0, rating_mean=rating_mean, stopped_for_time=monitor.stopped_for_time,
     )

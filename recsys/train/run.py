@@ -101,6 +101,7 @@ def save_run(result: TrainResult, dataset: Dataset, path, metrics: dict | None =
         "train_config": result.train_config.to_dict(),
         "best_epoch": result.best_epoch,
         "cancelled": result.cancelled,
+        "stopped_for_time": result.stopped_for_time,
         "fit_seconds": result.fit_seconds,
         "rating_mean": result.rating_mean,
         "curve": result.curve,

@@ -1,0 +1,24 @@
+"""Data: upload files, check the column mapping, read the load report and the statistics."""
+
+import streamlit as st
+
+from recsys.ui import data_view
+from recsys.ui.loading import current_outcome
+
+st.title("Data")
+st.caption(
+    "Interactions are required; item metadata and user attributes are optional. CSV, TSV and other "
+    "delimiters ('|', ';', '::') or Parquet, with or without a header line. Files stay in this browser "
+    "session and are never shared with other users."
+)
+
+data_view.render_uploaders()
+outcome = current_outcome()
+data_view.render_mapping(outcome)
+if not outcome.ok:
+    data_view.render_error(outcome)
+    st.stop()
+
+data_view.render_reports(outcome.dataset)
+data_view.render_stats(outcome.stats)
+data_view.render_preview(outcome.dataset)

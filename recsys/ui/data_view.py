@@ -1,0 +1,278 @@
+"""Rendering for the Data page (and the dataset card on Home): uploads, column mapping, load
+reports, statistics. The page calls these in order; each reads what it needs from the outcome.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import streamlit as st
+
+from recsys.data import ColumnMapping, Dataset, DatasetStats, LoadReport
+from recsys.errors import DataError
+from recsys.ui import charts, state
+from recsys.ui.loading import KINDS, ROLES, Choice, LoadOutcome, Source, current_sources
+from recsys.ui.text import human_size, md_escape
+
+__all__ = [
+    "FILE_TYPES",
+    "render_dataset_card",
+    "render_error",
+    "render_mapping",
+    "render_preview",
+    "render_reports",
+    "render_stats",
+    "render_uploaders",
+]
+
+FILE_TYPES = ["csv", "tsv", "txt", "dat", "data", "item", "user", "parquet"]
+UPLOAD_LABELS = {
+    "interactions": "Interactions (required)",
+    "items": "Items (optional)",
+    "users": "Users (optional)",
+}
+UPLOAD_HELP = {
+    "interactions": "One row per user-item event: user id, item id, optionally a rating or weight and a "
+    "timestamp (epoch seconds or dates). CSV, TSV, '|', ';', '::' or Parquet; a header line is optional.",
+    "items": "Item metadata: id, title, free text (description, tags), categories such as 'Action|Comedy', "
+    "numbers. Used for titles, text embeddings and item-group fairness.",
+    "users": "User attributes: id plus categories (gender, age group, country) or numbers. Used for "
+    "user-group fairness.",
+}
+ROLE_LABELS = {
+    "user": "User id",
+    "item": "Item id",
+    "rating": "Rating or weight",
+    "timestamp": "Timestamp",
+}
+SIDE_ID = {"items": state.ITEM_ID, "users": state.USER_ID}
+
+
+# ---------------------------------------------------------------- callbacks (run before the rerun)
+
+
+def _on_upload(kind: str, key: str) -> None:
+    file = st.session_state.get(key)
+    sources = dict(st.session_state.get(state.SOURCES) or {})
+    if file is None:
+        sources.pop(kind, None)
+    else:
+        sources[kind] = Source.from_upload(file)
+    st.session_state[state.SOURCES] = sources
+
+
+def _use_demo() -> None:
+    st.session_state[state.SOURCES] = {}
+    st.session_state.pop(state.MAPPING, None)
+    st.session_state[state.UPLOAD_GENERATION] = st.session_state.get(state.UPLOAD_GENERATION, 0) + 1
+
+
+def _held_choice() -> tuple[tuple, Choice]:
+    outcome: LoadOutcome = st.session_state[state.LOADED]
+    return outcome.key[0], outcome.key[1]
+
+
+def _on_mapping_change() -> None:
+    sources_key, choice = _held_choice()
+    values = {role: st.session_state.get(state.MAP[role]) for role in ROLES}
+    mapping = ColumnMapping(**{r: None if v in (None, state.NONE_OPTION) else v for r, v in values.items()})
+    st.session_state[state.MAPPING] = (sources_key, dataclasses.replace(choice, interactions=mapping))
+
+
+def _on_id_change(kind: str) -> None:
+    sources_key, choice = _held_choice()
+    field = "item_id" if kind == "items" else "user_id"
+    new = dataclasses.replace(choice, **{field: st.session_state.get(SIDE_ID[kind])})
+    st.session_state[state.MAPPING] = (sources_key, new)
+
+
+def _reset_mapping() -> None:
+    st.session_state.pop(state.MAPPING, None)
+
+
+# ---------------------------------------------------------------- sections
+
+
+def render_uploaders() -> None:
+    """Three uploaders and a line saying which files are in use."""
+    generation = st.session_state.get(state.UPLOAD_GENERATION, 0)
+    for kind, column in zip(KINDS, st.columns(3)):
+        key = state.upload_key(kind, generation)
+        column.file_uploader(
+            UPLOAD_LABELS[kind],
+            type=FILE_TYPES,
+            key=key,
+            help=UPLOAD_HELP[kind],
+            on_change=_on_upload,
+            args=(kind, key),
+        )
+    try:
+        sources = current_sources()
+    except DataError:  # no demo files: the page shows the message from current_outcome()
+        return
+    if sources.demo:
+        st.info(
+            "Showing the bundled demo data (synthetic: 1,000 users, 1,500 items). Upload an interactions "
+            "file to analyse your own; uploads stay in this browser session.",
+            icon=":material/info:",
+        )
+        if any((st.session_state.get(state.SOURCES) or {}).values()):
+            st.warning("Items and users files are used together with an interactions file: upload one too.")
+        return
+    files = ", ".join(
+        f"{md_escape(s.name)} ({human_size(len(s.data))})"
+        for s in (sources.interactions, sources.items, sources.users)
+        if s is not None
+    )
+    left, right = st.columns([4, 1], vertical_alignment="center")
+    left.markdown(f"**In use:** {files}")
+    right.button("Back to the demo data", key=state.USE_DEMO, on_click=_use_demo, width="stretch")
+
+
+def _how(role: str, mapping: ColumnMapping, explicit: bool) -> str:
+    if explicit:
+        return "chosen by you" if getattr(mapping, role) else "not used"
+    found = mapping.how.get(role)
+    return f"detected {found}" if found else "none found"
+
+
+def render_mapping(outcome: LoadOutcome) -> None:
+    """Selectboxes for the interactions' columns (and the side files' id columns)."""
+    columns = outcome.columns.get("interactions")
+    if not columns:
+        return
+    choice: Choice = outcome.key[1]
+    explicit = choice.interactions is not None
+    shown = choice.interactions or (outcome.dataset.mapping if outcome.ok else outcome.detected) or ColumnMapping()
+    st.subheader("Column mapping")
+    st.caption("Detected from the column names and their contents. Change any choice and the data reloads.")
+    for role, column in zip(ROLES, st.columns(4)):
+        options = columns if role in ("user", "item") else [state.NONE_OPTION, *columns]
+        value = getattr(shown, role) or state.NONE_OPTION
+        # Set before the widget exists: keeps it in step with the choice across pages and uploads.
+        st.session_state[state.MAP[role]] = value if value in options else options[0]
+        column.selectbox(ROLE_LABELS[role], options, key=state.MAP[role], on_change=_on_mapping_change)
+        column.caption(_how(role, shown, explicit))
+    side = [k for k in ("items", "users") if outcome.columns.get(k)]
+    for kind, column in zip(side, st.columns(4)[: len(side)]):
+        options = outcome.columns[kind]
+        value = getattr(choice, "item_id" if kind == "items" else "user_id") or _side_id(outcome, kind)
+        st.session_state[SIDE_ID[kind]] = value if value in options else options[0]
+        column.selectbox(
+            f"Id column of the {kind} file", options, key=SIDE_ID[kind], on_change=_on_id_change, args=(kind,)
+        )
+    if choice != Choice():
+        st.button("Detect the columns again", on_click=_reset_mapping, icon=":material/restart_alt:")
+
+
+def _side_id(outcome: LoadOutcome, kind: str) -> str | None:
+    table = getattr(outcome.dataset, kind, None) if outcome.ok else None
+    return table.schema.id if table is not None else outcome.detected_ids.get(kind)
+
+
+def _render_details(kind: str, report: LoadReport) -> None:
+    changed = report.rows_dropped + report.rows_fixed
+    label = f"{kind.capitalize()}: {md_escape(report.source)}, what was dropped or fixed and why"
+    with st.expander(label, expanded=bool(changed)):
+        changes = report.to_frame()
+        changes = changes[changes["action"] != "note"]
+        if changes.empty:
+            st.caption("Nothing dropped or fixed.")
+        else:
+            st.dataframe(changes, hide_index=True, column_config={"examples": "examples (file rows or values)"})
+        if report.notes:
+            st.markdown("\n".join(f"- {md_escape(note)}" for note in report.notes))
+
+
+def render_reports(dataset: Dataset) -> None:
+    """A row per file with its counts, then every drop/fix with its reason and the reader's notes."""
+    st.subheader("Load report")
+    st.caption(
+        "What happened to each row on its way in; nothing is dropped silently. The policy is in the "
+        "docstrings of recsys.data.interactions and recsys.data.side."
+    )
+    summary = pd.DataFrame(
+        [
+            {
+                "file": kind,
+                "name": r.source,
+                "rows read": r.rows_read,
+                "kept": r.rows_kept,
+                "dropped": r.rows_dropped,
+                "fixed": r.rows_fixed,
+            }
+            for kind, r in dataset.reports.items()
+        ]
+    )
+    counts = {c: st.column_config.NumberColumn(format="localized") for c in ("rows read", "kept", "dropped", "fixed")}
+    st.dataframe(summary, hide_index=True, key="report_summary", column_config=counts)
+    for kind, report in dataset.reports.items():
+        _render_details(kind, report)
+
+
+def render_stats(stats: DatasetStats) -> None:
+    """Headline numbers, then long tail, activity, ratings and time charts."""
+    st.subheader("Statistics")
+    for label, value, column in zip(
+        ("users", "items with interactions", "interactions", "density"),
+        (f"{stats.n_users:,}", f"{stats.n_items:,}", f"{stats.n_interactions:,}", f"{stats.density:.2%}"),
+        st.columns(4),
+    ):
+        column.metric(label, value)
+    figures = charts.stats_figures(stats)
+    for pair in (("long_tail", "activity"), ("ratings", "timeline")):
+        for name, column in zip(pair, st.columns(2)):
+            column.plotly_chart(figures[name], key=f"chart_{name}")
+    with st.expander("All statistics as a table"):
+        st.dataframe(stats.table(), hide_index=True)
+
+
+def render_preview(dataset: Dataset, rows: int = 200) -> None:
+    """The first rows of each table as loaded (text cells: titles are never rendered as HTML)."""
+    with st.expander("Preview the loaded tables"):
+        tabs = ["interactions"] + [k for k in ("items", "users") if getattr(dataset, k) is not None]
+        for name, tab in zip(tabs, st.tabs(tabs)):
+            frame = dataset.interactions if name == "interactions" else getattr(dataset, name).frame
+            tab.dataframe(frame.head(rows))
+
+
+def render_error(outcome: LoadOutcome) -> None:
+    """The loading error in plain words (the message says what to fix)."""
+    st.error(md_escape(outcome.error), icon=":material/error:")
+
+
+def render_dataset_card(outcome: LoadOutcome) -> None:
+    """The current dataset in a few numbers (Home page)."""
+    if not outcome.ok:
+        st.error(md_escape(outcome.error), icon=":material/error:")
+        st.page_link("app_pages/data.py", label="Fix it on the Data page", icon=":material/table:")
+        return
+    dataset, stats = outcome.dataset, outcome.stats
+    with st.container(border=True):
+        origin = "bundled demo data" if outcome.demo else "your upload"
+        st.markdown(f"**{md_escape(dataset.name)}** ({origin})")
+        for label, value, column in zip(
+            ("users", "items", "interactions", "time span"),
+            (f"{stats.n_users:,}", f"{dataset.n_items:,}", f"{stats.n_interactions:,}", _span(stats)),
+            st.columns(4),
+        ):
+            column.metric(label, value)
+        extras = []
+        if dataset.items is not None:
+            extras.append("item metadata (" + ", ".join(map(md_escape, dataset.items.frame.columns)) + ")")
+        if dataset.users is not None:
+            extras.append("user attributes (" + ", ".join(map(md_escape, dataset.users.attributes)) + ")")
+        span = (
+            f"From {stats.time_start:%Y-%m-%d} to {stats.time_end:%Y-%m-%d}. " if stats.time_start is not None else ""
+        )
+        st.caption(span + ("With " + " and ".join(extras) + "." if extras else "Interactions only."))
+
+
+def _span(stats: DatasetStats) -> str:
+    if stats.time_start is None:
+        return "no timestamps"
+    days = (stats.time_end - stats.time_start).days
+    if days >= 365:
+        return f"{days / 365.25:.1f} years"
+    return f"{days / 30.44:.1f} months" if days >= 60 else f"{days} days"

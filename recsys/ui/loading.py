@@ -1,0 +1,281 @@
+"""The session's data: its uploads (or the bundled demo files), loaded once and cached by bytes.
+
+``load_sources`` is plain Python (no streamlit) so tests can call it with bytes; the app calls
+it through ``current_outcome``, which caches it with ``st.cache_data`` (keyed by the file bytes
+and the column choices) and keeps the session's own copy in ``st.session_state`` so reruns cost
+nothing. What the loaders keep, fix and drop is documented in ``recsys.data.interactions`` and
+``recsys.data.side``; every error a file can cause arrives here as ``DataError`` and leaves as
+``LoadOutcome.error``, a message for ``st.error``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import streamlit as st
+
+from recsys.data import (
+    ColumnMapping,
+    DataConfig,
+    Dataset,
+    DatasetStats,
+    ItemSchema,
+    UserSchema,
+    dataset_stats,
+    detect_interaction_columns,
+    detect_item_columns,
+    detect_user_columns,
+    load_dataset,
+    read_table,
+)
+from recsys.data.interactions import clean_interactions
+from recsys.errors import DataError
+from recsys.ui import state
+
+__all__ = [
+    "DEMO_DIR",
+    "KINDS",
+    "Choice",
+    "LoadOutcome",
+    "Source",
+    "Sources",
+    "current_outcome",
+    "current_sources",
+    "demo_sources",
+    "load_sources",
+]
+
+log = logging.getLogger(__name__)
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "assets" / "demo"
+KINDS = ("interactions", "items", "users")
+ROLES = ("user", "item", "rating", "timestamp")
+DEMO_MISSING = (
+    "The bundled demo data is missing ({path}). Upload an interactions file on the Data page, or "
+    "regenerate the demo files with `python -m recsys demo-data`."
+)
+UNEXPECTED = (
+    "Loading failed with an unexpected {kind}: {detail}. This is a bug in RecLens, not in your file; "
+    "please report it with the file attached if you can."
+)
+_INSPECT_BYTES = 2_000_000  # column names and auto-detection only need the head of a big file
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file as bytes, with its name (shown in reports) and a content digest (the cache key)."""
+
+    name: str
+    data: bytes = field(repr=False)
+    digest: str = field(default="", compare=False)
+
+    def __post_init__(self):
+        if not self.digest:
+            object.__setattr__(self, "digest", hashlib.sha256(self.data).hexdigest()[:20])
+
+    @classmethod
+    def from_upload(cls, file) -> Source:
+        """From a Streamlit ``UploadedFile`` (or anything with ``name`` and ``getvalue``)."""
+        return cls(str(file.name), bytes(file.getvalue()))
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> Source:
+        path = Path(path)
+        return cls(path.name, path.read_bytes())
+
+    def open(self) -> io.BytesIO:
+        """A named file object, so the loaders report the file's own name."""
+        buffer = io.BytesIO(self.data)
+        buffer.name = self.name
+        return buffer
+
+    def head(self) -> io.BytesIO:
+        """The first ~2 MB, cut at a line end (Parquet is never cut)."""
+        data = self.data
+        if len(data) > _INSPECT_BYTES and data[:4] != b"PAR1" and not self.name.lower().endswith((".parquet", ".pq")):
+            cut = data.rfind(b"\n", 0, _INSPECT_BYTES)
+            data = data[: cut + 1] if cut > 0 else data
+        buffer = io.BytesIO(data)
+        buffer.name = self.name
+        return buffer
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The files of one analysis. ``demo`` marks the bundled demo data."""
+
+    interactions: Source
+    items: Source | None = None
+    users: Source | None = None
+    demo: bool = False
+
+    def get(self, kind: str) -> Source | None:
+        return getattr(self, kind)
+
+    @property
+    def key(self) -> tuple:
+        return tuple((s.name, s.digest) if s else None for s in (self.interactions, self.items, self.users))
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Column choices made on the Data page.
+
+    Attributes:
+        interactions: ``None`` to auto-detect; otherwise every role is explicit and a ``None``
+            role means the file has no such column (e.g. no rating: implicit feedback).
+        item_id, user_id: Id column of the items / users file; ``None`` to auto-detect.
+    """
+
+    interactions: ColumnMapping | None = None
+    item_id: str | None = None
+    user_id: str | None = None
+
+
+@dataclass
+class LoadOutcome:
+    """What loading produced: a dataset and its statistics, or an error message.
+
+    ``columns`` and ``detected`` come from the head of each file and feed the mapping widgets,
+    also when loading failed (so the user can pick other columns).
+    """
+
+    key: tuple
+    demo: bool = False
+    dataset: Dataset | None = None
+    stats: DatasetStats | None = None
+    error: str | None = None
+    columns: dict = field(default_factory=dict)
+    detected: ColumnMapping | None = None
+    detected_ids: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.dataset is not None
+
+
+def _inspect(sources: Sources, config: DataConfig, outcome: LoadOutcome) -> None:
+    """Column names and auto-detected roles of each file (errors are left to the full load)."""
+    opts = {"sep": config.sep, "header": config.header, "encoding": config.encoding}
+    for kind in KINDS:
+        source = sources.get(kind)
+        if source is None:
+            continue
+        try:
+            raw = read_table(source.head(), **opts)
+            outcome.columns[kind] = [str(c) for c in raw.frame.columns]
+            if kind == "interactions":
+                outcome.detected = detect_interaction_columns(raw.frame, None, raw.name)
+            elif kind == "items":
+                outcome.detected_ids[kind] = detect_item_columns(raw.frame, None, raw.name, raw.sep).id
+            else:
+                outcome.detected_ids[kind] = detect_user_columns(raw.frame, None, raw.name).id
+        except DataError:
+            continue
+
+
+def _load_without_columns(sources: Sources, mapping: ColumnMapping, config: DataConfig, **side) -> Dataset:
+    """Load with an explicit mapping in which rating and/or timestamp are "none".
+
+    Auto-detection would find an unchosen rating or timestamp column again, so the file is
+    read, cut down to the chosen columns and cleaned here (keeping the file's name and row
+    numbers in the report); ``load_dataset`` then adds the side files and encodes the ids.
+    """
+    opts = {"sep": config.sep, "header": config.header, "encoding": config.encoding}
+    raw = read_table(sources.interactions.open(), **opts)
+    chosen = [c for c in dict.fromkeys(mapping.as_dict().values()) if c is not None and c in raw.frame.columns]
+    frame, report, used = clean_interactions(dataclasses.replace(raw, frame=raw.frame[chosen]), mapping, config)
+    same = ColumnMapping(**{role: (role if role in frame.columns else None) for role in ROLES})
+    dataset = load_dataset(frame, config=config, mapping=same, name=raw.name, **side)
+    dataset.reports["interactions"] = report
+    dataset.mapping = used
+    return dataset
+
+
+def load_sources(sources: Sources, choice: Choice = Choice(), config: DataConfig = DataConfig()) -> LoadOutcome:
+    """Load ``sources`` with ``choice``; never raises for anything a file can cause.
+
+    Returns:
+        A ``LoadOutcome`` with ``dataset`` and ``stats``, or with ``error`` (a message that says
+        what is wrong and how to fix it).
+    """
+    outcome = LoadOutcome(key=(sources.key, choice), demo=sources.demo)
+    _inspect(sources, config, outcome)
+    items = sources.items.open() if sources.items else None
+    users = sources.users.open() if sources.users else None
+    side = {
+        "items": items,
+        "users": users,
+        "item_schema": ItemSchema(id=choice.item_id) if choice.item_id else None,
+        "user_schema": UserSchema(id=choice.user_id) if choice.user_id else None,
+    }
+    name = "demo data" if sources.demo else sources.interactions.name
+    mapping = choice.interactions
+    try:
+        if mapping is not None and (mapping.rating is None or mapping.timestamp is None):
+            dataset = _load_without_columns(sources, mapping, config, **side)
+        else:
+            dataset = load_dataset(sources.interactions.open(), config=config, mapping=mapping, name=name, **side)
+        dataset.name = name
+        outcome.dataset, outcome.stats = dataset, dataset_stats(dataset.interactions)
+    except DataError as err:
+        outcome.error = str(err)
+    except Exception as err:  # a bug, not the user's file: say so in words, log the traceback
+        log.exception("unexpected error while loading %s", sources.key)
+        outcome.error = UNEXPECTED.format(kind=type(err).__name__, detail=err)
+    return outcome
+
+
+# ---------------------------------------------------------------- streamlit side
+
+
+@st.cache_resource(show_spinner=False)
+def _demo_sources(directory: str) -> Sources:
+    folder = Path(directory)
+    paths = {kind: folder / f"{kind}.csv" for kind in KINDS}
+    if not paths["interactions"].is_file():
+        raise DataError(DEMO_MISSING.format(path=paths["interactions"]))
+    files = {kind: Source.from_path(p) if p.is_file() else None for kind, p in paths.items()}
+    return Sources(files["interactions"], files["items"], files["users"], demo=True)
+
+
+def demo_sources() -> Sources:
+    """The bundled demo files (read once per process; bytes are immutable, so sharing is safe)."""
+    return _demo_sources(str(DEMO_DIR))
+
+
+def current_sources() -> Sources:
+    """This session's uploads when it has an interactions file, else the demo data."""
+    uploaded = st.session_state.get(state.SOURCES) or {}
+    if uploaded.get("interactions") is not None:
+        return Sources(uploaded["interactions"], uploaded.get("items"), uploaded.get("users"))
+    return demo_sources()
+
+
+def current_choice(sources: Sources) -> Choice:
+    held = st.session_state.get(state.MAPPING)
+    return held[1] if held and held[0] == sources.key else Choice()
+
+
+@st.cache_data(max_entries=4, ttl=3600, show_spinner="Reading and checking the files ...")
+def _load_cached(sources: Sources, choice: Choice) -> LoadOutcome:
+    return load_sources(sources, choice)
+
+
+def current_outcome() -> LoadOutcome:
+    """The loaded data of this browser session (the demo data until the user uploads a file)."""
+    try:
+        sources = current_sources()
+    except DataError as err:
+        return LoadOutcome(key=("missing demo",), error=str(err))
+    choice = current_choice(sources)
+    held = st.session_state.get(state.LOADED)
+    if held is None or held.key != (sources.key, choice):
+        held = _load_cached(sources, choice)
+        st.session_state[state.LOADED] = held
+    return held
