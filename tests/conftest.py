@@ -1,3 +1,6 @@
+"""Session fixtures shared across the test tree: a tiny dataset and one tiny trained model
+(trained once per session; model, train and explain tests reuse it)."""
+
 import pytest
 
 from recsys.data import leave_last_out
