@@ -18,8 +18,8 @@ def _add_read_options(p: argparse.ArgumentParser) -> None:
     header.add_argument("--no-header", dest="header", action="store_false", help="first line is data")
     p.add_argument("--user-col", help="user id column (detected by default)")
     p.add_argument("--item-col", help="item id column (detected by default)")
-    p.add_argument("--rating-col", help="rating or weight column (detected by default)")
-    p.add_argument("--timestamp-col", help="timestamp column (detected by default)")
+    p.add_argument("--rating-col", help="rating or weight column (detected by default; 'none' for implicit data)")
+    p.add_argument("--timestamp-col", help="timestamp column (detected by default; 'none' to use file order)")
 
 
 def _read_config(args):
@@ -27,7 +27,13 @@ def _read_config(args):
 
     sep = args.sep.encode().decode("unicode_escape") if args.sep else None
     config = DataConfig(sep=sep, header=args.header, encoding=args.encoding)
-    mapping = ColumnMapping(user=args.user_col, item=args.item_col, rating=args.rating_col, timestamp=args.timestamp_col)
+    from recsys.data.columns import NO_COLUMN
+
+    def col(value):  # "none" = the file has no such column
+        return NO_COLUMN if value is not None and value.lower() == "none" else value
+
+    mapping = ColumnMapping(user=args.user_col, item=args.item_col, rating=col(args.rating_col),
+                            timestamp=col(args.timestamp_col))
     return config, mapping
 
 

@@ -51,12 +51,12 @@ class Msg:
     SAME_COLUMN = "The same column '{column}' was chosen for {roles}; choose a different column for each."
     NON_NUMERIC_RATING = (
         "The rating column '{column}' has non-numeric values ({count} row(s); first at row {row}: "
-        "{value!r}). Choose a numeric column as rating, or none for implicit feedback."
+        "{value!r}). Choose a numeric column as rating, or 'none' for implicit feedback."
     )
     BAD_TIMESTAMP = (
         "The timestamp column '{column}' has values that are neither epoch seconds nor dates "
-        "({count} row(s); first at row {row}: {value!r}). Choose another column, or none to order "
-        "interactions by file order."
+        "({count} row(s); first at row {row}: {value!r}). Choose another column, or 'none' "
+        "to order interactions by file order."
     )
     ALL_ROWS_DROPPED = (
         "No usable interactions are left in '{name}' after cleaning ({reasons}). Check the column "

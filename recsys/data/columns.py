@@ -16,6 +16,7 @@ from recsys.errors import DataError, Msg
 
 __all__ = [
     "ColumnMapping",
+    "NO_COLUMN",
     "ItemSchema",
     "UserSchema",
     "detect_interaction_columns",
@@ -70,9 +71,14 @@ def all_aliases() -> set[str]:
     return set().union(*ALIASES.values())
 
 
+NO_COLUMN = "<none>"
+
+
 @dataclass(frozen=True)
 class ColumnMapping:
-    """Which columns of an interactions file hold what. ``None`` means absent or not used.
+    """Which columns of an interactions file hold what. ``None`` means "detect it";
+    ``NO_COLUMN`` (``"<none>"``) for rating or timestamp means "there is none, do not detect"
+    (implicit feedback, or file order instead of time).
 
     ``how`` records, per role, whether the column was ``"given"``, found ``"by name"`` or
     ``"by content"`` (shown in the UI next to each choice).
@@ -208,17 +214,20 @@ def detect_interaction_columns(
     given = given or ColumnMapping()
     roles = ("user", "item", "rating", "timestamp")
     chosen = {r: getattr(given, r) for r in roles}
+    absent = {r for r in ("rating", "timestamp") if chosen[r] == NO_COLUMN}  # "use no such column"
+    for role in absent:
+        chosen[role] = None
     _check_given(frame, chosen, name)
-    how = {r: "given" for r, c in chosen.items() if c is not None}
+    how = {r: "given" for r, c in chosen.items() if c is not None} | {r: "none (given)" for r in absent}
     taken = {c for c in chosen.values() if c}
     for role in roles:
-        if chosen[role] is None and (col := _by_name(frame.columns, role, taken)):
+        if chosen[role] is None and role not in absent and (col := _by_name(frame.columns, role, taken)):
             chosen[role], how[role] = col, "by name"
             taken.add(col)
     rest = [c for c in frame.columns if c not in taken]
     profiles = {c: _profile(frame[c]) for c in rest}
     headerless = all(re.fullmatch(r"column_\d+", str(c)) for c in frame.columns)
-    if chosen["timestamp"] is None and "timestamp" not in how:
+    if chosen["timestamp"] is None and "timestamp" not in how:  # also skipped when given as NO_COLUMN
         # In a headerless file the leading columns still unassigned are the ids (large integer
         # ids can look like epoch seconds), so skip one per id role not yet chosen.
         n_ids = sum(chosen[r] is None for r in ("user", "item"))
@@ -228,7 +237,7 @@ def detect_interaction_columns(
                 rest.remove(c)
                 break
     ids_needed = [r for r in ("user", "item") if chosen[r] is None]
-    if chosen["rating"] is None:
+    if chosen["rating"] is None and "rating" not in absent:
         for c in rest[len(ids_needed):]:
             p = profiles[c]
             if p["numeric"] > 0.95 and (not p["integer"] or p["nunique"] <= 20 or headerless):

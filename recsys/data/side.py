@@ -194,7 +194,7 @@ def load_users(
     hit = _match(frame, known_ids, "user", schema.id, table.name, report)
     if hit is not None and (~hit).any():
         rows = [str(i) for i in frame.index[~hit][:5]]
-        report.drop("user has no interactions", int((~hit).sum()), rows)
+        report.drop("user has no interactions left after cleaning the interactions file", int((~hit).sum()), rows)
         frame = frame[hit]
     out = pd.DataFrame(index=frame.index)
     for c in schema.categorical:

@@ -257,3 +257,14 @@ def test_user_schema_unknown_id_column():
     assert str(err.value) == Msg.UNKNOWN_COLUMN.format(
         column="uid", role="user_id", name="users.csv", columns="user_id, age"
     )
+
+
+def test_no_column_sentinel_turns_detection_off():
+    import pandas as pd
+
+    from recsys.data.columns import NO_COLUMN, ColumnMapping, detect_interaction_columns
+
+    frame = pd.DataFrame({"user": ["1"], "item": ["2"], "rating": ["x"], "timestamp": ["1600000000"]})
+    mapping = detect_interaction_columns(frame, ColumnMapping(rating=NO_COLUMN, timestamp=NO_COLUMN))
+    assert mapping.rating is None and mapping.timestamp is None
+    assert mapping.how["rating"] == "none (given)"

@@ -140,7 +140,7 @@ def test_u_user_headerless(uuser_bytes):
     assert frame["column_2"].tolist() == [24.0, 53.0, 23.0]  # age
     assert set(users.attributes) >= {"column_2", "column_3", "column_4"}
     # users 4 and 5 never interacted: dropped, reported by id
-    assert dropped(report) == {"user has no interactions": 2}
+    assert dropped(report) == {"user has no interactions left after cleaning the interactions file": 2}
     assert report.entries[-1 - len(users.schema.ignored)].examples == ("4", "5")
     assert (report.rows_read, report.rows_kept) == (5, 3) and balanced(report)
 
