@@ -18,7 +18,6 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from recsys.data import leave_last_out, load_dataset  # noqa: E402
@@ -38,7 +37,7 @@ def main() -> None:
     cfg = ModelConfig()
     result = fit(ds, split, cfg, TrainConfig(epochs=2, patience=10))
     epoch_times = [result.curve[0]["seconds"], result.curve[1]["seconds"] - result.curve[0]["seconds"]]
-    rows.append(("train epoch, %d interactions, %d items (2nd epoch, incl. validation)" % (len(ds.interactions), ds.n_items),
+    rows.append((f"train epoch, {len(ds.interactions)} interactions, {ds.n_items} items (2nd epoch, incl. validation)",
                  f"{epoch_times[1]:.1f} s", "< 20 s"))
     rows.append(("  first epoch (incl. graph tracing)", f"{epoch_times[0]:.1f} s", ""))
 
@@ -48,7 +47,7 @@ def main() -> None:
     rank_users(scorer, users_1000[:50], history, 10)  # warm-up
     t0 = time.perf_counter()
     rank_users(scorer, users_1000, history, 10)
-    rows.append(("evaluate 1,000 users (full ranking, %d items)" % ds.n_items, f"{time.perf_counter() - t0:.2f} s", "< 5 s"))
+    rows.append((f"evaluate 1,000 users (full ranking, {ds.n_items} items)", f"{time.perf_counter() - t0:.2f} s", "< 5 s"))
 
     big_inter, big_items, _ = generate_demo(n_users=300, n_items=10_000, mean_length=30, seed=3)
     big = load_dataset(big_inter, big_items)

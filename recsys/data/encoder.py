@@ -25,7 +25,7 @@ class IdEncoder:
     def __init__(self, kind: str = "item"):
         self.kind = kind
 
-    def fit(self, ids) -> "IdEncoder":
+    def fit(self, ids) -> IdEncoder:
         values = pd.Index(pd.unique(pd.Series(ids, dtype="object").astype(str)))
         self.classes_ = np.asarray(values, dtype=object)
         self.index_ = pd.Index(self.classes_)
@@ -73,5 +73,5 @@ class IdEncoder:
         return [str(x) for x in self.classes_]
 
     @classmethod
-    def from_list(cls, ids: list[str], kind: str = "item") -> "IdEncoder":
+    def from_list(cls, ids: list[str], kind: str = "item") -> IdEncoder:
         return cls(kind).fit(ids)

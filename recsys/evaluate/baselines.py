@@ -42,7 +42,7 @@ class MostPopular(_Baseline):
 
     name = "pop"
 
-    def fit(self, train: pd.DataFrame, n_users: int, n_items: int, valid: pd.DataFrame | None = None) -> "MostPopular":
+    def fit(self, train: pd.DataFrame, n_users: int, n_items: int, valid: pd.DataFrame | None = None) -> MostPopular:
         self.n_users_, self.n_items_ = n_users, n_items
         self.counts_ = np.bincount(train["item_idx"].to_numpy(), minlength=n_items).astype(np.float32)
         return self
@@ -61,7 +61,7 @@ class ItemKNN(_Baseline):
     def __init__(self, k: int = 100):
         self.k = k
 
-    def fit(self, train: pd.DataFrame, n_users: int, n_items: int, valid: pd.DataFrame | None = None) -> "ItemKNN":
+    def fit(self, train: pd.DataFrame, n_users: int, n_items: int, valid: pd.DataFrame | None = None) -> ItemKNN:
         self.n_users_, self.n_items_ = n_users, n_items
         x = interaction_matrix(train, n_users, n_items).tocsc()
         norms = np.sqrt(np.asarray(x.sum(0)).ravel())
@@ -97,7 +97,7 @@ class EASE(_Baseline):
         np.fill_diagonal(b, 0.0)
         return b.astype(np.float32)
 
-    def fit(self, train: pd.DataFrame, n_users: int, n_items: int, valid: pd.DataFrame | None = None) -> "EASE":
+    def fit(self, train: pd.DataFrame, n_users: int, n_items: int, valid: pd.DataFrame | None = None) -> EASE:
         from recsys.evaluate.metrics import ndcg
         from recsys.recommend import top_k
 

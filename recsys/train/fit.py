@@ -6,8 +6,8 @@ from __future__ import annotations
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import keras
 import numpy as np
@@ -19,7 +19,7 @@ from recsys.evaluate.metrics import hit_rate, ndcg
 from recsys.model.build import build_model, training_model
 from recsys.model.config import ModelConfig
 from recsys.model.features import FeatureTables, build_feature_tables, to_model_ids
-from recsys.recommend import Recommender, top_k
+from recsys.recommend import Recommender
 from recsys.train.config import TrainConfig
 from recsys.train.windows import Windows, make_windows, user_sequences
 

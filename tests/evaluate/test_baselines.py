@@ -2,9 +2,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from recsys.data.split import Split
 from recsys.errors import NotFittedError
 from recsys.evaluate import EASE, ItemKNN, MostPopular, evaluate, rank_users
-from recsys.data.split import Split
 
 # 3 users x 4 items. u0: {0, 1}; u1: {0, 2}; u2: {0, 1, 3}
 TRAIN = pd.DataFrame({"user_idx": [0, 0, 1, 1, 2, 2, 2], "item_idx": [0, 1, 0, 2, 0, 1, 3]})

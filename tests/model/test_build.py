@@ -3,11 +3,11 @@ import numpy as np
 import pytest
 
 from recsys.model import (
-    gated_model,
     attention_model,
     build_feature_tables,
     build_model,
     embedding_model,
+    gated_model,
     interaction_model,
     output_model,
     training_model,
@@ -144,7 +144,6 @@ def test_keras_save_and_load_round_trip(tmp_path, dataset, trained):
 
 
 def test_gated_model_matches_and_hides_side_features(dataset, trained):
-    from recsys.model import gated_model
 
     model, tables = trained.model, trained.tables
     x = _inputs(dataset, tables, candidates=np.arange(5))
