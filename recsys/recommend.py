@@ -64,8 +64,18 @@ class Recommender:
         self.batch = users_per_batch(self.n_items, max_len, heads)
         self._uses_user_features = any(t.name == "user_features" for t in model.inputs)
         self._call = tf.function(lambda x: model(x, training=False), reduce_retracing=True)
+        self._compiled: dict = {}
 
-    def _inputs(self, histories: np.ndarray, user_idx, candidates: np.ndarray) -> dict:
+    def compiled(self, name: str, build) -> tuple:
+        """``(call, input names)`` of a sub-model built once from this model (``build(model)``),
+        wrapped in a ``tf.function``: attention maps and what-if scoring reuse it."""
+        if name not in self._compiled:
+            sub = build(self.model)
+            call = tf.function(lambda x: sub(x, training=False), reduce_retracing=True)
+            self._compiled[name] = (call, {t.name for t in sub.inputs})
+        return self._compiled[name]
+
+    def model_inputs(self, histories: np.ndarray, user_idx, candidates: np.ndarray) -> dict:
         x = {"history": tf.constant(histories, tf.int32), "candidates": tf.constant(candidates, tf.int32)}
         if self._uses_user_features:
             x["user_features"] = tf.constant(self.tables.user_features(user_idx), tf.int32)
@@ -81,7 +91,7 @@ class Recommender:
         for start in range(0, len(histories), self.batch):
             stop = min(start + self.batch, len(histories))
             tiled = np.broadcast_to(cand, (stop - start, len(cand)))
-            out[start:stop] = self._call(self._inputs(histories[start:stop], user_idx[start:stop], tiled)).numpy()
+            out[start:stop] = self._call(self.model_inputs(histories[start:stop], user_idx[start:stop], tiled)).numpy()
         return out
 
     def history_matrix(self, user_idx) -> np.ndarray:

@@ -37,13 +37,9 @@ class AttentionMaps:
 def attention_maps(scorer: ItemScorer) -> AttentionMaps:
     """Self-attention per layer and head, and target attention from the recommended item."""
     rec = scorer.rec
-    if not hasattr(rec, "_attention_call"):
-        import tensorflow as tf
-
-        sub = attention_model(rec.model)
-        rec._attention_call = tf.function(lambda x: sub(x, training=False), reduce_retracing=True)
-    x = rec._inputs(scorer.history[None, :], np.array([scorer.user]), to_model_ids([scorer.item])[None, :].astype(np.int32))
-    out = {k: v.numpy()[0] for k, v in rec._attention_call(x).items()}
+    call, _ = rec.compiled("attention", attention_model)
+    x = rec.model_inputs(scorer.history[None, :], np.array([scorer.user]), to_model_ids([scorer.item])[None, :].astype(np.int32))
+    out = {k: v.numpy()[0] for k, v in call(x).items()}
     pos = scorer.positions
     self_att = {k: v[:, pos][:, :, pos] for k, v in sorted(out.items()) if k.startswith("self_attention_")}
     target = out["target_attention"][:, 0, pos] if "target_attention" in out else np.zeros((0, len(pos)))

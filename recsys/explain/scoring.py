@@ -78,11 +78,7 @@ class ItemScorer:
     # ---- side features (user attributes, the candidate's categories, numbers, text)
 
     def _gated(self):
-        if not hasattr(self.rec, "_gated_call"):
-            gated = gated_model(self.rec.model, self.cfg, self.rec.tables)
-            self.rec._gated_inputs = {t.name for t in gated.inputs}
-            self.rec._gated_call = tf.function(lambda x: gated(x, training=False), reduce_retracing=True)
-        return self.rec._gated_call, self.rec._gated_inputs
+        return self.rec.compiled("gated", lambda m: gated_model(m, self.cfg, self.rec.tables))
 
     def side_score(self, user_features: np.ndarray, gates: dict) -> np.ndarray:
         """Scores with edited user tokens ``[M, F]`` and candidate gates (``[M, 1, width]`` each)."""
