@@ -399,6 +399,20 @@ def test_text_column_forced_as_timestamp():
     assert str(err.value) == Msg.BAD_TIMESTAMP.format(column="genre", count=3, row=2, value="rock")
 
 
+def test_no_column_follows_the_error_advice():
+    # the errors say "choose 'none'": with NO_COLUMN the same file loads as implicit, file-ordered
+    from recsys.data.columns import NO_COLUMN
+
+    data = b"user,item,rating,timestamp\nu1,a,good,soon\nu1,b,bad,later\nu1,c,ok,never\n"
+    with pytest.raises(DataError):
+        load_interactions(data)
+    frame, report, mapping = load_interactions(data, ColumnMapping(rating=NO_COLUMN, timestamp=NO_COLUMN))
+    assert list(frame.columns) == ["user", "item"]
+    assert frame["item"].tolist() == ["a", "b", "c"]
+    assert (mapping.rating, mapping.timestamp) == (None, None)
+    assert report.rows_kept == 3
+
+
 # ---------------------------------------------------------------- other errors
 
 
