@@ -55,8 +55,9 @@ class IdEncoder:
         idx = self.index_.get_indexer(raw)
         missing = idx < 0
         if missing.any() and unknown == "error":
-            examples = ", ".join(repr(x) for x in pd.unique(raw[missing])[:5])
-            raise DataError(Msg.UNKNOWN_IDS.format(count=int(missing.sum()), kind=self.kind, examples=examples))
+            unknown_ids = pd.unique(raw[missing])
+            examples = ", ".join(repr(x) for x in unknown_ids[:5])
+            raise DataError(Msg.UNKNOWN_IDS.format(count=len(unknown_ids), kind=self.kind, examples=examples))
         return idx.astype(np.int64)
 
     def inverse_transform(self, indices) -> np.ndarray:
