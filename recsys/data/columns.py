@@ -63,8 +63,9 @@ _EPOCH_MIN, _EPOCH_MAX_MS = 1e8, 1e13  # 1973-03 in seconds .. 2286 in milliseco
 
 
 def normalize_name(name) -> str:
-    """``"User ID"``, ``"user_id"`` and ``"userId"`` all become ``"userid"``."""
-    return re.sub(r"[^a-z0-9]", "", str(name).lower())
+    """``"User ID"``, ``"user_id"`` and ``"userId"`` all become ``"userid"``; a type suffix as in
+    RecBole's atomic files (``"user_id:token"``) is dropped."""
+    return re.sub(r"[^a-z0-9]", "", re.sub(r":[a-z_]+$", "", str(name).lower()))
 
 
 def all_aliases() -> set[str]:

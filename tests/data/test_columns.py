@@ -268,3 +268,10 @@ def test_no_column_sentinel_turns_detection_off():
     mapping = detect_interaction_columns(frame, ColumnMapping(rating=NO_COLUMN, timestamp=NO_COLUMN))
     assert mapping.rating is None and mapping.timestamp is None
     assert mapping.how["rating"] == "none (given)"
+
+
+def test_recbole_type_suffixes_are_ignored_in_names():
+    from recsys.data.columns import normalize_name
+
+    assert normalize_name("user_id:token") == "userid"
+    assert normalize_name("timestamp:float") == "timestamp"
