@@ -220,6 +220,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=10, help="top-K for the counterfactual")
     p.add_argument("--json", help="write the explanation as JSON here")
     p.set_defaults(func=_cmd_explain)
+    from recsys.fairness.cli import add_audit_parser
+
+    add_audit_parser(sub)
     p = sub.add_parser("demo-data", help="regenerate the bundled demo data (deterministic)")
     p.add_argument("--out", default="assets/demo", help="output folder (default: assets/demo)")
     p.add_argument("--seed", type=int, default=DEMO_SEED, help=f"random seed (default: {DEMO_SEED})")

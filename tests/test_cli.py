@@ -95,6 +95,10 @@ def test_train_then_recommend(files, tmp_path, capsys):
     assert d["item"]["rank"] == 2 and {"item_id", "title", "shap", "attention"} <= set(d["history"][0])
     assert sum(h["shap"] for h in d["history"]) + d["base_value"] == pytest.approx(d["score"], abs=1e-4)
     assert "counterfactual" in capsys.readouterr().out
+    audit_json = tmp_path / "audit.json"
+    assert main(["audit", "--run", str(run), "--attribute", "age_group", "--n-boot", "20", "--json", str(audit_json)]) == 0
+    audit = json.loads(audit_json.read_text())
+    assert {"user_groups", "user_gaps", "item_groups", "exposure", "popularity", "calibration", "tradeoff"} <= set(audit)
 
 
 def test_unknown_user_is_a_clear_error(files, tmp_path, capsys):

@@ -1,0 +1,251 @@
+"""One call for the whole fairness audit of a recommender, under the evaluation protocol.
+
+Protocol (as ``recsys.evaluate``): leave-last-out per user by time; recommendations for the users
+with a test item, made from their training + validation interactions, all items ranked, the
+user's earlier items excluded; accuracy is measured against the held-out test item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from recsys.data.dataset import Dataset
+from recsys.data.side import UserTable
+from recsys.data.split import Split, leave_last_out
+from recsys.errors import DataError
+from recsys.evaluate import metrics as M
+from recsys.fairness.bootstrap import bootstrap_groups
+from recsys.fairness.calibration import ALPHA, calibration_kl
+from recsys.fairness.candidates import score_candidates
+from recsys.fairness.exposure import exposure_gini, group_exposure
+from recsys.fairness.groups import history_matrix, item_popularity, user_groups
+from recsys.fairness.item_groups import POPULARITY, item_attributes, item_groups
+from recsys.fairness.messages import FairnessMsg
+from recsys.fairness.popularity import (
+    aplt,
+    arp,
+    history_popularity,
+    list_popularity,
+    pop_reo,
+    pop_rsp,
+    popularity_lift,
+    short_head,
+)
+from recsys.fairness.result import AuditResult
+from recsys.fairness.tradeoff import DEFAULT_LAMBDAS, tradeoff_curve
+from recsys.fairness.user_side import (
+    SMALL_GROUP,
+    coverage_metric,
+    gap_table,
+    group_metric_frame,
+    group_table,
+    per_user_metrics,
+)
+
+__all__ = ["audit", "audit_scorer", "default_item_attribute", "AUDIT_PROTOCOL"]
+
+AUDIT_PROTOCOL = (
+    "leave-last-out per user by time; lists for the users with a test item, made from their train + validation "
+    "interactions; all items ranked, earlier items excluded; accuracy against the test item"
+)
+
+
+def default_item_attribute(dataset: Dataset) -> str:
+    """The first multi-valued category column (genres), else the first category column, else popularity."""
+    items = dataset.items
+    if items is not None and items.category_columns:
+        return items.category_columns[0]
+    return POPULARITY
+
+
+def _calibration_attribute(dataset: Dataset, item_attribute: str) -> str | None:
+    """The category column calibration uses: the audited one if categorical, else the default."""
+    columns = dataset.items.category_columns if dataset.items is not None else []
+    if item_attribute in columns:
+        return item_attribute
+    return columns[0] if columns else None
+
+
+def _test_users(split: Split) -> tuple[np.ndarray, np.ndarray]:
+    if split.test.empty:
+        raise DataError(FairnessMsg.NO_TEST_USERS)
+    first = split.test.groupby("user_idx", sort=True)["item_idx"].first()  # leave-last-out: one each
+    return first.index.to_numpy(), first.to_numpy()
+
+
+def _lift_metric(rec_pop: np.ndarray, hist_pop: np.ndarray):
+    def lift(rows):  # Abdollahpouri's group popularity lift: (GAP_r - GAP_p) / GAP_p
+        r, h = rec_pop[rows], hist_pop[rows]
+        ok = ~np.isnan(r) & ~np.isnan(h)
+        return float((r[ok].mean() - h[ok].mean()) / h[ok].mean()) if ok.any() and h[ok].mean() > 0 else np.nan
+
+    return lift
+
+
+@dataclass
+class _Lists:
+    """The audited users' lists and what every part of the audit reads from them."""
+
+    users: np.ndarray  # [U] user indices with a test item
+    relevant: np.ndarray  # [U] their test items
+    candidates: np.ndarray  # [U, C] top-N item indices, best first
+    scores: np.ndarray  # [U, C] their scores
+    ranked: np.ndarray  # [U, k] the top-k
+    hist: sp.csr_matrix  # [U, N] binary histories (train + validation)
+    pop: np.ndarray  # [N] users per item in the histories
+    categories: np.ndarray | None  # [N, G] item categories for calibration
+
+
+def _lists(dataset: Dataset, scorer, split: Split, history: pd.DataFrame, *, k: int, n_candidates: int,
+           calib_attr: str | None) -> _Lists:
+    users, relevant = _test_users(split)
+    candidates, scores = score_candidates(scorer, users, history, max(n_candidates, k))
+    categories = item_groups(dataset, calib_attr).without_unknown() if calib_attr else None
+    return _Lists(users, relevant, candidates, scores, candidates[:, :k], history_matrix(history, users, dataset.n_items),
+                  item_popularity(history, dataset.n_items), categories)
+
+
+def _user_side(lists: _Lists, groups: pd.Series, *, k: int, n_boot: int, ci: float, seed: int, alpha: float,
+               min_group_size: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``(user_groups, user_gaps, per-user values)``."""
+    ranked, n_items = lists.ranked, lists.hist.shape[1]
+    values = per_user_metrics(ranked, lists.relevant, k=k)
+    values["calibration_kl"] = (calibration_kl(ranked, lists.hist, lists.categories, k=k, alpha=alpha)
+                                if lists.categories is not None else np.nan)
+    rec_pop, hist_pop = list_popularity(ranked, lists.pop, k=k), history_popularity(lists.hist, lists.pop)
+    row_metrics = {f"coverage@{k}": coverage_metric(ranked, n_items, k=k), "popularity_lift": _lift_metric(rec_pop, hist_pop)}
+    mf = group_metric_frame(values, groups, row_metrics=row_metrics)
+    samples = bootstrap_groups(values, groups, row_metrics=row_metrics, n_boot=n_boot, seed=seed) if n_boot else None
+    table = group_table(mf, groups, samples, ci=ci, min_group_size=min_group_size)
+    gaps = gap_table(mf, values, groups, samples, k=k, ci=ci)
+    return table, gaps, values.assign(list_popularity=rec_pop, history_popularity=hist_pop)
+
+
+def _item_side(dataset: Dataset, lists: _Lists, item_attribute: str, *, k: int) -> tuple[pd.DataFrame, dict, dict]:
+    """``(item_groups, exposure, popularity)``."""
+    ranked, pop, n_items = lists.ranked, lists.pop, dataset.n_items
+    head = short_head(pop)
+    attrs = [item_attribute] + ([POPULARITY] if item_attribute != POPULARITY else [])
+    table = pd.concat([group_exposure(ranked, item_groups(dataset, a, popularity=pop), pop, k=k) for a in attrs],
+                      ignore_index=True)
+    exposure = {
+        "k": k, "n_items": n_items, "gini": exposure_gini(ranked, n_items, k=k),
+        "gini_position_weighted": exposure_gini(ranked, n_items, k=k, weighting="position"),
+        "coverage": M.coverage(ranked, n_items, k=k), "items_recommended": int(np.unique(ranked[ranked >= 0]).size),
+    }
+    popularity = {
+        "arp": arp(ranked, pop, k=k), "aplt": aplt(ranked, ~head, k=k),
+        "pop_reo": pop_reo(ranked, lists.relevant, head, k=k), "pop_rsp": pop_rsp(ranked, head, lists.hist, k=k),
+        "popularity_lift": popularity_lift(ranked, lists.hist, pop, k=k),
+        "history_arp": float(np.nanmean(history_popularity(lists.hist, pop))),
+        "short_head_items": int(head.sum()), "long_tail_items": int((~head).sum()),
+    }
+    return table, exposure, popularity
+
+
+def _calibration_summary(kl: np.ndarray, attribute: str | None, alpha: float) -> dict:
+    known = np.isfinite(kl)
+    return {"kl_mean": float(np.mean(kl[known])) if known.any() else None,
+            "kl_median": float(np.median(kl[known])) if known.any() else None,
+            "users": int(known.sum()), "attribute": attribute, "alpha": alpha}
+
+
+def audit_scorer(
+    dataset: Dataset,
+    scorer,
+    attribute: str,
+    *,
+    item_attribute: str | None = None,
+    split: Split | None = None,
+    users: UserTable | None = None,
+    k: int = 10,
+    n_candidates: int = 100,
+    lambdas=DEFAULT_LAMBDAS,
+    n_boot: int = 200,
+    ci: float = 0.95,
+    seed: int = 0,
+    n_bins: int = 4,
+    min_group_size: int = SMALL_GROUP,
+    alpha: float = ALPHA,
+    preference: str = "history",
+    progress: Callable[[str], None] | None = None,
+) -> AuditResult:
+    """Audit any scorer (the Transformer via ``SequenceScorer``, or a baseline) on a dataset.
+
+    Args:
+        dataset: The loaded dataset.
+        scorer: ``scores(user_idx, history) -> [U, N]``.
+        attribute: User attribute to group by (a users-file column, ``"activity"`` or
+            ``"mainstreamness"``).
+        item_attribute: Item column for item groups and calibration (default: genres-like
+            ``default_item_attribute``); popularity head/mid/tail groups are always added.
+        split: The split the scorer was trained on (default: leave-last-out of the interactions).
+        users: User attributes to use instead of ``dataset.users`` (a separately loaded file).
+        k: Cut-off. n_candidates: Top-N the re-rankers choose from.
+        lambdas: Re-ranking weights swept for the trade-off table.
+        n_boot, ci, seed: Bootstrap resamples of the users (0 = no intervals), interval
+            coverage, seed.
+        n_bins: Quantile buckets for numeric and derived attributes.
+        min_group_size: Smaller groups are flagged ``small_group``.
+        alpha: Calibration smoothing. preference: Exposure re-ranker's group weights
+            (``"history"`` or ``"uniform"``).
+        progress: Called with a short stage description.
+
+    Returns:
+        An ``AuditResult`` (tables as DataFrames; ``to_json`` / ``to_csv``).
+
+    Raises:
+        DataError: unknown attribute, or no user with a test item.
+    """
+    say = progress or (lambda stage: None)
+    item_attribute = item_attribute or default_item_attribute(dataset)
+    if item_attribute not in item_attributes(dataset):
+        choices = ", ".join(item_attributes(dataset))
+        raise DataError(FairnessMsg.UNKNOWN_ITEM_ATTRIBUTE.format(attribute=item_attribute, choices=choices))
+    split = split or leave_last_out(dataset.interactions)
+    history = pd.concat([split.train, split.valid])
+    groups = user_groups(dataset, attribute, _test_users(split)[0], history, n_bins=n_bins, table=users)
+    calib_attr = _calibration_attribute(dataset, item_attribute)
+    say("scoring candidates")
+    lists = _lists(dataset, scorer, split, history, k=k, n_candidates=n_candidates, calib_attr=calib_attr)
+    say("user groups")
+    user_table, gaps, values = _user_side(lists, groups, k=k, n_boot=n_boot, ci=ci, seed=seed, alpha=alpha,
+                                          min_group_size=min_group_size)
+    say("item groups")
+    item_table, exposure, popularity = _item_side(dataset, lists, item_attribute, k=k)
+    say("re-ranking trade-off")
+    tradeoff = tradeoff_curve(lists.candidates, lists.scores, lists.relevant, lists.hist, categories=lists.categories,
+                              popularity=lists.pop, lambdas=lambdas, k=k, alpha=alpha, preference=preference)
+    per_user = pd.concat([pd.DataFrame({"user": groups.index.to_numpy(), "group": groups.to_numpy(),
+                                        "test_item": dataset.item_encoder.inverse_transform(lists.relevant)}),
+                          values.reset_index(drop=True)], axis=1)
+    settings = {
+        "attribute": attribute, "item_attribute": item_attribute, "k": k, "n_candidates": max(n_candidates, k),
+        "n_boot": n_boot, "ci": ci, "seed": seed, "n_bins": n_bins, "min_group_size": min_group_size,
+        "users": len(lists.users), "items": dataset.n_items, "protocol": AUDIT_PROTOCOL, "preference": preference,
+    }
+    return AuditResult(user_groups=user_table, user_gaps=gaps, item_groups=item_table, exposure=exposure,
+                       popularity=popularity,
+                       calibration=_calibration_summary(values["calibration_kl"].to_numpy(float), calib_attr, alpha),
+                       tradeoff=tradeoff, per_user=per_user, settings=settings)
+
+
+def audit(run, attribute: str, **options) -> AuditResult:
+    """Audit a trained run (``recsys.train.load_run``) for one user attribute.
+
+    Recommendations come from the run's Transformer, scored from each test user's training +
+    validation history (the split is recomputed: leave-last-out is deterministic).
+
+    Args:
+        run: A ``recsys.train.Run``.
+        attribute: User attribute to group by.
+        **options: As ``audit_scorer`` (``item_attribute``, ``users``, ``k``, ``n_boot``, ...).
+    """
+    from recsys.evaluate.protocol import SequenceScorer
+
+    return audit_scorer(run.dataset, SequenceScorer(run.recommender()), attribute, **options)
