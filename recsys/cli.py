@@ -221,8 +221,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", help="write the explanation as JSON here")
     p.set_defaults(func=_cmd_explain)
     from recsys.fairness.cli import add_audit_parser
+    from recsys.text.cli import add_similar_parser
 
     add_audit_parser(sub)
+    add_similar_parser(sub)
     p = sub.add_parser("demo-data", help="regenerate the bundled demo data (deterministic)")
     p.add_argument("--out", default="assets/demo", help="output folder (default: assets/demo)")
     p.add_argument("--seed", type=int, default=DEMO_SEED, help=f"random seed (default: {DEMO_SEED})")

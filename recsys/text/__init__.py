@@ -1,0 +1,58 @@
+"""Large-model assistance: pretrained Transformer item-text vectors, cache, fallback, search.
+
+Importing this package is cheap: TensorFlow and ``keras_hub`` load with the model, on the first
+``encode``. See DESIGN.md, "Large-model assistance".
+"""
+
+from recsys.text.cache import EmbeddingCache, default_cache_dir, text_keys
+from recsys.text.embed import TextVectors, embed_items, embed_texts, encode_items, load_encoder
+from recsys.text.encoder import (
+    DEFAULT_MODEL_NAME,
+    EncoderLoadError,
+    MiniLMEncoder,
+    TransformerTextEncoder,
+    checkpoint_fingerprint,
+    default_checkpoint,
+)
+from recsys.text.fallback import TfidfTextEncoder
+from recsys.text.item_text import TEMPLATE, compose_item_text, item_table_texts, item_texts
+from recsys.text.messages import TextMsg
+from recsys.text.search import (
+    cosine_scores,
+    items_like_item,
+    items_like_text,
+    query_vector,
+    recommend_from_text,
+    similar_items,
+    text_to_history_scores,
+)
+
+__all__ = [
+    "DEFAULT_MODEL_NAME",
+    "TEMPLATE",
+    "EmbeddingCache",
+    "EncoderLoadError",
+    "MiniLMEncoder",
+    "TextMsg",
+    "TextVectors",
+    "TfidfTextEncoder",
+    "TransformerTextEncoder",
+    "checkpoint_fingerprint",
+    "compose_item_text",
+    "cosine_scores",
+    "default_cache_dir",
+    "default_checkpoint",
+    "embed_items",
+    "embed_texts",
+    "encode_items",
+    "item_table_texts",
+    "item_texts",
+    "items_like_item",
+    "items_like_text",
+    "load_encoder",
+    "query_vector",
+    "recommend_from_text",
+    "similar_items",
+    "text_keys",
+    "text_to_history_scores",
+]
