@@ -73,15 +73,28 @@ def _print_progress(event: dict) -> None:
               f"({event['seconds']:.0f} s)", flush=True)
 
 
+def _text_vectors(args, dataset):
+    """Item text vectors from the pretrained encoder (with an items file and without --no-text)."""
+    if args.no_text or dataset.items is None:
+        return None, {}
+    from recsys.text import encode_items
+
+    vectors, info = encode_items(dataset)
+    print(f"text vectors: {info.get('name')} ({info.get('kind')}, {info.get('dim')}-d)"
+          + (f"; {info['notice']}" if info.get("notice") else ""), flush=True)
+    return vectors, info
+
+
 def _cmd_train(args) -> int:
     from recsys.pipeline import metrics_json, run_experiment
     from recsys.train import save_run
 
     dataset = _load(args)
     model_cfg, train_cfg = _configs(args)
-    exp = run_experiment(dataset, ("sasrec",), model_cfg, train_cfg, progress=_print_progress)
+    vectors, text_info = _text_vectors(args, dataset)
+    exp = run_experiment(dataset, ("sasrec",), model_cfg, train_cfg, text_vectors=vectors, progress=_print_progress)
     metrics = metrics_json(exp, dataset)["models"]["sasrec"]
-    path = save_run(exp.result, dataset, args.out, metrics=metrics)
+    path = save_run(exp.result, dataset, args.out, metrics=metrics, info={"text_encoder": text_info})
     print(exp.leaderboard().to_string(float_format=lambda x: f"{x:.4f}"))
     print(f"saved run to {path}")
     return 0
@@ -95,7 +108,8 @@ def _cmd_evaluate(args) -> int:
     dataset = _load(args)
     model_cfg, train_cfg = _configs(args)
     models = tuple(m.strip() for m in args.models.split(",") if m.strip())
-    exp = run_experiment(dataset, models, model_cfg, train_cfg,
+    vectors, _ = _text_vectors(args, dataset) if "sasrec" in models else (None, {})
+    exp = run_experiment(dataset, models, model_cfg, train_cfg, text_vectors=vectors,
                          progress=_print_progress if "sasrec" in models else None)
     report = metrics_json(exp, dataset)
     print(f"protocol: {report['protocol']['split']}; {report['protocol']['ranking']}")
@@ -176,6 +190,7 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--heads", type=int, default=m.heads)
     p.add_argument("--dropout", type=float, default=m.dropout)
     p.add_argument("--no-target-attention", action="store_true", help="score without the target-attention term")
+    p.add_argument("--no-text", action="store_true", help="do not use pretrained item text vectors")
 
 
 def _cmd_demo_data(args) -> int:
