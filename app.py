@@ -8,10 +8,17 @@ process is asked for, bypasses this file (no page config, wrong page list).
 
 import streamlit as st
 
+from recsys.ui import keras_guard
+
+keras_guard.install()  # Streamlit would reset Keras after each run, under a model training in a thread
 st.set_page_config(page_title="RecLens", page_icon=":material/manage_search:", layout="wide")
 
 pages = [
     st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
     st.Page("app_pages/data.py", title="Data", icon=":material/table_chart:"),
+    st.Page("app_pages/train.py", title="Train", icon=":material/model_training:"),
+    st.Page("app_pages/recommend.py", title="Recommend", icon=":material/recommend:"),
+    st.Page("app_pages/explain.py", title="Explain", icon=":material/lightbulb:"),
+    st.Page("app_pages/model.py", title="Model", icon=":material/account_tree:"),
 ]
 st.navigation(pages).run()

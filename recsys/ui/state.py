@@ -25,6 +25,23 @@ __all__ = [
     "USER_ID",
     "USE_DEMO",
     "NONE_OPTION",
+    "RUN_PATH",
+    "TRAIN_JOB",
+    "USER",
+    "USER_ERROR",
+    "RUN_SELECT",
+    "TRAIN",
+    "TRAIN_SUBMIT",
+    "CANCEL",
+    "USER_SELECT",
+    "USER_TEXT",
+    "TOP_K",
+    "WHATIF_REMOVE",
+    "WHATIF_ADD",
+    "TASTE_TEXT",
+    "EXPLAIN_ITEM",
+    "ATTENTION_LAYER",
+    "ATTENTION_HEAD",
 ]
 
 # ---------------------------------------------------------------- plain keys
@@ -76,3 +93,66 @@ USE_DEMO = "use_demo"
 
 NONE_OPTION = "(none)"
 """Selectbox option meaning "this file has no such column" (rating, timestamp)."""
+
+# ---------------------------------------------------------------- runs and training (plain keys)
+RUN_PATH = "run_path"
+"""``str``: folder of the run this session works with (Recommend, Explain, Model pages). Set when
+the session trains or picks a run; a new session picks the newest run of its data on disk."""
+
+TRAIN_JOB = "train_job"
+"""``TrainJob``: this session's training thread (running or finished), polled by the Train page."""
+
+USER = "selected_user"
+"""``str``: the raw user id chosen on the Recommend or Explain page (shared by both)."""
+
+USER_ERROR = "selected_user_error"
+"""``str | None``: message for a typed user id that is not in the run's data."""
+
+# ---------------------------------------------------------------- runs and training (widgets)
+RUN_SELECT = "run_select"
+"""Selectbox of the runs in the workspace that belong to the current data."""
+
+TRAIN = {
+    "dim": "train_dim",
+    "blocks": "train_blocks",
+    "heads": "train_heads",
+    "max_len": "train_max_len",
+    "epochs": "train_epochs",
+    "learning_rate": "train_learning_rate",
+    "use_text": "train_use_text",
+}
+"""Train form inputs by ``ModelConfig`` / ``TrainConfig`` field (``use_text``: the text-encoder toggle)."""
+
+TRAIN_SUBMIT = "train_submit"
+"""The Train form's submit button."""
+
+CANCEL = "train_cancel"
+"""Button that cancels this session's training."""
+
+# ---------------------------------------------------------------- recommend and explain (widgets)
+USER_SELECT = "user_select"
+"""Selectbox over the run's user ids."""
+
+USER_TEXT = "user_text"
+"""Text input that accepts a user id (an unknown id shows an error)."""
+
+TOP_K = "top_k"
+"""How many recommendations to show."""
+
+WHATIF_REMOVE = "whatif_remove"
+"""Multiselect of history items to remove in the what-if."""
+
+WHATIF_ADD = "whatif_add"
+"""Multiselect of catalogue items to add to the history in the what-if."""
+
+TASTE_TEXT = "taste_text"
+"""Free-text description of a new user's tastes (semantic search over item texts)."""
+
+EXPLAIN_ITEM = "explain_item"
+"""Selectbox of the recommended item to explain."""
+
+ATTENTION_LAYER = "attention_layer"
+"""Selectbox of the self-attention layer shown in the heatmap."""
+
+ATTENTION_HEAD = "attention_head"
+"""Selectbox of the attention head (or the mean over heads)."""

@@ -1,10 +1,17 @@
 """End-to-end: the real app in a real browser (Debian's chromium, driven by Playwright).
 
-Starts ``streamlit run app.py`` on a free localhost port, opens the Data page (as the server's very
-first request) and Home, uploads a small CSV through the file uploader and checks that the load
-report and the statistics show.
-Screenshots go to ``test-artifacts/``; with ``UPDATE_SCREENSHOTS=1`` the README's screenshots in
-``assets/screenshots/`` are replaced too.
+Starts ``streamlit run app.py`` on a free localhost port (tiny training defaults, ``RECLENS_TINY=1``,
+and a workspace holding a copy of the tiny demo run that ``tests/ui/trained.py`` trains once per
+test process), then:
+
+1. opens the Data page (as the server's very first request) and Home, uploads a small CSV through
+   the file uploader and checks that the load report and the statistics show;
+2. uploads the CSV again in a new session, trains on it (one epoch), opens a user's
+   recommendations and an explanation, and checks what they show;
+3. opens Train, Recommend (with a what-if removal), Explain and Model on the demo run.
+
+Screenshots of every page go to ``test-artifacts/``; with ``UPDATE_SCREENSHOTS=1`` the README's
+screenshots in ``assets/screenshots/`` are replaced too.
 
 Without ``/usr/bin/chromium`` the test is skipped locally and fails under CI (``CI=true``), where
 ``scripts/test.sh`` installs it.
@@ -22,6 +29,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from recsys.ui.runs import WORKSPACE_ENV
+from recsys.ui.training import TINY_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -75,8 +85,43 @@ def browser():
         chromium.close()
 
 
+def _updating() -> bool:
+    return os.environ.get("UPDATE_SCREENSHOTS") == "1"
+
+
+def _showcase_run(workspace: Path) -> None:
+    """A demo run worth publishing (a few epochs of a mid-sized model, ~2 minutes), trained the way
+    the Train page trains; only made when the README's screenshots are refreshed."""
+    from recsys.ui.loading import DEMO_DIR, Source, Sources, load_sources
+    from recsys.ui.runs import data_key
+    from recsys.ui.training import TrainJob, TrainSettings
+
+    files = {k: Source.from_path(DEMO_DIR / f"{k}.csv") for k in ("interactions", "items", "users")}
+    outcome = load_sources(Sources(files["interactions"], files["items"], files["users"], demo=True))
+    settings = TrainSettings(dim=32, blocks=2, heads=2, max_len=50, epochs=5, use_text=False, max_eval_users=500)
+    job = TrainJob(settings, "demo data", workspace=workspace, data_key=data_key(outcome))
+    job._run(outcome.dataset)
+    assert job.status == "done", job.error
+
+
 @pytest.fixture(scope="module")
-def server(browser):
+def workspace(browser, tmp_path_factory) -> Path:
+    """A workspace for the server with a copy of the shared tiny demo run (plus, when refreshing
+    the README's screenshots, a better-trained demo run that the pages then show)."""
+    from tests.ui.trained import demo_run
+
+    source = demo_run().workspace
+    target = tmp_path_factory.mktemp("server-workspace")
+    for run in source.iterdir():
+        if run.is_dir() and run.name != "__pycache__":
+            shutil.copytree(run, target / run.name)
+    if _updating():
+        _showcase_run(target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def server(browser, workspace):
     """``streamlit run app.py`` on a free port; yields its URL and stops it afterwards."""
     ARTIFACTS.mkdir(exist_ok=True)
     port = _free_port()
@@ -90,7 +135,9 @@ def server(browser):
         "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    env = os.environ | {WORKSPACE_ENV: str(workspace), TINY_ENV: "1"}
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                               stdin=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
         while not _healthy(url):
@@ -127,7 +174,7 @@ def _settle(page, timeout: int = 60_000) -> None:
     page.wait_for_timeout(800)  # charts finish drawing
 
 
-PUBLISHED = ("home.png", "data.png")  # the README's screenshots
+PUBLISHED = ("home.png", "data.png", "train.png", "recommend.png", "explain.png", "model.png")  # in the README
 
 
 def _screenshot(page, name: str) -> Path:
@@ -141,7 +188,7 @@ def _screenshot(page, name: str) -> Path:
     path = ARTIFACTS / name
     page.screenshot(path=str(path))
     page.set_viewport_size(VIEWPORT)
-    if os.environ.get("UPDATE_SCREENSHOTS") == "1" and name in PUBLISHED:
+    if _updating() and name in PUBLISHED:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, SCREENSHOTS / name)
     return path
@@ -159,6 +206,23 @@ def _small_csv(tmp_path: Path) -> Path:
     path = tmp_path / "e2e_interactions.csv"
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def _cells(page, key: str) -> list[str]:
+    """Texts of the cells of the table in the container keyed ``key`` (the grid's accessible cells)."""
+    cells = page.locator(f".st-key-{key} [role=gridcell]")
+    cells.first.wait_for(state="attached", timeout=180_000)
+    return [c.strip() for c in cells.all_text_contents()]
+
+
+def _nav(page, name: str) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name).click()
+    page.get_by_role("heading", name=name, exact=True).wait_for(timeout=60_000)
+    _settle(page)
+
+
+def _charts(page, count: int) -> None:
+    page.locator(".js-plotly-plot").nth(count - 1).wait_for(timeout=60_000)
 
 
 def _open_data_page(page) -> None:
@@ -205,3 +269,107 @@ def test_data_home_and_upload(server, page, tmp_path):
     assert metrics.get("users") == str(N_USERS), metrics
     assert metrics.get("interactions") == str(4 * N_USERS), metrics
     _screenshot(page, "data-upload.png")
+
+
+def _upload(page, tmp_path) -> None:
+    uploader = page.get_by_test_id("stFileUploader").filter(has_text="Interactions")
+    uploader.locator("input[type=file]").set_input_files(str(_small_csv(tmp_path)))
+    page.get_by_text("In use:").wait_for(timeout=60_000)
+    _settle(page)
+
+
+def test_train_recommend_and_explain_an_upload(server, page, tmp_path):
+    page.goto(f"{server}/data")
+    _open_data_page(page)
+    _upload(page, tmp_path)
+
+    _nav(page, "Train")
+    page.get_by_text("No run of this data yet").wait_for()
+    page.get_by_role("button", name="Train").click()
+    page.get_by_test_id("stProgress").wait_for(timeout=60_000)  # live progress while the thread trains
+    board = _cells(page, "leaderboard")
+    _settle(page)
+    _assert_no_exception(page)
+    assert {"Transformer (this run)", "EASE", "ItemKNN", "MostPopular"} <= set(board), board
+    page.get_by_text("Trained and evaluated in").wait_for()
+    _screenshot(page, "train-upload.png")
+
+    _nav(page, "Recommend")
+    page.get_by_role("heading", name="History of user user0").wait_for(timeout=60_000)
+    cells = _cells(page, "recommendations")
+    titles = cells[1::4]  # columns: rank, title, score, categories
+    history = {f"item{k}" for k in range(4)}  # user0 has item0 .. item3 (see _small_csv)
+    assert titles and not history & set(titles), titles
+    _charts(page, 1)
+    _assert_no_exception(page)
+    _screenshot(page, "recommend-upload.png")
+
+    typed = page.get_by_label("Or type a user id")
+    typed.fill("nobody")
+    typed.press("Enter")
+    page.get_by_text("User 'nobody' is not in the data of this run").wait_for(timeout=30_000)
+    typed.fill("user3")
+    typed.press("Enter")
+    page.get_by_role("heading", name="History of user user3").wait_for(timeout=30_000)
+    _settle(page)
+
+    _nav(page, "Explain")
+    page.get_by_text("Counterfactual.").wait_for(timeout=120_000)
+    _charts(page, 5)
+    _settle(page)
+    _assert_no_exception(page)
+    reason = page.get_by_test_id("stAlertContentInfo").first.get_by_test_id("stMarkdownContainer").inner_text()
+    assert reason.startswith(("Because", "No single")), reason
+    chosen = page.get_by_test_id("stSelectbox").filter(has_text="User (").locator("input").input_value()
+    assert chosen == "user3", chosen
+    _screenshot(page, "explain-upload.png")
+
+
+def _remove_from_history(page, n: int) -> None:
+    box = page.get_by_test_id("stMultiSelect").filter(has_text="Remove from the history")
+    for _ in range(n):
+        box.locator("input").click()
+        options = page.get_by_role("option")
+        for _ in range(10):  # the menu sometimes needs a key press to open
+            if options.count():
+                break
+            page.wait_for_timeout(500)
+            box.locator("input").press("ArrowDown")
+        options.filter(has_not_text="Select all").first.click()
+        page.keyboard.press("Escape")
+        _settle(page)
+
+
+def test_every_page_on_the_demo_run(server, page):
+    page.goto(f"{server}/train")
+    board = _cells(page, "leaderboard")
+    _settle(page)
+    assert "Transformer (this run)" in board and "EASE" in board
+    page.get_by_text("leave-last-out per user by time").wait_for()
+    _charts(page, 2)
+    _assert_no_exception(page)
+    _screenshot(page, "train.png")
+
+    _nav(page, "Recommend")
+    assert len(_cells(page, "recommendations")) == 40  # 10 rows of rank, title, score, categories
+    _remove_from_history(page, 3)
+    after = _cells(page, "whatif_after")
+    assert len(after) == 40 and any(c == "new" or c.startswith(("▲", "▼")) for c in after[3::4]), after
+    _assert_no_exception(page)
+    _screenshot(page, "recommend.png")
+
+    _nav(page, "Explain")
+    page.get_by_text("Counterfactual.").wait_for(timeout=120_000)
+    _charts(page, 7)
+    _settle(page)
+    _assert_no_exception(page)
+    _screenshot(page, "explain.png")
+
+    _nav(page, "Model")
+    layers = _cells(page, "layers_embedding")
+    assert "item_embedding" in layers and "position_embedding" in layers
+    assert "self_attention_0" in _cells(page, "layers_interaction")
+    _charts(page, 4)
+    _settle(page)
+    _assert_no_exception(page)
+    _screenshot(page, "model.png")

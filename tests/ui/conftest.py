@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from recsys.ui.runs import WORKSPACE_ENV
+from recsys.ui.training import TINY_ENV
 from tests.ui.helpers import APP, make_interactions_csv, make_items_csv
+from tests.ui.trained import Trained, demo_run
 
 
 @pytest.fixture
@@ -28,3 +31,24 @@ def app() -> AppTest:
 @pytest.fixture
 def data_page(app: AppTest) -> AppTest:
     return app.switch_page("app_pages/data.py").run()
+
+
+@pytest.fixture(autouse=True)
+def empty_workspace(tmp_path, monkeypatch):
+    """Every app test starts with an empty workspace (never the developer's runs) and tiny
+    training defaults."""
+    monkeypatch.setenv(WORKSPACE_ENV, str(tmp_path / "workspace"))
+    monkeypatch.setenv(TINY_ENV, "1")
+
+
+@pytest.fixture(scope="session")
+def app_run() -> Trained:
+    """The tiny demo run, trained once through the Train page."""
+    return demo_run()
+
+
+@pytest.fixture
+def run_app(app_run: Trained, monkeypatch) -> AppTest:
+    """A new session (Home page) on the demo data, with the trained run in its workspace."""
+    monkeypatch.setenv(WORKSPACE_ENV, str(app_run.workspace))
+    return AppTest.from_file(str(APP), default_timeout=120).run()

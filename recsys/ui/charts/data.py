@@ -1,7 +1,4 @@
-"""Plotly figure builders for the app. Pure functions: data in, ``go.Figure`` out, no state.
-
-Every figure gets the same look (``_style``) so the pages read as one product.
-"""
+"""Data page figures: long tail, activity, ratings, interactions over time."""
 
 from __future__ import annotations
 
@@ -10,25 +7,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from recsys.data import DatasetStats, long_tail_curve
+from recsys.ui.charts.common import ACCENT, MUTED
+from recsys.ui.charts.common import style as _style
 
-__all__ = ["ACCENT", "activity_figure", "long_tail_figure", "ratings_figure", "stats_figures", "timeline_figure"]
-
-ACCENT = "#3b5bdb"
-MUTED = "#adb5bd"
-
-
-def _style(fig: go.Figure, title: str, x: str, y: str) -> go.Figure:
-    fig.update_layout(
-        title={"text": title, "font": {"size": 15}},
-        xaxis_title=x,
-        yaxis_title=y,
-        template="plotly_white",
-        height=330,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        showlegend=False,
-        bargap=0.05,
-    )
-    return fig
+__all__ = ["activity_figure", "long_tail_figure", "ratings_figure", "stats_figures", "timeline_figure"]
 
 
 def long_tail_figure(per_item: pd.Series) -> go.Figure:

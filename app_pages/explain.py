@@ -1,0 +1,49 @@
+"""Explain: why an item is recommended to a user (attention, SHAP, counterfactual, faithfulness)."""
+
+import streamlit as st
+
+from recsys.errors import RecLensError
+from recsys.ui import explain_view as ev
+from recsys.ui import recommend_view as rv
+from recsys.ui import runs
+from recsys.ui.loading import current_outcome
+from recsys.ui.text import md_escape
+from recsys.ui.users import render_user_picker
+
+K = 10
+
+st.title("Explain")
+st.caption(
+    "Why is this item recommended to this user? The reason and the counterfactual in words first, then the "
+    "evidence: attention over the history, SHAP attributions and how faithful each explanation is."
+)
+
+pick = runs.require_run(current_outcome())
+run, rec = pick.run, pick.recommender
+dataset = run.dataset
+
+user = render_user_picker(dataset)
+top = rv.recommendations(rec, dataset, user, K)
+if top.empty:
+    st.info(f"User {md_escape(user)} has no recommendations: they have interacted with every item.")
+    st.stop()
+item = ev.render_item_picker(top)
+
+try:
+    e = ev.explain(str(pick.path), user, item, K, rec, dataset, run.model_config)
+except RecLensError as err:
+    st.error(md_escape(err), icon=":material/error:")
+    st.stop()
+removed = dataset.titles(dataset.item_encoder.transform(e.counterfactual_ids)) if e.counterfactual_ids else []
+
+st.subheader(md_escape(e.item_title), anchor=False)  # shown as written, never as markup
+ev.render_reason(e, removed, K)
+
+st.subheader("Attention over the history", anchor=False)
+ev.render_attention(e)
+
+st.subheader("SHAP attributions", anchor=False)
+ev.render_shap(e)
+
+st.subheader("Faithfulness: attention vs SHAP vs random", anchor=False)
+ev.render_faithfulness(e)

@@ -1,0 +1,47 @@
+"""Model: the trained network's stages and layers, parameters, item embedding map, training curve."""
+
+import streamlit as st
+
+from recsys.ui import charts, runs
+from recsys.ui import model_view as mv
+from recsys.ui.loading import current_outcome
+
+st.title("Model")
+st.caption(
+    "The Transformer recommender of the chosen run, in its three named stages: embedding (what each item and "
+    "user is), interaction (attention over the history) and output (the score)."
+)
+
+pick = runs.require_run(current_outcome())
+run = pick.run
+cfg = run.model_config
+
+table = mv.layer_table(run.model)
+total, trainable = int(table["parameters"].sum()), int(table["trainable"].sum())
+for column, (label, value) in zip(
+    st.columns(5),
+    [("parameters", f"{total:,}"), ("trainable", f"{trainable:,}"), ("embedding size", cfg.dim),
+     ("self-attention blocks × heads", f"{cfg.blocks} × {cfg.heads}"), ("history length", cfg.max_len)],
+):
+    column.metric(label, value)
+
+st.subheader("Architecture", anchor=False)
+left, right = st.columns([2.2, 1], gap="large")
+with left:
+    mv.render_layers(table)
+with right:
+    per_stage = table.groupby("stage")["parameters"].sum().reindex(list(mv.STAGES)).dropna()
+    st.plotly_chart(charts.parameters_figure(per_stage[per_stage > 0]), key="parameters")
+    st.caption("Frozen lookup tables (item categories, numbers, text vectors) count as parameters but are not "
+               "trained; the 'trainable' column says what was learned.")
+
+st.subheader("Item embeddings", anchor=False)
+points, explained = mv.embedding_points(run.model, run.dataset)
+st.plotly_chart(charts.embedding_map_figure(points, explained), key="embedding_map")
+st.caption("Each point is an item's learned id embedding (`item_embedding`), projected on its two main directions "
+           "(PCA). Items the model treats alike sit close together; colour is the item's first category.")
+
+st.subheader("Training curve", anchor=False)
+left, right = st.columns(2)
+left.plotly_chart(charts.loss_figure(run.curve, run.info.get("info", {}).get("batch_loss")), key="model_loss")
+right.plotly_chart(charts.ndcg_figure(run.curve, run.info.get("best_epoch")), key="model_ndcg")

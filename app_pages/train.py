@@ -1,0 +1,32 @@
+"""Train: settings, live progress with cancel, the leaderboard beside the baselines."""
+
+import streamlit as st
+
+from recsys.ui import data_view, runs, state, train_view
+from recsys.ui.loading import current_outcome
+
+st.title("Train")
+st.caption(
+    "Trains the Transformer recommender on the current data, then the MostPopular, ItemKNN and EASE baselines, "
+    "and evaluates all of them the same way. Runs are saved in the workspace folder, so a page reload or a "
+    "restart loses nothing."
+)
+
+outcome = current_outcome()
+if not outcome.ok:
+    data_view.render_error(outcome)
+    st.page_link("app_pages/data.py", label="Fix it on the Data page", icon=":material/table:")
+    st.stop()
+
+job = st.session_state.get(state.TRAIN_JOB)
+job = train_view.render_form(outcome, job) or job
+if job is not None and job.running:
+    train_view.render_live(job)
+train_view.render_job(job)
+
+pick = runs.current_run(outcome, load=False)
+if pick.choices:
+    runs.render_picker(pick, label="Run to show (and to use on the Recommend, Explain and Model pages)")
+    train_view.render_results(pick)
+elif job is None or not job.running:
+    st.info("No run of this data yet: choose the settings above and press **Train**.", icon=":material/info:")

@@ -1,0 +1,173 @@
+"""Saved runs: the workspace folder, which runs belong to the session's data, the run in use.
+
+A run is a folder written by ``recsys.train.save_run`` (model, cleaned data, metrics, curve), so
+nothing trained is lost when the page reloads or the server restarts. The session remembers the
+folder of its run (``state.RUN_PATH``); a new session takes the newest run of its data.
+
+Runs are matched to the data by a fingerprint of the uploaded files (names and content digests),
+so a session lists the runs of the files it has, never runs trained on someone else's uploads.
+Runs without a fingerprint (e.g. from ``python -m recsys train``) match by dataset name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from recsys.errors import RecLensError
+from recsys.recommend import Recommender
+from recsys.train import Run, list_runs, load_run
+from recsys.ui import state
+from recsys.ui.loading import LoadOutcome
+
+__all__ = [
+    "NO_RUN",
+    "WORKSPACE_ENV",
+    "RunPick",
+    "current_run",
+    "data_key",
+    "load_cached",
+    "render_picker",
+    "require_run",
+    "run_label",
+    "runs_for",
+    "workspace",
+]
+
+WORKSPACE_ENV = "RECLENS_WORKSPACE"
+ROOT = Path(__file__).resolve().parents[2]
+NO_RUN = "No model has been trained on this data yet. Train one on the Train page (a small one takes a minute)."
+NO_DATA = "The data could not be loaded, so there is no run to show. Fix the data on the Data page first."
+LOAD_FAILED = "The saved run in '{path}' could not be loaded: {detail}. Train a new one, or pick another run."
+
+
+def workspace() -> Path:
+    """Folder that holds the runs: ``$RECLENS_WORKSPACE``, else ``workspace/`` in the repository."""
+    return Path(os.environ.get(WORKSPACE_ENV) or ROOT / "workspace")
+
+
+def data_key(outcome: LoadOutcome) -> str:
+    """Fingerprint of the session's files (names and content digests)."""
+    return hashlib.sha256(repr(outcome.key[0]).encode()).hexdigest()[:16]
+
+
+def _record(path: str) -> dict:
+    try:
+        return json.loads((Path(path) / "run.json").read_text())
+    except (OSError, json.JSONDecodeError):
+        return {}
+
+
+def runs_for(key: str, name: str, folder: Path | None = None) -> list[dict]:
+    """Runs of the data with fingerprint ``key`` (or dataset ``name``), newest first."""
+    found = []
+    for record in list_runs(folder or workspace()):
+        full = _record(record["path"])
+        own = (full.get("info") or {}).get("data_key")
+        if own == key or (own is None and record["dataset"].get("name") == name):
+            found.append(record | {"cancelled": full.get("cancelled", False), "curve": full.get("curve", []),
+                                   "batch_loss": (full.get("info") or {}).get("batch_loss")})
+    return found
+
+
+def run_label(record: dict) -> str:
+    """``2026-05-01 10:00:00 · demo data · NDCG@10 0.081``: one line per run in pickers."""
+    ndcg = record.get("metrics", {}).get("models", {}).get("sasrec", {}).get("test", {}).get("ndcg@10")
+    score = f" · test NDCG@10 {ndcg:.3f}" if ndcg is not None else ""
+    return f"{record['created']} · {record['dataset'].get('name', '?')}{score}"
+
+
+@dataclass
+class RunPick:
+    """The run in use: the loaded run and its recommender, or a message saying why there is none."""
+
+    run: Run | None = None
+    recommender: Recommender | None = None
+    path: str | None = None
+    choices: list | None = None
+    message: str | None = None
+
+    @property
+    def record(self) -> dict | None:
+        """The chosen run's listing entry (``created``, ``dataset``, ``metrics``, ``curve``, ...)."""
+        return next((r for r in self.choices or [] if r["path"] == self.path), None)
+
+    @property
+    def ok(self) -> bool:
+        return self.run is not None
+
+
+@st.cache_resource(max_entries=6, show_spinner="Loading the trained run ...")
+def _load(path: str, stamp: float) -> tuple[Run, Recommender]:
+    run = load_run(path)
+    return run, run.recommender()
+
+
+def load_cached(path: str) -> tuple[Run, Recommender]:
+    """The run in ``path`` and its recommender, loaded once per process (keyed by path and mtime)."""
+    return _load(str(path), (Path(path) / "run.json").stat().st_mtime)
+
+
+def _adopt_finished_job(key: str) -> None:
+    job = st.session_state.get(state.TRAIN_JOB)
+    if job is not None and job.run_path and not getattr(job, "adopted", False) and job.data_key == key:
+        st.session_state[state.RUN_PATH] = job.run_path
+        job.adopted = True
+
+
+def current_run(outcome: LoadOutcome, load: bool = True) -> RunPick:
+    """The session's run for its current data (the newest one when it has not picked one).
+
+    With ``load=False`` only the listing is read (no model is loaded): enough for metrics.
+    """
+    if not outcome.ok:
+        return RunPick(message=NO_DATA)
+    key = data_key(outcome)
+    _adopt_finished_job(key)
+    choices = runs_for(key, outcome.dataset.name)
+    if not choices:
+        return RunPick(choices=[], message=NO_RUN)
+    paths = [r["path"] for r in choices]
+    path = st.session_state.get(state.RUN_PATH)
+    if path not in paths:
+        path = paths[0]
+        st.session_state[state.RUN_PATH] = path
+    if not load:
+        return RunPick(path=path, choices=choices)
+    try:
+        run, recommender = load_cached(path)
+    except (RecLensError, OSError, ValueError) as err:
+        return RunPick(path=path, choices=choices, message=LOAD_FAILED.format(path=path, detail=err))
+    return RunPick(run=run, recommender=recommender, path=path, choices=choices)
+
+
+def _on_pick() -> None:
+    st.session_state[state.RUN_PATH] = st.session_state[state.RUN_SELECT]
+
+
+def render_picker(pick: RunPick, label: str = "Trained run") -> None:
+    """A selectbox over the runs of the current data (nothing when there are none)."""
+    if not pick.choices:
+        return
+    labels = {r["path"]: run_label(r) + (" (cancelled)" if r.get("cancelled") else "") for r in pick.choices}
+    st.session_state[state.RUN_SELECT] = pick.path
+    st.selectbox(label, list(labels), key=state.RUN_SELECT, format_func=labels.get, on_change=_on_pick,
+                 help=f"Runs of this data saved in the workspace folder ({workspace()}).")
+
+
+def require_run(outcome: LoadOutcome) -> RunPick:
+    """The run picker, or an info box pointing to the Train page and ``st.stop()``."""
+    pick = current_run(outcome)
+    if not pick.ok:
+        if pick.choices:
+            render_picker(pick)
+        (st.error if pick.choices else st.info)(pick.message, icon=":material/info:")
+        st.page_link("app_pages/train.py", label="Open the Train page", icon=":material/model_training:")
+        st.stop()
+    render_picker(pick)
+    return pick

@@ -1,0 +1,153 @@
+"""Rendering for the Train page: the form, live progress with cancel, the leaderboard of a run."""
+
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+import streamlit as st
+
+from recsys.evaluate import PROTOCOL
+from recsys.ui import charts, state
+from recsys.ui.loading import LoadOutcome
+from recsys.ui.runs import RunPick, data_key, workspace
+from recsys.ui.text import md_escape
+from recsys.ui.training import (
+    CANCELLED_EARLY,
+    TrainJob,
+    TrainSettings,
+    default_settings,
+    start_training,
+    text_encoder_available,
+)
+
+__all__ = ["MODEL_LABELS", "leaderboard", "render_form", "render_job", "render_live", "render_results"]
+
+MODEL_LABELS = {"sasrec": "Transformer (this run)", "ease": "EASE", "itemknn": "ItemKNN", "pop": "MostPopular"}
+METRICS = {"ndcg@10": "NDCG@10", "hr@10": "HR@10", "recall@20": "Recall@20", "mrr": "MRR",
+           "coverage@10": "Coverage@10"}
+NO_TEXT = ("The text encoder is not available in this installation (the `recsys.text` package is missing), so "
+           "the model learns from ids, categories and user attributes only.")
+POLL_SECONDS = 1.0
+MAX_POINTS = 1500
+
+
+def leaderboard(metrics: dict, part: str = "test") -> pd.DataFrame:
+    """Models as rows (best test NDCG@10 first), the headline metrics and fit seconds as columns."""
+    rows = []
+    for name, result in metrics.get("models", {}).items():
+        values = result.get(part, {})
+        row = {"model": MODEL_LABELS.get(name, name)} | {label: values.get(m) for m, label in METRICS.items()}
+        rows.append(row | {"fit seconds": result.get("fit_seconds")})
+    frame = pd.DataFrame(rows, columns=["model", *METRICS.values(), "fit seconds"])
+    return frame.sort_values("NDCG@10", ascending=False, ignore_index=True)
+
+
+def render_form(outcome: LoadOutcome, job: TrainJob | None) -> TrainJob | None:
+    """The settings form; returns the new job when the user starts training."""
+    last = job.settings if job is not None else default_settings()
+    text_ok = text_encoder_available()
+    busy = job is not None and job.running
+    with st.form("train_form"):
+        c = st.columns(4)
+        dim = c[0].selectbox("Embedding size", [16, 32, 64, 128], index=[16, 32, 64, 128].index(last.dim)
+                             if last.dim in (16, 32, 64, 128) else 2, key=state.TRAIN["dim"],
+                             help="Width of every item, position and user vector (model size).")
+        blocks = c[1].selectbox("Self-attention blocks", [1, 2, 3, 4], index=min(last.blocks, 4) - 1,
+                                key=state.TRAIN["blocks"])
+        heads = c[2].selectbox("Attention heads", [1, 2, 4], index=[1, 2, 4].index(last.heads)
+                               if last.heads in (1, 2, 4) else 1, key=state.TRAIN["heads"])
+        max_len = c[3].number_input("Max history length", 5, 200, last.max_len, step=5, key=state.TRAIN["max_len"],
+                                    help="The model reads each user's most recent items, up to this many.")
+        c = st.columns(4)
+        epochs = c[0].number_input("Epochs (at most)", 1, 100, last.epochs, key=state.TRAIN["epochs"],
+                                   help="Training stops earlier when validation NDCG@10 has not improved for 3 epochs, "
+                                   "or before it would pass about 3 minutes.")
+        rate = c[1].number_input("Learning rate", 1e-4, 1e-1, float(last.learning_rate), step=1e-3, format="%.4f",
+                                 key=state.TRAIN["learning_rate"])
+        use_text = c[2].toggle("Text encoder", value=last.use_text and text_ok, disabled=not text_ok,
+                               key=state.TRAIN["use_text"],
+                               help="Embed item titles and descriptions with the pretrained all-MiniLM-L6-v2 model "
+                               "and feed the vectors to the recommender (cached after the first time).")
+        submitted = c[3].form_submit_button("Train", type="primary", icon=":material/model_training:",
+                                            disabled=busy, key=state.TRAIN_SUBMIT, width="stretch")
+    if not text_ok:
+        st.caption(NO_TEXT)
+    if not submitted or busy:
+        return None
+    settings = TrainSettings(dim=int(dim), blocks=int(blocks), heads=int(heads), max_len=int(max_len),
+                             epochs=int(epochs), learning_rate=float(rate), use_text=bool(use_text),
+                             batch_size=last.batch_size, max_eval_users=last.max_eval_users)
+    job = start_training(outcome.dataset, settings, workspace(), data_key(outcome))
+    st.session_state[state.TRAIN_JOB] = job
+    return job
+
+
+def _thin(points: list) -> list:
+    step = max(1, len(points) // MAX_POINTS)
+    return points[::step]
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def render_live(job: TrainJob) -> None:
+    """Progress bar, live curves and the cancel button; re-runs every second until the job ends."""
+    if not job.running:
+        st.rerun()  # the whole page: show the leaderboard
+    st.progress(job.fraction, text=job.label())
+    epochs = list(job.epochs)
+    left, right = st.columns(2)
+    left.plotly_chart(charts.loss_figure(epochs, _thin(list(job.batches))), key="live_loss")
+    best = epochs[-1]["best_epoch"] if epochs else None
+    right.plotly_chart(charts.ndcg_figure(epochs, best), key="live_ndcg")
+    stopping = job.cancel.is_set()
+    st.button("Stopping after this batch ..." if stopping else "Cancel training", key=state.CANCEL,
+              on_click=job.cancel.set, disabled=stopping, icon=":material/stop_circle:")
+
+
+def render_job(job: TrainJob | None) -> None:
+    """How this session's last training ended (error, fallback notice, where it was saved)."""
+    if job is None or job.running:
+        return
+    if job.status == "failed":
+        st.error(md_escape(job.error), icon=":material/error:")
+        return
+    seconds = (job.finished or time.time()) - job.started
+    if job.status == "cancelled" and job.run_path is None:
+        st.warning(CANCELLED_EARLY, icon=":material/stop_circle:")
+        return
+    if job.status == "cancelled":
+        st.warning(f"Training was cancelled after {len(job.epochs)} epoch(s); the best weights so far were kept, "
+                   f"evaluated and saved ({seconds:.0f} s).", icon=":material/stop_circle:")
+    else:
+        st.success(f"Trained and evaluated in {seconds:.0f} s; saved in the workspace.", icon=":material/check_circle:")
+    if job.notice:
+        st.warning(md_escape(job.notice), icon=":material/warning:")
+
+
+def _protocol_text() -> str:
+    return "\n".join(f"- **{md_escape(k)}**: {md_escape(v)}" for k, v in PROTOCOL.items())
+
+
+def render_results(pick: RunPick) -> None:
+    """The chosen run: leaderboard beside the baselines, protocol, training curves."""
+    record = pick.record
+    if record is None:
+        return
+    st.subheader("Leaderboard")
+    st.caption("Test part of the data, best NDCG@10 first; the best value in each column is highlighted. Every "
+               "model is scored the same way:")
+    st.markdown(_protocol_text())
+    board = leaderboard(record.get("metrics", {}))
+    numbers = list(METRICS.values())
+    styled = board.style.format("{:.4f}", subset=numbers, na_rep="–").format("{:.1f}", subset=["fit seconds"],
+                                                                               na_rep="–")
+    differ = [c for c in numbers if board[c].nunique() > 1]  # no highlight where every model ties
+    styled = styled.highlight_max(subset=differ, props="font-weight: 600; background-color: #e7ecff")
+    st.container(key="leaderboard").dataframe(styled, hide_index=True)
+    curve = record.get("curve") or []
+    best = record.get("best_epoch")
+    left, right = st.columns(2)
+    left.plotly_chart(charts.loss_figure(curve, record.get("batch_loss")), key="run_loss")
+    right.plotly_chart(charts.ndcg_figure(curve, best), key="run_ndcg")
+    if best:
+        st.caption(f"The weights of epoch {best} (best validation NDCG@10) were kept.")

@@ -1,0 +1,214 @@
+"""Training in a background thread, so the page stays responsive while it runs.
+
+Plain Python (no streamlit): the Train page starts a ``TrainJob`` and polls it. The thread calls
+``recsys.pipeline.run_experiment`` (the Transformer plus the MostPopular, ItemKNN and EASE
+baselines, evaluated under ``recsys.evaluate.PROTOCOL``), collects its progress events, and saves
+the run into the workspace itself: a finished run is on disk even if the browser tab was closed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from recsys.data import Dataset
+from recsys.errors import RecLensError
+from recsys.model import ModelConfig
+from recsys.pipeline import metrics_json, run_experiment
+from recsys.train import TrainConfig, save_run
+
+__all__ = ["TINY_ENV", "TrainJob", "TrainSettings", "default_settings", "start_training", "text_encoder_available"]
+
+log = logging.getLogger(__name__)
+
+TINY_ENV = "RECLENS_TINY"
+"""Set to ``1`` for tiny, seconds-long training defaults (tests, the browser test's server)."""
+
+MAX_SAVED_BATCHES = 600  # batch losses kept with a run (for its loss curve)
+CANCELLED_EARLY = "Training was cancelled before its first epoch finished, so there is nothing to save."
+FAILED = "Training failed: {detail}"
+UNEXPECTED = "Training stopped with an unexpected {kind}: {detail}. This is a bug in RecLens; please report it."
+
+
+def text_encoder_available() -> bool:
+    """True when ``recsys.text`` (pretrained item-text vectors) can be used."""
+    try:
+        from recsys.text import encode_items  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """What the Train form sets; the rest of ``ModelConfig`` / ``TrainConfig`` keeps its defaults."""
+
+    dim: int = ModelConfig.dim
+    blocks: int = ModelConfig.blocks
+    heads: int = ModelConfig.heads
+    max_len: int = ModelConfig.max_len
+    epochs: int = TrainConfig.epochs
+    learning_rate: float = TrainConfig.learning_rate
+    use_text: bool = True
+    batch_size: int = TrainConfig.batch_size
+    max_eval_users: int | None = TrainConfig.max_eval_users
+
+    def model_config(self) -> ModelConfig:
+        return ModelConfig(max_len=self.max_len, dim=self.dim, heads=self.heads, blocks=self.blocks,
+                           use_text=self.use_text)
+
+    def train_config(self) -> TrainConfig:
+        return TrainConfig(epochs=self.epochs, learning_rate=self.learning_rate, batch_size=self.batch_size,
+                           max_eval_users=self.max_eval_users)
+
+
+def default_settings() -> TrainSettings:
+    """The library defaults, or tiny ones when ``RECLENS_TINY=1`` (a demo-data epoch in seconds)."""
+    if os.environ.get(TINY_ENV) == "1":
+        # A history of 20 cuts the demo data into fewer windows than 10 (an epoch costs per window).
+        return TrainSettings(dim=16, blocks=1, heads=1, max_len=20, epochs=1, learning_rate=5e-3, use_text=False,
+                             batch_size=256, max_eval_users=200)
+    return TrainSettings(use_text=text_encoder_available())
+
+
+@dataclass
+class TrainJob:
+    """One training run in progress (or finished). The thread writes, the page reads.
+
+    Attributes:
+        batches: ``(step, loss)`` per training batch; step counts epochs (1.5 = half of epoch 2).
+        epochs: The ``"epoch"`` progress events (``epoch, loss, valid_ndcg@10, ...``).
+        status: ``running``, ``done``, ``cancelled`` (saved with the best weights so far when an
+            epoch had finished, else not saved: ``run_path`` is ``None``) or ``failed`` (``error``
+            says why).
+        phase: What the thread is doing, in words.
+        run_path: The saved run's folder once saved.
+    """
+
+    settings: TrainSettings
+    dataset_name: str
+    workspace: Path
+    data_key: str
+    cancel: threading.Event = field(default_factory=threading.Event)
+    batches: list = field(default_factory=list)
+    epochs: list = field(default_factory=list)
+    last_batch: dict = field(default_factory=dict)
+    status: str = "running"
+    phase: str = "Starting"
+    error: str | None = None
+    notice: str | None = None
+    run_path: str | None = None
+    started: float = field(default_factory=time.time)
+    finished: float | None = None
+    thread: threading.Thread | None = field(default=None, repr=False)
+
+    @property
+    def running(self) -> bool:
+        return self.status == "running"
+
+    def progress(self, event: dict) -> None:
+        """The ``progress`` callback of ``recsys.train.fit``."""
+        if event["stage"] == "batch":
+            self.phase = "Training the Transformer"
+            self.last_batch = event
+            self.batches.append((event["epoch"] - 1 + event["batch"] / event["batches"], event["loss"]))
+        elif event["stage"] == "epoch":
+            self.epochs.append(event)
+
+    @property
+    def fraction(self) -> float:
+        """Share of the planned batches done (training may stop earlier, on validation)."""
+        if self.status != "running":
+            return 1.0
+        b = self.last_batch
+        if not b:
+            return 0.0
+        return min(1.0, ((b["epoch"] - 1) * b["batches"] + b["batch"]) / (b["epochs"] * b["batches"]))
+
+    def label(self) -> str:
+        b = self.last_batch
+        elapsed = f"{time.time() - self.started:.0f} s"
+        if self.phase == "Training the Transformer" and b:
+            return f"Epoch {b['epoch']} of at most {b['epochs']}, batch {b['batch']} of {b['batches']} ({elapsed})"
+        return f"{self.phase} ({elapsed})"
+
+    def _run(self, dataset: Dataset) -> None:
+        try:
+            text_vectors, text_info = None, None
+            if self.settings.use_text:
+                from recsys.text import encode_items
+
+                self.phase = "Embedding the item texts with the pretrained language model"
+                text_vectors, text_info = encode_items(dataset)
+                self.notice = text_info.get("notice")
+            self.phase = "Preparing the training windows"
+            experiment = run_experiment(
+                dataset,
+                model_config=self.settings.model_config(),
+                train_config=self.settings.train_config(),
+                text_vectors=text_vectors,
+                progress=self._progress_then_evaluate,
+                cancel=self.cancel,
+            )
+            result = experiment.result
+            if result.cancelled and not result.curve:
+                self.status = "cancelled"  # nothing worth saving: no epoch was validated
+                return
+            self.phase = "Saving the run"
+            step = max(1, len(self.batches) // MAX_SAVED_BATCHES)
+            info = {"data_key": self.data_key, "settings": dataclasses.asdict(self.settings),
+                    "text": _jsonable(text_info), "batch_loss": [list(b) for b in self.batches[::step]]}
+            folder = _new_run_dir(self.workspace, dataset.name)
+            path = save_run(result, dataset, folder, metrics=metrics_json(experiment, dataset), info=info)
+            self.run_path = str(path)
+            self.status = "cancelled" if result.cancelled else "done"
+        except (RecLensError, ValueError) as err:
+            self.status, self.error = "failed", FAILED.format(detail=err)
+        except Exception as err:  # a bug: say so in words, keep the traceback in the log
+            log.exception("training failed")
+            self.status, self.error = "failed", UNEXPECTED.format(kind=type(err).__name__, detail=err)
+        finally:
+            self.finished = time.time()
+
+    def _progress_then_evaluate(self, event: dict) -> None:
+        self.progress(event)
+        if event["stage"] != "epoch":
+            return
+        cfg = self.settings.train_config()
+        over = (event["epoch"] >= event["epochs"] or event["epoch"] - event["best_epoch"] >= cfg.patience
+                or self.cancel.is_set())
+        self.phase = (
+            "Fitting the baselines and evaluating every model (all items ranked for each test user)"
+            if over else f"Epoch {event['epoch']} done, starting the next one"
+        )
+
+
+def _jsonable(info: dict | None) -> dict | None:
+    if info is None:
+        return None
+    return {k: (v.item() if isinstance(v, np.generic) else v) for k, v in info.items()}
+
+
+def _new_run_dir(workspace: Path, name: str) -> Path:
+    slug = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")[:40] or "data"
+    base = Path(workspace) / f"{time.strftime('%Y%m%d-%H%M%S')}-{slug}"
+    path, n = base, 1
+    while path.exists():
+        n += 1
+        path = base.with_name(f"{base.name}-{n}")
+    return path
+
+
+def start_training(dataset: Dataset, settings: TrainSettings, workspace: Path, data_key: str) -> TrainJob:
+    """Start training ``dataset`` in a daemon thread and return the job to poll."""
+    job = TrainJob(settings=settings, dataset_name=dataset.name, workspace=Path(workspace), data_key=data_key)
+    job.thread = threading.Thread(target=job._run, args=(dataset,), name="reclens-train", daemon=True)
+    job.thread.start()
+    return job

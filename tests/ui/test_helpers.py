@@ -1,0 +1,229 @@
+"""The app's helpers without a page: safe downloads, text in figures, leaderboard, run matching,
+the training job, what-if recommendations, layer tables, counterfactual sentences."""
+
+from __future__ import annotations
+
+import json
+import threading
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from recsys.model.features import from_model_ids
+from recsys.train import list_runs, load_run
+from recsys.ui import charts
+from recsys.ui.explain_view import counterfactual_sentence
+from recsys.ui.export import neutralise, safe_csv, safe_frame
+from recsys.ui.model_view import embedding_points, layer_table
+from recsys.ui.recommend_view import compare, history_frame, recommendations, what_if
+from recsys.ui.runs import run_label, runs_for
+from recsys.ui.train_view import leaderboard
+from recsys.ui.training import TrainJob, TrainSettings, _new_run_dir
+from tests.tiny import tiny_dataset
+from tests.ui.trained import Trained
+
+# ---------------------------------------------------------------- downloads
+
+
+@pytest.mark.parametrize(
+    "cell, expected",
+    [
+        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ("+1+2", "'+1+2"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("Plain title", "Plain title"),
+        ("a=b", "a=b"),  # only the first character matters
+        (-0.5, -0.5),  # numbers are not formulas
+    ],
+)
+def test_neutralise(cell, expected):
+    assert neutralise(cell) == expected
+
+
+def test_safe_csv_quotes_text_cells_and_keeps_numbers():
+    frame = pd.DataFrame({"title": ["=cmd|' /C calc'!A0", "Fine"], "score": [-1.25, 2.0], "=col": ["x", "@y"]})
+    text = safe_csv(frame).decode()
+    lines = text.splitlines()
+    assert lines[0] == "title,score,'=col"
+    assert lines[1] == "'=cmd|' /C calc'!A0,-1.25,x"
+    assert lines[2] == "Fine,2.0,'@y"
+    assert frame["title"][0].startswith("=")  # the caller's frame is untouched
+    assert safe_frame(frame)["score"].dtype == float
+
+
+# ---------------------------------------------------------------- figures
+
+
+def test_titles_in_figures_are_text_not_html():
+    assert charts.plain("<b>Top</b> & <a href='x'>") == "&lt;b&gt;Top&lt;/b&gt; &amp; &lt;a href='x'&gt;"
+    fig = charts.shap_bar_figure([0.5, -0.2], ["<b>Bold</b>", "<i>x</i>"], "t")
+    assert list(fig.data[0].y) == ["&lt;b&gt;Bold&lt;/b&gt;", "&lt;i&gt;x&lt;/i&gt;"]
+
+
+def test_unique_labels_keep_equal_titles_apart():
+    assert charts.unique_labels(["A", "B", "A", "A"]) == ["A", "B", "A (2)", "A (3)"]
+
+
+def test_waterfall_adds_up_to_the_score():
+    # base 1.0 + 0.5 - 0.25 + (rest: 0.125) = 1.375
+    fig = charts.waterfall_figure([0.5, -0.25, 0.125], ["a", "b", "c"], 1.0, "t", top=2)
+    bar = fig.data[0]
+    assert list(bar.y) == ["base value", "a", "b", "1 others", "score"]
+    assert list(bar.measure) == ["absolute", "relative", "relative", "relative", "total"]
+    assert bar.text[-1] == "1.375"
+
+
+# ---------------------------------------------------------------- leaderboard and runs
+
+
+METRICS = {
+    "models": {
+        "sasrec": {"test": {"ndcg@10": 0.10, "hr@10": 0.2, "recall@20": 0.3, "mrr": 0.05, "coverage@10": 0.4},
+                   "fit_seconds": 12.0},
+        "pop": {"test": {"ndcg@10": 0.02, "hr@10": 0.05, "recall@20": 0.08, "mrr": 0.01, "coverage@10": 0.01},
+                "fit_seconds": 0.0},
+        "ease": {"test": {"ndcg@10": 0.08, "hr@10": 0.15, "recall@20": 0.2, "mrr": 0.04, "coverage@10": 0.3},
+                 "fit_seconds": 3.0},
+    }
+}
+
+
+def test_leaderboard_orders_models_by_ndcg():
+    board = leaderboard(METRICS)
+    assert list(board["model"]) == ["Transformer (this run)", "EASE", "MostPopular"]
+    assert list(board.columns) == ["model", "NDCG@10", "HR@10", "Recall@20", "MRR", "Coverage@10", "fit seconds"]
+    assert board.loc[0, "fit seconds"] == 12.0
+
+
+def _fake_run(folder, name, created, info):
+    folder.mkdir(parents=True)
+    record = {"created": created, "dataset": {"name": name}, "metrics": METRICS, "info": info, "curve": []}
+    (folder / "run.json").write_text(json.dumps(record))
+
+
+def test_runs_are_matched_to_the_data_by_fingerprint(tmp_path):
+    _fake_run(tmp_path / "a", "ratings.csv", "2026-01-01 10:00:00", {"data_key": "mine"})
+    _fake_run(tmp_path / "b", "ratings.csv", "2026-01-02 10:00:00", {"data_key": "someone else's"})
+    _fake_run(tmp_path / "c", "ratings.csv", "2026-01-03 10:00:00", {})  # from the CLI: matched by name
+    _fake_run(tmp_path / "d", "other.csv", "2026-01-04 10:00:00", {})
+    found = runs_for("mine", "ratings.csv", tmp_path)
+    assert [r["path"] for r in found] == [str(tmp_path / "c"), str(tmp_path / "a")]  # newest first
+    assert run_label(found[1]) == "2026-01-01 10:00:00 · ratings.csv · test NDCG@10 0.100"
+
+
+def test_new_run_folders_never_overwrite(tmp_path):
+    first = _new_run_dir(tmp_path, "My data/2024.csv")
+    first.mkdir()
+    second = _new_run_dir(tmp_path, "My data/2024.csv")
+    assert first != second and first.name.endswith("my-data-2024-csv")
+
+
+# ---------------------------------------------------------------- the training job
+
+
+def test_job_progress_fraction_and_label():
+    job = TrainJob(TrainSettings(epochs=2), "d", workspace=None, data_key="k")
+    assert job.fraction == 0.0
+    job.progress({"stage": "batch", "batch": 5, "batches": 10, "epoch": 2, "epochs": 2, "loss": 1.0})
+    assert job.fraction == pytest.approx(0.75) and job.batches == [(1.5, 1.0)]
+    assert job.label().startswith("Epoch 2 of at most 2, batch 5 of 10")
+
+
+def test_cancel_after_an_epoch_keeps_and_saves_the_best_weights(tmp_path):
+    # The page's cancel button sets the event; here it is set once the first epoch is validated.
+    settings = TrainSettings(dim=8, blocks=1, heads=1, max_len=8, epochs=20, use_text=False, batch_size=32)
+    job = TrainJob(settings, "tiny", workspace=tmp_path, data_key="k", cancel=threading.Event())
+    record = job.progress
+
+    def progress(event):
+        record(event)
+        if event["stage"] == "epoch":
+            job.cancel.set()
+
+    job.progress = progress
+    job._run(tiny_dataset())  # synchronously
+    assert job.status == "cancelled", job.error
+    # Keras finishes (and validates) the epoch in which the event was seen, then stops.
+    assert len(job.epochs) <= 2 and job.run_path is not None
+    saved = json.loads((tmp_path / job.run_path / "run.json").read_text())
+    assert saved["cancelled"] and saved["best_epoch"] in (1, 2)
+
+
+# ---------------------------------------------------------------- recommend, model and explain helpers
+
+
+@pytest.fixture(scope="module")
+def demo(app_run: Trained):
+    run = load_run(list_runs(app_run.workspace)[0]["path"])
+    return run, run.recommender()
+
+
+def test_history_frame_is_the_users_interactions_in_time_order(demo):
+    run, _ = demo
+    user = run.dataset.user_encoder.to_list()[3]
+    u = int(run.dataset.user_encoder.transform([user])[0])
+    history = history_frame(run.dataset, u, max_len=20)
+    rows = run.dataset.interactions.query("user_idx == @u")
+    assert len(history) == len(rows) and history["when"].is_monotonic_increasing
+    assert history["in_window"].sum() == min(20, len(rows)) and history["in_window"].iloc[-1]
+    assert history["category"].notna().all()
+
+
+def test_what_if_without_edits_is_the_recommendation(demo):
+    run, rec = demo
+    dataset = run.dataset
+    user = dataset.user_encoder.to_list()[0]
+    u = int(dataset.user_encoder.transform([user])[0])
+    top = recommendations(rec, dataset, user, 10)
+    same = what_if(rec, dataset, u, [], [], 10)
+    assert list(same["item_id"]) == list(top["item_id"])
+    np.testing.assert_allclose(same["score"], top["score"], rtol=1e-5)
+    assert set(compare(top, same)["change"]) == {"="}
+
+    history = from_model_ids(rec.sequences[u])
+    edited = what_if(rec, dataset, u, remove=history[-3:], add=[], k=10)
+    added = int(dataset.item_encoder.transform([top["item_id"][0]])[0])
+    with_top = what_if(rec, dataset, u, remove=[], add=[added], k=10)
+    assert top["item_id"][0] not in set(with_top["item_id"])  # an added item is in the history now
+    assert not np.allclose(edited["score"], top["score"])
+    assert what_if(rec, dataset, u, remove=history, add=[], k=10) is None  # nothing left
+
+
+def test_compare_marks_moves_and_new_items():
+    before = pd.DataFrame({"item_id": ["a", "b", "c"], "rank": [1, 2, 3]})
+    after = pd.DataFrame({"item_id": ["b", "a", "d"], "rank": [1, 2, 3]})
+    assert list(compare(before, after)["change"]) == ["▲ 1", "▼ 1", "new"]
+
+
+def test_layer_table_covers_every_parameter(demo):
+    run, _ = demo
+    table = layer_table(run.model)
+    assert table["parameters"].sum() == run.model.count_params()
+    stages = dict(zip(table["layer"], table["stage"]))
+    assert stages["item_embedding"] == "embedding" and stages["self_attention_0"] == "interaction"
+    assert stages["scores"] == "output" and stages["history"] == "input"
+    shapes = dict(zip(table["layer"], table["output shape"]))
+    assert shapes["history_embedding"].startswith("[batch, ") and shapes["history_embedding"].endswith(f", {run.model_config.dim}]")
+    points, explained = embedding_points(run.model, run.dataset)
+    assert len(points) == run.dataset.n_items and 0 < explained[1] <= explained[0] <= 1
+
+
+def _explanation(found, removed, original, new):
+    cf = SimpleNamespace(found=found, removed=removed, original_rank=original, new_rank=new)
+    return SimpleNamespace(counterfactual=cf, item_title="Heist <b>II</b>")
+
+
+def test_counterfactual_sentences():
+    found = counterfactual_sentence(_explanation(True, [1, 2], 2, 14), ["A", "B"], 10)
+    assert found == ("Without ‘A’ and ‘B’ in the history (2 items), ‘Heist <b>II</b>’ would drop from rank 2 to "
+                     "rank 14, out of the top 10.")
+    one = counterfactual_sentence(_explanation(True, [1], 1, 12), ["A"], 10)
+    assert one.startswith("Without ‘A’ in the history, ‘Heist <b>II</b>’ would drop from rank 1 to rank 12")
+    kept = counterfactual_sentence(_explanation(False, [1], 1, 3), ["A"], 10)
+    assert kept.startswith("Removing the one history item that pushes ‘Heist <b>II</b>’ up") and "rank 3 (now 1)" in kept
+    nothing = counterfactual_sentence(_explanation(False, [], 1, 1), [], 10)
+    assert nothing.startswith("No item of the history pushes")

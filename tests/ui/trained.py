@@ -1,0 +1,80 @@
+"""One tiny run on the demo data, trained once per test process by pressing Train on the Train page.
+
+The Recommend, Explain and Model tests and the browser test all use its workspace, so the
+model is trained once (about 20 s). ``RECLENS_TINY=1`` gives the form its tiny defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from recsys.ui import state
+from recsys.ui.runs import WORKSPACE_ENV
+from recsys.ui.training import TINY_ENV
+from tests.ui.helpers import APP
+
+TRAIN_PAGE = "app_pages/train.py"
+TIMEOUT_S = 300
+
+
+@dataclass
+class Trained:
+    """What training through the page left: the workspace, the app after training, and what the
+    page showed while the thread ran (each poll's progress value and button labels)."""
+
+    workspace: Path
+    app: AppTest
+    polls: list = field(default_factory=list)
+    seconds: float = 0.0
+
+
+_TRAINED: list[Trained] = []
+
+
+def set_env(workspace: Path) -> None:
+    os.environ[WORKSPACE_ENV] = str(workspace)
+    os.environ[TINY_ENV] = "1"
+
+
+def train_on_page(at: AppTest, poll_seconds: float = 1.0) -> list[dict]:
+    """Press Train, re-run the page while the thread trains (as the fragment does), wait for the end.
+
+    Returns:
+        One dict per poll: ``progress`` (value or None), ``buttons`` (labels), ``exceptions``.
+    """
+    at.button(key=state.TRAIN_SUBMIT).click().run()
+    job = at.session_state[state.TRAIN_JOB]
+    polls, deadline = [], time.monotonic() + TIMEOUT_S
+    while job.running and time.monotonic() < deadline:
+        polls.append({
+            "progress": at.progress[0].value if len(at.progress) else None,
+            "buttons": [b.label for b in at.button],
+            "exceptions": [e.value for e in at.exception],
+        })
+        time.sleep(poll_seconds)
+        at.run()
+    job.thread.join(timeout=max(1.0, deadline - time.monotonic()))
+    assert not job.running, f"training did not finish within {TIMEOUT_S} s"
+    at.run()
+    return polls
+
+
+def demo_run() -> Trained:
+    """The shared tiny demo run (trained on first use, in this process)."""
+    if not _TRAINED:
+        workspace = Path(tempfile.mkdtemp(prefix="reclens-workspace-"))
+        set_env(workspace)
+        at = AppTest.from_file(str(APP), default_timeout=120)
+        at.run()
+        at.switch_page(TRAIN_PAGE).run()
+        start = time.perf_counter()
+        polls = train_on_page(at)
+        _TRAINED.append(Trained(workspace, at, polls, time.perf_counter() - start))
+    set_env(_TRAINED[0].workspace)
+    return _TRAINED[0]
