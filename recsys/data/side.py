@@ -9,7 +9,7 @@ attributes read as unknown).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -163,6 +163,11 @@ def load_items(
             index=out.index, dtype=object,
         )
     if schema.flags:
+        group = schema.flag_group
+        while group in frame.columns and group not in schema.flags:  # never overwrite a real column
+            group += "_flags"
+        if group != schema.flag_group:
+            schema = replace(schema, flag_group=group)
         flags = frame[list(schema.flags)].apply(pd.to_numeric, errors="coerce").fillna(0).to_numpy() > 0
         names = np.asarray(schema.flags, dtype=object)
         out[schema.flag_group] = pd.Series([list(names[row]) for row in flags], index=out.index, dtype=object)

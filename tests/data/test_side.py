@@ -182,3 +182,14 @@ def test_user_file_row_numbers_in_examples():
     data = b"user_id,gender\n\na,F\n,M\nb,F\n"  # the id-less row is on line 4 (line 2 is blank)
     _, report = load_users(data)
     assert [(e.reason, e.examples) for e in report.entries if e.action == "dropped"] == [("missing user id", (4,))]
+
+
+def test_flag_group_never_overwrites_a_real_column():
+    # found by hypothesis: a numeric column named 'genres' beside 0/1 flag columns
+    from recsys.data import load_items
+
+    data = b"id,genres,a,b\n1,5,0,1\n2,7,1,0\n3,9,1,1\n"
+    items, _ = load_items(data)
+    assert items.schema.flag_group == "genres_flags"
+    assert items.frame["genres"].tolist() == [5.0, 7.0, 9.0]
+    assert items.frame["genres_flags"].tolist() == [["b"], ["a"], ["a", "b"]]
