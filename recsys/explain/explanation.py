@@ -55,7 +55,7 @@ class ItemExplanation:
             ],
             "side_features": [
                 {"name": n, "value": str(d), "shap": float(v)}
-                for n, d, v in zip(self.side_shap.feature_names or [], self.side_shap.data, self.side_shap.values)
+                for n, d, v in zip(self.side_shap.feature_names or [], self.side_shap.data if self.side_shap.data is not None else [], self.side_shap.values)
             ],
             "side_base_value": float(np.ravel(self.side_shap.base_values)[0]),
             "counterfactual": {

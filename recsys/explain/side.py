@@ -88,7 +88,7 @@ def side_feature_shap(scorer: ItemScorer) -> shap.Explanation:
     """
     players = side_players(scorer)
     if not players:
-        return shap.Explanation(values=np.zeros(0), base_values=scorer.full_score(), data=np.array([]), feature_names=[])
+        return shap.Explanation(values=np.zeros(0), base_values=scorer.full_score(), data=None, feature_names=[])
     values, base = exact_shapley(_value_fn(scorer, players), len(players))
     return shap.Explanation(values=values, base_values=base, data=np.array([p.value for p in players], dtype=object),
                             feature_names=[p.name for p in players])
