@@ -44,6 +44,7 @@ class ItemExplanation:
         """JSON-ready: user, item, score, base_value, history, side_features, counterfactual,
         faithfulness, reason, timings_ms."""
         target = self.attention.target_mean
+        side_data = self.side_shap.data if self.side_shap.data is not None else []
         return {
             "user": self.user_id,
             "item": {"id": self.item_id, "title": self.item_title, "rank": self.rank},
@@ -55,7 +56,7 @@ class ItemExplanation:
             ],
             "side_features": [
                 {"name": n, "value": str(d), "shap": float(v)}
-                for n, d, v in zip(self.side_shap.feature_names or [], self.side_shap.data if self.side_shap.data is not None else [], self.side_shap.values)
+                for n, d, v in zip(self.side_shap.feature_names or [], side_data, self.side_shap.values)
             ],
             "side_base_value": float(np.ravel(self.side_shap.base_values)[0]),
             "counterfactual": {
