@@ -17,19 +17,39 @@ st.markdown(
 )
 
 STEPS = [
-    ("app_pages/data.py", "Data", ":material/table_chart:",
-     "upload interactions (and optionally item and user files), check the column mapping, what was cleaned and "
-     "the statistics."),
-    ("app_pages/train.py", "Train", ":material/model_training:",
-     "train the Transformer with live progress and compare it with MostPopular, ItemKNN and EASE."),
-    ("app_pages/recommend.py", "Recommend", ":material/recommend:",
-     "a user's history and top recommendations; edit the history or describe tastes in words and watch them "
-     "change; download them as CSV."),
-    ("app_pages/explain.py", "Explain", ":material/lightbulb:",
-     "why an item is recommended: the reason in words, the counterfactual, attention, SHAP and how faithful "
-     "each explanation is."),
-    ("app_pages/model.py", "Model", ":material/account_tree:",
-     "the network's embedding, interaction and output layers, the item embedding map and the training curve."),
+    (
+        "app_pages/data.py",
+        "Data",
+        ":material/table_chart:",
+        "upload interactions (and optionally item and user files), check the column mapping, what was cleaned and "
+        "the statistics.",
+    ),
+    (
+        "app_pages/train.py",
+        "Train",
+        ":material/model_training:",
+        "train the Transformer with live progress and compare it with MostPopular, ItemKNN and EASE.",
+    ),
+    (
+        "app_pages/recommend.py",
+        "Recommend",
+        ":material/recommend:",
+        "a user's history and top recommendations; edit the history or describe tastes in words and watch them "
+        "change; download them as CSV.",
+    ),
+    (
+        "app_pages/explain.py",
+        "Explain",
+        ":material/lightbulb:",
+        "why an item is recommended: the reason in words, the counterfactual, attention, SHAP and how faithful "
+        "each explanation is.",
+    ),
+    (
+        "app_pages/model.py",
+        "Model",
+        ":material/account_tree:",
+        "the network's embedding, interaction and output layers, the item embedding map and the training curve.",
+    ),
 ]
 for path, label, icon, text in STEPS:
     left, right = st.columns([1, 5], vertical_alignment="center")

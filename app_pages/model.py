@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from recsys.ui import charts, runs
+from recsys.ui import charts, runs, state
 from recsys.ui import model_view as mv
 from recsys.ui.loading import current_outcome
 
@@ -20,8 +20,13 @@ table = mv.layer_table(run.model)
 total, trainable = int(table["parameters"].sum()), int(table["trainable"].sum())
 for column, (label, value) in zip(
     st.columns(5),
-    [("parameters", f"{total:,}"), ("trainable", f"{trainable:,}"), ("embedding size", cfg.dim),
-     ("self-attention blocks × heads", f"{cfg.blocks} × {cfg.heads}"), ("history length", cfg.max_len)],
+    [
+        ("parameters", f"{total:,}"),
+        ("trainable", f"{trainable:,}"),
+        ("embedding size", cfg.dim),
+        ("self-attention blocks × heads", f"{cfg.blocks} × {cfg.heads}"),
+        ("history length", cfg.max_len),
+    ],
 ):
     column.metric(label, value)
 
@@ -32,14 +37,19 @@ with left:
 with right:
     per_stage = table.groupby("stage")["parameters"].sum().reindex(list(mv.STAGES)).dropna()
     st.plotly_chart(charts.parameters_figure(per_stage[per_stage > 0]), key="parameters")
-    st.caption("Frozen lookup tables (item categories, numbers, text vectors) count as parameters but are not "
-               "trained; the 'trainable' column says what was learned.")
+    st.caption(
+        "Frozen lookup tables (item categories, numbers, text vectors) count as parameters but are not "
+        "trained; the 'trainable' column says what was learned."
+    )
 
 st.subheader("Item embeddings", anchor=False)
-points, explained = mv.embedding_points(run.model, run.dataset)
+kind = st.radio("Map", list(mv.VECTOR_KINDS), horizontal=True, key=state.EMBEDDING_KIND)
+points, explained = mv.embedding_points(mv.item_vectors(run.model, pick.recommender, kind), run.dataset)
 st.plotly_chart(charts.embedding_map_figure(points, explained), key="embedding_map")
-st.caption("Each point is an item's learned id embedding (`item_embedding`), projected on its two main directions "
-           "(PCA). Items the model treats alike sit close together; colour is the item's first category.")
+st.caption(
+    f"Each point is an item: {mv.VECTOR_KINDS[kind]}, projected on its two main directions (PCA). Items the model "
+    "treats alike sit close together; colour is the item's first category."
+)
 
 st.subheader("Training curve", anchor=False)
 left, right = st.columns(2)

@@ -46,11 +46,15 @@ rv.render_what_if(rec, dataset, user_idx, history, top, int(k))
 
 st.subheader("A new user: describe what you like")
 if not text_encoder_available():
-    st.info("Describing tastes in words needs the text encoder (`recsys.text`), which is not available in this "
-            "installation.", icon=":material/info:")
+    st.info(
+        "Describing tastes in words needs the text encoder (`recsys.text`), which is not available in this "
+        "installation.",
+        icon=":material/info:",
+    )
     st.stop()
-text = st.text_input("Your tastes, in a sentence", key=state.TASTE_TEXT,
-                     placeholder="e.g. space adventures and heist films with a twist")
+text = st.text_input(
+    "Your tastes, in a sentence", key=state.TASTE_TEXT, placeholder="e.g. space adventures and heist films with a twist"
+)
 if text.strip():
     vectors = rv.item_text_vectors(str(pick.path), dataset)
     try:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from recsys.ui import data_view, runs, state, train_view
+from recsys.ui import data_view, runs, train_view
 from recsys.ui.loading import current_outcome
 
 st.title("Train")
@@ -18,7 +18,7 @@ if not outcome.ok:
     st.page_link("app_pages/data.py", label="Fix it on the Data page", icon=":material/table:")
     st.stop()
 
-job = st.session_state.get(state.TRAIN_JOB)
+job = train_view.current_job(outcome)
 job = train_view.render_form(outcome, job) or job
 if job is not None and job.running:
     train_view.render_live(job)

@@ -7,29 +7,24 @@ text: escaped for Markdown, and through ``charts.plain`` inside figures.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
-import shap
 import streamlit as st
 
-from recsys.explain import (
-    ItemExplanation,
-    ItemScorer,
-    attention_maps,
-    counterfactual,
-    explain_item,
-    faithfulness,
-    history_shap,
-    plain_reason,
-    side_players,
-)
+from recsys.explain import ItemExplanation, explain_item
 from recsys.ui import charts, state
 from recsys.ui.text import md_escape
 
-__all__ = ["MEAN_OF_HEADS", "counterfactual_sentence", "explain", "render_attention", "render_faithfulness",
-           "render_item_picker", "render_reason", "render_shap"]
+__all__ = [
+    "MEAN_OF_HEADS",
+    "counterfactual_sentence",
+    "explain",
+    "render_attention",
+    "render_faithfulness",
+    "render_item_picker",
+    "render_reason",
+    "render_shap",
+]
 
 MEAN_OF_HEADS = "mean of the heads"
 
@@ -37,54 +32,16 @@ MEAN_OF_HEADS = "mean of the heads"
 @st.cache_data(max_entries=64, show_spinner="Explaining: attention, SHAP values, counterfactual ...")
 def explain(path: str, user_id: str, item_id: str, k: int, _recommender, _dataset, _model_config) -> ItemExplanation:
     """The full explanation of ``item_id`` for ``user_id`` (cached per run folder, user, item and K)."""
-    if user_id in _dataset.user_encoder and item_id in _dataset.item_encoder:
-        user = int(_dataset.user_encoder.transform([user_id])[0])
-        item = int(_dataset.item_encoder.transform([item_id])[0])
-        scorer = ItemScorer(_recommender, _model_config, user, item)
-        if not side_players(scorer):
-            return _explain_without_side_features(scorer, _dataset, user_id, k)
     return explain_item(_recommender, _dataset, _model_config, user_id, item_id=item_id, k=k)
-
-
-def _explain_without_side_features(scorer: ItemScorer, dataset, user_id: str, k: int) -> ItemExplanation:
-    """``explain_item`` for a model with no side features (interactions-only data).
-
-    Works around ``recsys.explain.side_feature_shap``, which builds
-    ``shap.Explanation(values=[], data=np.array([]))`` when there are no side features and shap
-    (0.51) raises IndexError on that. Same parts, same order; remove once the library is fixed.
-    """
-    start, timings = time.perf_counter(), {}
-
-    def timed(name, fn, *args):
-        t0 = time.perf_counter()
-        out = fn(*args)
-        timings[name] = 1000 * (time.perf_counter() - t0)
-        return out
-
-    titles = dataset.titles(scorer.items) if scorer.n else []
-    att = timed("attention", attention_maps, scorer)
-    hist = timed("shap", history_shap, scorer, titles)
-    side = shap.Explanation(values=np.zeros(0), base_values=scorer.full_score(), feature_names=[])
-    cf = timed("counterfactual", counterfactual, scorer, hist.values, k)
-    faith = timed("faithfulness", faithfulness, scorer, np.asarray(hist.values), att.target_mean) if scorer.n else {
-        "curves": {}, "shap_auc": float("nan"), "attention_auc": float("nan"), "random_auc": float("nan"), "eraser": {}}
-    timings["total"] = 1000 * (time.perf_counter() - start)
-    ids = dataset.item_encoder
-    return ItemExplanation(
-        user_id=str(user_id), item_id=str(ids.inverse_transform([scorer.item])[0]),
-        item_title=dataset.titles([scorer.item])[0], rank=cf.original_rank, score=scorer.full_score(),
-        history_titles=titles, history_ids=[str(x) for x in ids.inverse_transform(scorer.items)], attention=att,
-        history_shap=hist, side_shap=side, counterfactual=cf,
-        counterfactual_ids=[str(x) for x in ids.inverse_transform(np.array(cf.removed, dtype=np.int64))],
-        faithfulness=faith, reason=plain_reason(hist, side), timings_ms={n: round(v, 1) for n, v in timings.items()},
-    )
 
 
 def render_item_picker(top: pd.DataFrame) -> str:
     """A selectbox over the user's top-K; returns the chosen item id."""
     # The labels are the options (rank first, so they are unique); the id is looked up after.
-    ids = {f"{row.rank}. {row.title}" + (f" ({row.item_id})" if row.title != row.item_id else ""): row.item_id
-           for row in top.itertuples()}
+    ids = {
+        f"{row.rank}. {row.title}" + (f" ({row.item_id})" if row.title != row.item_id else ""): row.item_id
+        for row in top.itertuples()
+    }
     if st.session_state.get(state.EXPLAIN_ITEM) not in ids:
         st.session_state.pop(state.EXPLAIN_ITEM, None)
     return ids[st.selectbox("Recommended item to explain", list(ids), key=state.EXPLAIN_ITEM)]
@@ -100,23 +57,31 @@ def counterfactual_sentence(e: ItemExplanation, removed_titles: list[str], k: in
     cf = e.counterfactual
     if cf.found:
         items = "" if len(removed_titles) == 1 else f" ({len(removed_titles)} items)"
-        return (f"Without {_quoted(removed_titles)} in the history{items}, ‘{e.item_title}’ would drop from "
-                f"rank {cf.original_rank} to rank {cf.new_rank}, out of the top {k}.")
+        return (
+            f"Without {_quoted(removed_titles)} in the history{items}, ‘{e.item_title}’ would drop from "
+            f"rank {cf.original_rank} to rank {cf.new_rank}, out of the top {k}."
+        )
     if removed_titles:
         n = len(removed_titles)
         which = "the one history item that pushes" if n == 1 else f"all {n} history items that push"
-        return (f"Removing {which} ‘{e.item_title}’ up would leave it at rank {cf.new_rank} (now "
-                f"{cf.original_rank}), still inside the top {k}: it is recommended for its overall fit rather than "
-                "for particular items of the history.")
-    return (f"No item of the history pushes ‘{e.item_title}’ up: it is recommended for its overall fit "
-            "(popularity, categories, the user's attributes), not because of a particular item.")
+        return (
+            f"Removing {which} ‘{e.item_title}’ up would leave it at rank {cf.new_rank} (now "
+            f"{cf.original_rank}), still inside the top {k}: it is recommended for its overall fit rather than "
+            "for particular items of the history."
+        )
+    return (
+        f"No item of the history pushes ‘{e.item_title}’ up: it is recommended for its overall fit "
+        "(popularity, categories, the user's attributes), not because of a particular item."
+    )
 
 
 def render_reason(e: ItemExplanation, removed_titles: list[str], k: int) -> None:
     st.info(md_escape(e.reason), icon=":material/lightbulb:")
     st.markdown("**Counterfactual.** " + md_escape(counterfactual_sentence(e, removed_titles, k)))
-    st.caption(f"Rank {e.rank}, score {e.score:.3f}. The explanation covers the {len(e.history_titles)} most "
-               f"recent history items (what the model reads). Computed in {e.timings_ms.get('total', 0):.0f} ms.")
+    st.caption(
+        f"Rank {e.rank}, score {e.score:.3f}. The explanation covers the {len(e.history_titles)} most "
+        f"recent history items (what the model reads). Computed in {e.timings_ms.get('total', 0):.0f} ms."
+    )
 
 
 def render_attention(e: ItemExplanation) -> None:
@@ -135,17 +100,24 @@ def render_attention(e: ItemExplanation) -> None:
     maps = att.self_attention[layer]
     matrix = maps.mean(0) if head is None else maps[head]
     left, right = st.columns([1.25, 1], gap="large")
-    left.plotly_chart(charts.attention_heatmap_figure(matrix, e.history_titles, f"Self-attention, {layer}, {which}"),
-                      key="attention_heatmap")
+    left.plotly_chart(
+        charts.attention_heatmap_figure(matrix, e.history_titles, f"Self-attention, {layer}, {which}"),
+        key="attention_heatmap",
+    )
     if att.target.size:
         weights = att.target_mean if head is None else att.target[min(head, len(att.target) - 1)]
-        right.plotly_chart(charts.attention_bars_figure(weights, e.history_titles,
-                                                        f"Target attention, {which}"),
-                           key="target_attention")
-    left.caption("Each row is a history item (oldest first) and how much it attends to earlier items; the model "
-                 "is causal, so nothing attends to later items.")
-    right.caption("How much the recommended item attends to each history item. Attention shows where the model "
-                  "looks, not what moves the score: see the SHAP values and the deletion curves.")
+        right.plotly_chart(
+            charts.attention_bars_figure(weights, e.history_titles, f"Target attention, {which}"),
+            key="target_attention",
+        )
+    left.caption(
+        "Each row is a history item (oldest first) and how much it attends to earlier items; the model "
+        "is causal, so nothing attends to later items."
+    )
+    right.caption(
+        "How much the recommended item attends to each history item. Attention shows where the model "
+        "looks, not what moves the score: see the SHAP values and the deletion curves."
+    )
 
 
 def render_shap(e: ItemExplanation) -> None:
@@ -155,13 +127,18 @@ def render_shap(e: ItemExplanation) -> None:
     history_tab, side_tab = st.tabs(["History items", "Side features"])
     with history_tab:
         left, right = st.columns(2, gap="large")
-        left.plotly_chart(charts.shap_bar_figure(hist.values, e.history_titles, "SHAP value of each history item"),
-                          key="shap_history_bar")
-        right.plotly_chart(charts.waterfall_figure(hist.values, e.history_titles, base,
-                                                   "From the empty-history score to this score"),
-                           key="shap_history_waterfall")
-        st.caption("Positive values (blue) raise this item's score, negative (orange) lower it; they add up exactly "
-                   "from the base value (the score with no history) to the score.")
+        left.plotly_chart(
+            charts.shap_bar_figure(hist.values, e.history_titles, "SHAP value of each history item"),
+            key="shap_history_bar",
+        )
+        right.plotly_chart(
+            charts.waterfall_figure(hist.values, e.history_titles, base, "From the empty-history score to this score"),
+            key="shap_history_waterfall",
+        )
+        st.caption(
+            "Positive values (blue) raise this item's score, negative (orange) lower it; they add up exactly "
+            "from the base value (the score with no history) to the score."
+        )
     with side_tab:
         names = list(side.feature_names or [])
         if not names:
@@ -170,11 +147,18 @@ def render_shap(e: ItemExplanation) -> None:
         side_base = float(np.ravel(side.base_values)[0])
         data = [str(d) for d in side.data]
         left, right = st.columns(2, gap="large")
-        left.plotly_chart(charts.shap_bar_figure(side.values, [f"{n} = {d}" for n, d in zip(names, data)],
-                                                 "SHAP value of each side feature"), key="shap_side_bar")
-        right.plotly_chart(charts.waterfall_figure(side.values, names, side_base,
-                                                   "From the score without side features to this score", data=data),
-                           key="shap_side_waterfall")
+        left.plotly_chart(
+            charts.shap_bar_figure(
+                side.values, [f"{n} = {d}" for n, d in zip(names, data)], "SHAP value of each side feature"
+            ),
+            key="shap_side_bar",
+        )
+        right.plotly_chart(
+            charts.waterfall_figure(
+                side.values, names, side_base, "From the score without side features to this score", data=data
+            ),
+            key="shap_side_waterfall",
+        )
 
 
 def render_faithfulness(e: ItemExplanation) -> None:
@@ -187,9 +171,14 @@ def render_faithfulness(e: ItemExplanation) -> None:
     left.plotly_chart(charts.deletion_figure(f), key="deletion_curves")
     eraser = pd.DataFrame(f.get("eraser", {})).T.rename(index={"shap": "SHAP"}).rename_axis("explanation").reset_index()
     right.markdown("**How faithful is each explanation?**")
-    right.caption("Remove history items in the order an explanation ranks them and re-score. The faster the "
-                  "score falls (smaller area), the better the explanation names what the score depends on. "
-                  "Comprehensiveness: score drop when its top 20% are removed (higher is better); sufficiency: "
-                  "drop when only they are kept (lower is better).")
-    right.container(key="eraser").dataframe(eraser, hide_index=True,
-                    column_config={c: st.column_config.NumberColumn(format="%.3f") for c in eraser.columns[1:]})
+    right.caption(
+        "Remove history items in the order an explanation ranks them and re-score. The faster the "
+        "score falls (smaller area), the better the explanation names what the score depends on. "
+        "Comprehensiveness: score drop when its top 20% are removed (higher is better); sufficiency: "
+        "drop when only they are kept (lower is better)."
+    )
+    right.container(key="eraser").dataframe(
+        eraser,
+        hide_index=True,
+        column_config={c: st.column_config.NumberColumn(format="%.3f") for c in eraser.columns[1:]},
+    )

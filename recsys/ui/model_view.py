@@ -11,10 +11,21 @@ import pandas as pd
 import streamlit as st
 
 from recsys.data import Dataset
-from recsys.model.build import EMBEDDING_LAYERS, INTERACTION_LAYERS, OUTPUT_LAYERS
+from recsys.model.build import EMBEDDING_LAYERS, INTERACTION_LAYERS, OUTPUT_LAYERS, embedding_model
+from recsys.model.features import to_model_ids
 from recsys.ui.recommend_view import item_categories
 
-__all__ = ["STAGES", "embedding_points", "layer_table", "stage_of", "render_layers"]
+__all__ = [
+    "FULL_ITEM",
+    "ID_EMBEDDING",
+    "STAGES",
+    "VECTOR_KINDS",
+    "embedding_points",
+    "item_vectors",
+    "layer_table",
+    "render_layers",
+    "stage_of",
+]
 
 STAGES = ("input", "embedding", "interaction", "output", "plumbing")
 STAGE_TEXT = {
@@ -23,15 +34,20 @@ STAGE_TEXT = {
     "output": "combines user, candidate and context into one score per candidate",
 }
 # Layers of a Transformer block that are not named in build.py's stage lists.
-_BLOCK_PARTS = re.compile(r"^(attention_(norm|dropout|residual)|ffn_\w+|block_padding)_\d+$|^causal_mask$|^target_mask$")
+_BLOCK_PARTS = re.compile(
+    r"^(attention_(norm|dropout|residual)|ffn_\w+|block_padding)_\d+$|^causal_mask$|^target_mask$"
+)
 
 
 def _pattern(names) -> re.Pattern:
     return re.compile("^(" + "|".join(re.escape(n).replace(r"\{i\}", r"\d+") for n in names) + ")$")
 
 
-_NAMED = {"embedding": _pattern(EMBEDDING_LAYERS), "interaction": _pattern(INTERACTION_LAYERS),
-          "output": _pattern(OUTPUT_LAYERS)}
+_NAMED = {
+    "embedding": _pattern(EMBEDDING_LAYERS),
+    "interaction": _pattern(INTERACTION_LAYERS),
+    "output": _pattern(OUTPUT_LAYERS),
+}
 
 
 def stage_of(layer) -> str:
@@ -69,38 +85,79 @@ def layer_table(model) -> pd.DataFrame:
     rows = []
     for layer in model.layers:
         trainable = int(sum(np.prod(w.shape) for w in layer.trainable_weights))
-        rows.append({"stage": stage_of(layer), "layer": layer.name, "type": type(layer).__name__,
-                     "output shape": output_shape(layer), "parameters": int(layer.count_params()),
-                     "trainable": trainable})
+        rows.append(
+            {
+                "stage": stage_of(layer),
+                "layer": layer.name,
+                "type": type(layer).__name__,
+                "output shape": output_shape(layer),
+                "parameters": int(layer.count_params()),
+                "trainable": trainable,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def embedding_points(model, dataset: Dataset) -> tuple[pd.DataFrame, tuple[float, float]]:
-    """Items projected on the first two principal components of ``item_embedding`` (row 0, the
-    padding id, left out): ``x, y, title, group`` and the variance share of each component."""
-    weights = np.asarray(model.get_layer("item_embedding").get_weights()[0][1:], dtype=np.float64)
+ID_EMBEDDING = "learned id embedding"
+FULL_ITEM = "full item vector"
+VECTOR_KINDS = {
+    FULL_ITEM: "the item as the model sees it: id embedding plus its categories, numbers and text "
+    "(`candidate_embedding`)",
+    ID_EMBEDDING: "the learned id embedding alone (`item_embedding`); what the model learned from interactions only",
+}
+
+
+def item_vectors(model, recommender, kind: str = ID_EMBEDDING) -> np.ndarray:
+    """``[N, d]`` item vectors in item-index order.
+
+    ``ID_EMBEDDING``: rows 1.. of the ``item_embedding`` table (row 0 is the padding id).
+    ``FULL_ITEM``: the embedding stage's ``candidate_embedding`` for every item, one batched call.
+    """
+    if kind == ID_EMBEDDING:
+        return np.asarray(model.get_layer("item_embedding").get_weights()[0][1:], dtype=np.float64)
+    call, _ = recommender.compiled("embedding", embedding_model)
+    history = np.zeros((1, recommender.max_len), np.int32)
+    candidates = to_model_ids(np.arange(recommender.n_items))[None].astype(np.int32)
+    out = call(recommender.model_inputs(history, np.array([-1]), candidates))
+    return np.asarray(out["candidate_embedding"].numpy()[0], dtype=np.float64)
+
+
+def embedding_points(vectors: np.ndarray, dataset: Dataset) -> tuple[pd.DataFrame, tuple[float, float]]:
+    """Items ``[N, d]`` projected on their first two principal components: ``x, y, title, group``
+    (first category) and the variance share of each component."""
+    weights = np.asarray(vectors, dtype=np.float64)
     centred = weights - weights.mean(0)
     _, singular, vt = np.linalg.svd(centred, full_matrices=False)
     coords = centred @ vt[:2].T
     share = singular**2 / max(float((singular**2).sum()), 1e-12)
     cats = item_categories(dataset, np.arange(len(weights)))
-    points = pd.DataFrame({"x": coords[:, 0], "y": coords[:, 1], "title": dataset.titles(np.arange(len(weights))),
-                           "group": [c[0] if c else "" for c in cats]})
+    points = pd.DataFrame(
+        {
+            "x": coords[:, 0],
+            "y": coords[:, 1],
+            "title": dataset.titles(np.arange(len(weights))),
+            "group": [c[0] if c else "" for c in cats],
+        }
+    )
     return points, (float(share[0]), float(share[1]) if len(share) > 1 else 0.0)
 
 
 def render_layers(table: pd.DataFrame) -> None:
     """One expander-free table per stage, the plumbing layers in an expander."""
-    config = {"parameters": st.column_config.NumberColumn(format="localized"),
-              "trainable": st.column_config.NumberColumn(format="localized")}
+    config = {
+        "parameters": st.column_config.NumberColumn(format="localized"),
+        "trainable": st.column_config.NumberColumn(format="localized"),
+    }
     columns = ["layer", "type", "output shape", "parameters", "trainable"]
     for stage in ("embedding", "interaction", "output"):
         part = table[table["stage"] == stage]
         st.markdown(f"**{stage.capitalize()} stage** ({part['parameters'].sum():,} parameters): {STAGE_TEXT[stage]}.")
-        st.container(key=f"layers_{stage}").dataframe(part[columns], hide_index=True, column_config=config,
-                                                      height="content")
+        st.container(key=f"layers_{stage}").dataframe(
+            part[columns], hide_index=True, column_config=config, height="content"
+        )
     rest = table[table["stage"].isin(["input", "plumbing"])]
     with st.expander(f"Inputs and plumbing ({len(rest)} layers: masks, reshapes, dropout, sums)"):
-        st.container(key="layers_other").dataframe(rest[["stage", *columns]], hide_index=True, column_config=config,
-                                                   height="content")
+        st.container(key="layers_other").dataframe(
+            rest[["stage", *columns]], hide_index=True, column_config=config, height="content"
+        )
     st.caption("Shapes: batch = users in one call; * = varies with the number of items scored in the call.")

@@ -36,8 +36,10 @@ __all__ = [
     "what_if",
 ]
 
-EMPTY_WHAT_IF = ("With every item removed the history is empty, so the model has nothing to go on: add an item, "
-                 "or describe the tastes of a new user below.")
+EMPTY_WHAT_IF = (
+    "With every item removed the history is empty, so the model has nothing to go on: add an item, "
+    "or describe the tastes of a new user below."
+)
 MAX_ADD_OPTIONS = 5000
 
 
@@ -56,13 +58,15 @@ def history_frame(dataset: Dataset, user_idx: int, max_len: int) -> pd.DataFrame
     rows = chronological(dataset.interactions[dataset.interactions["user_idx"] == user_idx])
     idx = rows["item_idx"].to_numpy()
     cats = item_categories(dataset, idx)
-    frame = pd.DataFrame({
-        "item_idx": idx,
-        "item_id": rows["item"].to_numpy(),
-        "title": dataset.titles(idx),
-        "category": [c[0] if c else "(no category)" for c in cats],
-        "categories": [", ".join(c) for c in cats],
-    })
+    frame = pd.DataFrame(
+        {
+            "item_idx": idx,
+            "item_id": rows["item"].to_numpy(),
+            "title": dataset.titles(idx),
+            "category": [c[0] if c else "(no category)" for c in cats],
+            "categories": [", ".join(c) for c in cats],
+        }
+    )
     if dataset.has_timestamps:
         frame["when"] = pd.to_datetime(rows["timestamp"].to_numpy(), unit="s")
         frame["label"] = frame["when"].dt.strftime("%Y-%m-%d %H:%M")
@@ -79,13 +83,15 @@ def history_frame(dataset: Dataset, user_idx: int, max_len: int) -> pd.DataFrame
 def _frame(dataset: Dataset, items: np.ndarray, scores: np.ndarray) -> pd.DataFrame:
     keep = items >= 0
     items, scores = items[keep], scores[keep]
-    return pd.DataFrame({
-        "rank": np.arange(1, len(items) + 1),
-        "item_id": [str(i) for i in dataset.item_encoder.inverse_transform(items)],
-        "title": dataset.titles(items),
-        "categories": [", ".join(c) for c in item_categories(dataset, items)],
-        "score": scores.astype(float),
-    })
+    return pd.DataFrame(
+        {
+            "rank": np.arange(1, len(items) + 1),
+            "item_id": [str(i) for i in dataset.item_encoder.inverse_transform(items)],
+            "title": dataset.titles(items),
+            "categories": [", ".join(c) for c in item_categories(dataset, items)],
+            "score": scores.astype(float),
+        }
+    )
 
 
 def recommendations(rec: Recommender, dataset: Dataset, user_id: str, k: int) -> pd.DataFrame:
@@ -157,8 +163,9 @@ def _label(dataset: Dataset):
     return lambda i: f"{titles[i]} ({ids[i]})" if titles[i] != ids[i] else ids[i]
 
 
-def render_what_if(rec: Recommender, dataset: Dataset, user_idx: int, history: pd.DataFrame,
-                   original: pd.DataFrame, k: int) -> None:
+def render_what_if(
+    rec: Recommender, dataset: Dataset, user_idx: int, history: pd.DataFrame, original: pd.DataFrame, k: int
+) -> None:
     """Multiselects to remove or add history items, and the top-K they lead to beside the current one."""
     label = _label(dataset)
     mine = list(dict.fromkeys(history["item_idx"].tolist()[::-1]))  # most recent first
@@ -167,10 +174,20 @@ def render_what_if(rec: Recommender, dataset: Dataset, user_idx: int, history: p
         counts = np.bincount(dataset.interactions["item_idx"], minlength=dataset.n_items)[others]
         others = others[np.argsort(-counts, kind="stable")[:MAX_ADD_OPTIONS]]
     left, right = st.columns(2)
-    remove = left.multiselect("Remove from the history", mine, format_func=label, key=state.WHATIF_REMOVE,
-                              placeholder="Items this user interacted with")
-    add = right.multiselect("Add to the history (as the most recent items)", others.tolist(), format_func=label,
-                            key=state.WHATIF_ADD, placeholder="Any item of the catalogue")
+    remove = left.multiselect(
+        "Remove from the history",
+        mine,
+        format_func=label,
+        key=state.WHATIF_REMOVE,
+        placeholder="Items this user interacted with",
+    )
+    add = right.multiselect(
+        "Add to the history (as the most recent items)",
+        others.tolist(),
+        format_func=label,
+        key=state.WHATIF_ADD,
+        placeholder="Any item of the catalogue",
+    )
     if not remove and not add:
         st.caption("Pick items above to see how the recommendations would change.")
         return
@@ -180,8 +197,10 @@ def render_what_if(rec: Recommender, dataset: Dataset, user_idx: int, history: p
         return
     changed = compare(original, changed)
     entered = int((changed["change"] == "new").sum())
-    st.markdown(f"**{entered} of {k}** recommendations are new with this history. Removed items count as never "
-                "seen, so they can come back as recommendations; added items are never recommended.")
+    st.markdown(
+        f"**{entered} of {k}** recommendations are new with this history. Removed items count as never "
+        "seen, so they can come back as recommendations; added items are never recommended."
+    )
     now, then = st.columns(2)
     now.caption("Now")
     render_table(original, "whatif_before", ("rank", "title", "score"), where=now)
@@ -215,7 +234,12 @@ def item_text_vectors(path: str, _dataset: Dataset):
 
 def render_download(frame: pd.DataFrame, user_id: str) -> None:
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(user_id))[:60] or "user"
-    st.download_button("Download as CSV", safe_csv(frame.assign(user_id=str(user_id))),
-                       file_name=f"recommendations_{name}.csv", mime="text/csv", icon=":material/download:",
-                       key="download_recommendations",
-                       help="Cells that a spreadsheet would run as a formula (= + - @) start with a quote.")
+    st.download_button(
+        "Download as CSV",
+        safe_csv(frame.assign(user_id=str(user_id))),
+        file_name=f"recommendations_{name}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="download_recommendations",
+        help="Cells that a spreadsheet would run as a formula (= + - @) start with a quote.",
+    )

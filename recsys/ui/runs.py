@@ -70,8 +70,14 @@ def runs_for(key: str, name: str, folder: Path | None = None) -> list[dict]:
         full = _record(record["path"])
         own = (full.get("info") or {}).get("data_key")
         if own == key or (own is None and record["dataset"].get("name") == name):
-            found.append(record | {"cancelled": full.get("cancelled", False), "curve": full.get("curve", []),
-                                   "batch_loss": (full.get("info") or {}).get("batch_loss")})
+            found.append(
+                record
+                | {
+                    "cancelled": full.get("cancelled", False),
+                    "curve": full.get("curve", []),
+                    "batch_loss": (full.get("info") or {}).get("batch_loss"),
+                }
+            )
     return found
 
 
@@ -156,8 +162,14 @@ def render_picker(pick: RunPick, label: str = "Trained run") -> None:
         return
     labels = {r["path"]: run_label(r) + (" (cancelled)" if r.get("cancelled") else "") for r in pick.choices}
     st.session_state[state.RUN_SELECT] = pick.path
-    st.selectbox(label, list(labels), key=state.RUN_SELECT, format_func=labels.get, on_change=_on_pick,
-                 help=f"Runs of this data saved in the workspace folder ({workspace()}).")
+    st.selectbox(
+        label,
+        list(labels),
+        key=state.RUN_SELECT,
+        format_func=labels.get,
+        on_change=_on_pick,
+        help=f"Runs of this data saved in the workspace folder ({workspace()}).",
+    )
 
 
 def require_run(outcome: LoadOutcome) -> RunPick:

@@ -42,6 +42,7 @@ __all__ = [
     "EXPLAIN_ITEM",
     "ATTENTION_LAYER",
     "ATTENTION_HEAD",
+    "EMBEDDING_KIND",
 ]
 
 # ---------------------------------------------------------------- plain keys
@@ -156,3 +157,6 @@ ATTENTION_LAYER = "attention_layer"
 
 ATTENTION_HEAD = "attention_head"
 """Selectbox of the attention head (or the mean over heads)."""
+
+EMBEDDING_KIND = "embedding_kind"
+"""Radio on the Model page: which item vectors the embedding map shows."""

@@ -16,18 +16,20 @@ from recsys.ui.training import (
     CANCELLED_EARLY,
     TrainJob,
     TrainSettings,
+    active_job,
     default_settings,
     start_training,
     text_encoder_available,
 )
 
-__all__ = ["MODEL_LABELS", "leaderboard", "render_form", "render_job", "render_live", "render_results"]
+__all__ = ["MODEL_LABELS", "current_job", "leaderboard", "render_form", "render_job", "render_live", "render_results"]
 
 MODEL_LABELS = {"sasrec": "Transformer (this run)", "ease": "EASE", "itemknn": "ItemKNN", "pop": "MostPopular"}
-METRICS = {"ndcg@10": "NDCG@10", "hr@10": "HR@10", "recall@20": "Recall@20", "mrr": "MRR",
-           "coverage@10": "Coverage@10"}
-NO_TEXT = ("The text encoder is not available in this installation (the `recsys.text` package is missing), so "
-           "the model learns from ids, categories and user attributes only.")
+METRICS = {"ndcg@10": "NDCG@10", "hr@10": "HR@10", "recall@20": "Recall@20", "mrr": "MRR", "coverage@10": "Coverage@10"}
+NO_TEXT = (
+    "The text encoder is not available in this installation (the `recsys.text` package is missing), so "
+    "the model learns from ids, categories and user attributes only."
+)
 POLL_SECONDS = 1.0
 MAX_POINTS = 1500
 
@@ -43,6 +45,16 @@ def leaderboard(metrics: dict, part: str = "test") -> pd.DataFrame:
     return frame.sort_values("NDCG@10", ascending=False, ignore_index=True)
 
 
+def current_job(outcome: LoadOutcome) -> TrainJob | None:
+    """This session's last training, or one still running on the same files (a reloaded page)."""
+    job = st.session_state.get(state.TRAIN_JOB)
+    if job is None or not job.running:
+        running = active_job(data_key(outcome))
+        if running is not None:
+            job = st.session_state[state.TRAIN_JOB] = running
+    return job
+
+
 def render_form(outcome: LoadOutcome, job: TrainJob | None) -> TrainJob | None:
     """The settings form; returns the new job when the user starts training."""
     last = job.settings if job is not None else default_settings()
@@ -50,34 +62,81 @@ def render_form(outcome: LoadOutcome, job: TrainJob | None) -> TrainJob | None:
     busy = job is not None and job.running
     with st.form("train_form"):
         c = st.columns(4)
-        dim = c[0].selectbox("Embedding size", [16, 32, 64, 128], index=[16, 32, 64, 128].index(last.dim)
-                             if last.dim in (16, 32, 64, 128) else 2, key=state.TRAIN["dim"],
-                             help="Width of every item, position and user vector (model size).")
-        blocks = c[1].selectbox("Self-attention blocks", [1, 2, 3, 4], index=min(last.blocks, 4) - 1,
-                                key=state.TRAIN["blocks"])
-        heads = c[2].selectbox("Attention heads", [1, 2, 4], index=[1, 2, 4].index(last.heads)
-                               if last.heads in (1, 2, 4) else 1, key=state.TRAIN["heads"])
-        max_len = c[3].number_input("Max history length", 5, 200, last.max_len, step=5, key=state.TRAIN["max_len"],
-                                    help="The model reads each user's most recent items, up to this many.")
+        dim = c[0].selectbox(
+            "Embedding size",
+            [16, 32, 64, 128],
+            index=[16, 32, 64, 128].index(last.dim) if last.dim in (16, 32, 64, 128) else 2,
+            key=state.TRAIN["dim"],
+            help="Width of every item, position and user vector (model size).",
+        )
+        blocks = c[1].selectbox(
+            "Self-attention blocks", [1, 2, 3, 4], index=min(last.blocks, 4) - 1, key=state.TRAIN["blocks"]
+        )
+        heads = c[2].selectbox(
+            "Attention heads",
+            [1, 2, 4],
+            index=[1, 2, 4].index(last.heads) if last.heads in (1, 2, 4) else 1,
+            key=state.TRAIN["heads"],
+        )
+        max_len = c[3].number_input(
+            "Max history length",
+            5,
+            200,
+            last.max_len,
+            step=5,
+            key=state.TRAIN["max_len"],
+            help="The model reads each user's most recent items, up to this many.",
+        )
         c = st.columns(4)
-        epochs = c[0].number_input("Epochs (at most)", 1, 100, last.epochs, key=state.TRAIN["epochs"],
-                                   help="Training stops earlier when validation NDCG@10 has not improved for 3 epochs, "
-                                   "or before it would pass about 3 minutes.")
-        rate = c[1].number_input("Learning rate", 1e-4, 1e-1, float(last.learning_rate), step=1e-3, format="%.4f",
-                                 key=state.TRAIN["learning_rate"])
-        use_text = c[2].toggle("Text encoder", value=last.use_text and text_ok, disabled=not text_ok,
-                               key=state.TRAIN["use_text"],
-                               help="Embed item titles and descriptions with the pretrained all-MiniLM-L6-v2 model "
-                               "and feed the vectors to the recommender (cached after the first time).")
-        submitted = c[3].form_submit_button("Train", type="primary", icon=":material/model_training:",
-                                            disabled=busy, key=state.TRAIN_SUBMIT, width="stretch")
+        epochs = c[0].number_input(
+            "Epochs (at most)",
+            1,
+            100,
+            last.epochs,
+            key=state.TRAIN["epochs"],
+            help="Training stops earlier when validation NDCG@10 has not improved for 3 epochs, "
+            "or before it would pass about 3 minutes.",
+        )
+        rate = c[1].number_input(
+            "Learning rate",
+            1e-4,
+            1e-1,
+            float(last.learning_rate),
+            step=1e-3,
+            format="%.4f",
+            key=state.TRAIN["learning_rate"],
+        )
+        use_text = c[2].toggle(
+            "Text encoder",
+            value=last.use_text and text_ok,
+            disabled=not text_ok,
+            key=state.TRAIN["use_text"],
+            help="Embed item titles and descriptions with the pretrained all-MiniLM-L6-v2 model "
+            "and feed the vectors to the recommender (cached after the first time).",
+        )
+        submitted = c[3].form_submit_button(
+            "Train",
+            type="primary",
+            icon=":material/model_training:",
+            disabled=busy,
+            key=state.TRAIN_SUBMIT,
+            width="stretch",
+        )
     if not text_ok:
         st.caption(NO_TEXT)
     if not submitted or busy:
         return None
-    settings = TrainSettings(dim=int(dim), blocks=int(blocks), heads=int(heads), max_len=int(max_len),
-                             epochs=int(epochs), learning_rate=float(rate), use_text=bool(use_text),
-                             batch_size=last.batch_size, max_eval_users=last.max_eval_users)
+    settings = TrainSettings(
+        dim=int(dim),
+        blocks=int(blocks),
+        heads=int(heads),
+        max_len=int(max_len),
+        epochs=int(epochs),
+        learning_rate=float(rate),
+        use_text=bool(use_text),
+        batch_size=last.batch_size,
+        max_eval_users=last.max_eval_users,
+    )
     job = start_training(outcome.dataset, settings, workspace(), data_key(outcome))
     st.session_state[state.TRAIN_JOB] = job
     return job
@@ -100,8 +159,13 @@ def render_live(job: TrainJob) -> None:
     best = epochs[-1]["best_epoch"] if epochs else None
     right.plotly_chart(charts.ndcg_figure(epochs, best), key="live_ndcg")
     stopping = job.cancel.is_set()
-    st.button("Stopping after this batch ..." if stopping else "Cancel training", key=state.CANCEL,
-              on_click=job.cancel.set, disabled=stopping, icon=":material/stop_circle:")
+    st.button(
+        "Stopping after this batch ..." if stopping else "Cancel training",
+        key=state.CANCEL,
+        on_click=job.cancel.set,
+        disabled=stopping,
+        icon=":material/stop_circle:",
+    )
 
 
 def render_job(job: TrainJob | None) -> None:
@@ -116,8 +180,11 @@ def render_job(job: TrainJob | None) -> None:
         st.warning(CANCELLED_EARLY, icon=":material/stop_circle:")
         return
     if job.status == "cancelled":
-        st.warning(f"Training was cancelled after {len(job.epochs)} epoch(s); the best weights so far were kept, "
-                   f"evaluated and saved ({seconds:.0f} s).", icon=":material/stop_circle:")
+        st.warning(
+            f"Training was cancelled after {len(job.epochs)} epoch(s); the best weights so far were kept, "
+            f"evaluated and saved ({seconds:.0f} s).",
+            icon=":material/stop_circle:",
+        )
     else:
         st.success(f"Trained and evaluated in {seconds:.0f} s; saved in the workspace.", icon=":material/check_circle:")
     if job.notice:
@@ -134,13 +201,16 @@ def render_results(pick: RunPick) -> None:
     if record is None:
         return
     st.subheader("Leaderboard")
-    st.caption("Test part of the data, best NDCG@10 first; the best value in each column is highlighted. Every "
-               "model is scored the same way:")
+    st.caption(
+        "Test part of the data, best NDCG@10 first; the best value in each column is highlighted. Every "
+        "model is scored the same way:"
+    )
     st.markdown(_protocol_text())
     board = leaderboard(record.get("metrics", {}))
     numbers = list(METRICS.values())
-    styled = board.style.format("{:.4f}", subset=numbers, na_rep="–").format("{:.1f}", subset=["fit seconds"],
-                                                                               na_rep="–")
+    styled = board.style.format("{:.4f}", subset=numbers, na_rep="–").format(
+        "{:.1f}", subset=["fit seconds"], na_rep="–"
+    )
     differ = [c for c in numbers if board[c].nunique() > 1]  # no highlight where every model ties
     styled = styled.highlight_max(subset=differ, props="font-weight: 600; background-color: #e7ecff")
     st.container(key="leaderboard").dataframe(styled, hide_index=True)

@@ -24,7 +24,15 @@ from recsys.model import ModelConfig
 from recsys.pipeline import metrics_json, run_experiment
 from recsys.train import TrainConfig, save_run
 
-__all__ = ["TINY_ENV", "TrainJob", "TrainSettings", "default_settings", "start_training", "text_encoder_available"]
+__all__ = [
+    "TINY_ENV",
+    "TrainJob",
+    "TrainSettings",
+    "active_job",
+    "default_settings",
+    "start_training",
+    "text_encoder_available",
+]
 
 log = logging.getLogger(__name__)
 
@@ -61,20 +69,34 @@ class TrainSettings:
     max_eval_users: int | None = TrainConfig.max_eval_users
 
     def model_config(self) -> ModelConfig:
-        return ModelConfig(max_len=self.max_len, dim=self.dim, heads=self.heads, blocks=self.blocks,
-                           use_text=self.use_text)
+        return ModelConfig(
+            max_len=self.max_len, dim=self.dim, heads=self.heads, blocks=self.blocks, use_text=self.use_text
+        )
 
     def train_config(self) -> TrainConfig:
-        return TrainConfig(epochs=self.epochs, learning_rate=self.learning_rate, batch_size=self.batch_size,
-                           max_eval_users=self.max_eval_users)
+        return TrainConfig(
+            epochs=self.epochs,
+            learning_rate=self.learning_rate,
+            batch_size=self.batch_size,
+            max_eval_users=self.max_eval_users,
+        )
 
 
 def default_settings() -> TrainSettings:
     """The library defaults, or tiny ones when ``RECLENS_TINY=1`` (a demo-data epoch in seconds)."""
     if os.environ.get(TINY_ENV) == "1":
         # A history of 20 cuts the demo data into fewer windows than 10 (an epoch costs per window).
-        return TrainSettings(dim=16, blocks=1, heads=1, max_len=20, epochs=1, learning_rate=5e-3, use_text=False,
-                             batch_size=256, max_eval_users=200)
+        return TrainSettings(
+            dim=16,
+            blocks=1,
+            heads=1,
+            max_len=20,
+            epochs=1,
+            learning_rate=5e-3,
+            use_text=False,
+            batch_size=256,
+            max_eval_users=200,
+        )
     return TrainSettings(use_text=text_encoder_available())
 
 
@@ -163,8 +185,12 @@ class TrainJob:
                 return
             self.phase = "Saving the run"
             step = max(1, len(self.batches) // MAX_SAVED_BATCHES)
-            info = {"data_key": self.data_key, "settings": dataclasses.asdict(self.settings),
-                    "text": _jsonable(text_info), "batch_loss": [list(b) for b in self.batches[::step]]}
+            info = {
+                "data_key": self.data_key,
+                "settings": dataclasses.asdict(self.settings),
+                "text": _jsonable(text_info),
+                "batch_loss": [list(b) for b in self.batches[::step]],
+            }
             folder = _new_run_dir(self.workspace, dataset.name)
             path = save_run(result, dataset, folder, metrics=metrics_json(experiment, dataset), info=info)
             self.run_path = str(path)
@@ -182,11 +208,15 @@ class TrainJob:
         if event["stage"] != "epoch":
             return
         cfg = self.settings.train_config()
-        over = (event["epoch"] >= event["epochs"] or event["epoch"] - event["best_epoch"] >= cfg.patience
-                or self.cancel.is_set())
+        over = (
+            event["epoch"] >= event["epochs"]
+            or event["epoch"] - event["best_epoch"] >= cfg.patience
+            or self.cancel.is_set()
+        )
         self.phase = (
             "Fitting the baselines and evaluating every model (all items ranked for each test user)"
-            if over else f"Epoch {event['epoch']} done, starting the next one"
+            if over
+            else f"Epoch {event['epoch']} done, starting the next one"
         )
 
 
@@ -206,9 +236,26 @@ def _new_run_dir(workspace: Path, name: str) -> Path:
     return path
 
 
+_ACTIVE: dict[str, TrainJob] = {}
+_ACTIVE_LOCK = threading.Lock()
+
+
+def active_job(data_key: str) -> TrainJob | None:
+    """The job still training on the data with this fingerprint, if any (in this server process).
+
+    A reloaded page is a new session: this lets it show the progress of the training it started.
+    Only sessions holding the same files (same fingerprint) can find it.
+    """
+    with _ACTIVE_LOCK:
+        job = _ACTIVE.get(data_key)
+    return job if job is not None and job.running else None
+
+
 def start_training(dataset: Dataset, settings: TrainSettings, workspace: Path, data_key: str) -> TrainJob:
     """Start training ``dataset`` in a daemon thread and return the job to poll."""
     job = TrainJob(settings=settings, dataset_name=dataset.name, workspace=Path(workspace), data_key=data_key)
     job.thread = threading.Thread(target=job._run, args=(dataset,), name="reclens-train", daemon=True)
+    with _ACTIVE_LOCK:
+        _ACTIVE[data_key] = job
     job.thread.start()
     return job

@@ -58,11 +58,22 @@ def render_user_picker(dataset: Dataset) -> str:
     options = ids[:MAX_OPTIONS] if user in ids[:MAX_OPTIONS] else [user, *ids[: MAX_OPTIONS - 1]]
     st.session_state[state.USER_SELECT] = user
     left, right = st.columns(2)
-    left.selectbox(f"User ({dataset.n_users:,})", options, key=state.USER_SELECT, on_change=_on_select,
-                   help="Type in the box to filter the list." if len(ids) <= MAX_OPTIONS
-                   else f"The list shows the first {MAX_OPTIONS:,} users; type any id on the right.")
-    right.text_input("Or type a user id", key=state.USER_TEXT, on_change=_on_type, args=(dataset,),
-                     placeholder="e.g. " + ids[min(1, len(ids) - 1)])
+    left.selectbox(
+        f"User ({dataset.n_users:,})",
+        options,
+        key=state.USER_SELECT,
+        on_change=_on_select,
+        help="Type in the box to filter the list."
+        if len(ids) <= MAX_OPTIONS
+        else f"The list shows the first {MAX_OPTIONS:,} users; type any id on the right.",
+    )
+    right.text_input(
+        "Or type a user id",
+        key=state.USER_TEXT,
+        on_change=_on_type,
+        args=(dataset,),
+        placeholder="e.g. " + ids[min(1, len(ids) - 1)],
+    )
     error = st.session_state.get(state.USER_ERROR)
     if error:
         st.error(md_escape(error), icon=":material/person_off:")

@@ -16,7 +16,7 @@ from recsys.train import list_runs, load_run
 from recsys.ui import charts
 from recsys.ui.explain_view import counterfactual_sentence
 from recsys.ui.export import neutralise, safe_csv, safe_frame
-from recsys.ui.model_view import embedding_points, layer_table
+from recsys.ui.model_view import FULL_ITEM, ID_EMBEDDING, embedding_points, item_vectors, layer_table
 from recsys.ui.recommend_view import compare, history_frame, recommendations, what_if
 from recsys.ui.runs import run_label, runs_for
 from recsys.ui.train_view import leaderboard
@@ -30,7 +30,7 @@ from tests.ui.trained import Trained
 @pytest.mark.parametrize(
     "cell, expected",
     [
-        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
         ("+1+2", "'+1+2"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
@@ -82,12 +82,18 @@ def test_waterfall_adds_up_to_the_score():
 
 METRICS = {
     "models": {
-        "sasrec": {"test": {"ndcg@10": 0.10, "hr@10": 0.2, "recall@20": 0.3, "mrr": 0.05, "coverage@10": 0.4},
-                   "fit_seconds": 12.0},
-        "pop": {"test": {"ndcg@10": 0.02, "hr@10": 0.05, "recall@20": 0.08, "mrr": 0.01, "coverage@10": 0.01},
-                "fit_seconds": 0.0},
-        "ease": {"test": {"ndcg@10": 0.08, "hr@10": 0.15, "recall@20": 0.2, "mrr": 0.04, "coverage@10": 0.3},
-                 "fit_seconds": 3.0},
+        "sasrec": {
+            "test": {"ndcg@10": 0.10, "hr@10": 0.2, "recall@20": 0.3, "mrr": 0.05, "coverage@10": 0.4},
+            "fit_seconds": 12.0,
+        },
+        "pop": {
+            "test": {"ndcg@10": 0.02, "hr@10": 0.05, "recall@20": 0.08, "mrr": 0.01, "coverage@10": 0.01},
+            "fit_seconds": 0.0,
+        },
+        "ease": {
+            "test": {"ndcg@10": 0.08, "hr@10": 0.15, "recall@20": 0.2, "mrr": 0.04, "coverage@10": 0.3},
+            "fit_seconds": 3.0,
+        },
     }
 }
 
@@ -200,16 +206,21 @@ def test_compare_marks_moves_and_new_items():
 
 
 def test_layer_table_covers_every_parameter(demo):
-    run, _ = demo
+    run, rec = demo
     table = layer_table(run.model)
     assert table["parameters"].sum() == run.model.count_params()
     stages = dict(zip(table["layer"], table["stage"]))
     assert stages["item_embedding"] == "embedding" and stages["self_attention_0"] == "interaction"
     assert stages["scores"] == "output" and stages["history"] == "input"
     shapes = dict(zip(table["layer"], table["output shape"]))
-    assert shapes["history_embedding"].startswith("[batch, ") and shapes["history_embedding"].endswith(f", {run.model_config.dim}]")
-    points, explained = embedding_points(run.model, run.dataset)
-    assert len(points) == run.dataset.n_items and 0 < explained[1] <= explained[0] <= 1
+    assert shapes["history_embedding"].startswith("[batch, ") and shapes["history_embedding"].endswith(
+        f", {run.model_config.dim}]"
+    )
+    for kind in (ID_EMBEDDING, FULL_ITEM):
+        vectors = item_vectors(run.model, rec, kind)
+        assert vectors.shape == (run.dataset.n_items, run.model_config.dim)
+        points, explained = embedding_points(vectors, run.dataset)
+        assert len(points) == run.dataset.n_items and 0 < explained[1] <= explained[0] <= 1
 
 
 def _explanation(found, removed, original, new):
@@ -219,11 +230,32 @@ def _explanation(found, removed, original, new):
 
 def test_counterfactual_sentences():
     found = counterfactual_sentence(_explanation(True, [1, 2], 2, 14), ["A", "B"], 10)
-    assert found == ("Without ‘A’ and ‘B’ in the history (2 items), ‘Heist <b>II</b>’ would drop from rank 2 to "
-                     "rank 14, out of the top 10.")
+    assert found == (
+        "Without ‘A’ and ‘B’ in the history (2 items), ‘Heist <b>II</b>’ would drop from rank 2 to "
+        "rank 14, out of the top 10."
+    )
     one = counterfactual_sentence(_explanation(True, [1], 1, 12), ["A"], 10)
     assert one.startswith("Without ‘A’ in the history, ‘Heist <b>II</b>’ would drop from rank 1 to rank 12")
     kept = counterfactual_sentence(_explanation(False, [1], 1, 3), ["A"], 10)
-    assert kept.startswith("Removing the one history item that pushes ‘Heist <b>II</b>’ up") and "rank 3 (now 1)" in kept
+    assert (
+        kept.startswith("Removing the one history item that pushes ‘Heist <b>II</b>’ up") and "rank 3 (now 1)" in kept
+    )
     nothing = counterfactual_sentence(_explanation(False, [], 1, 1), [], 10)
     assert nothing.startswith("No item of the history pushes")
+
+
+# ---------------------------------------------------------------- the Keras guard
+
+
+def test_streamlit_no_longer_resets_keras_after_a_script_run(app):
+    # Streamlit clears the Keras session after every run; under a model training in a thread that
+    # crashed the process. app.py installs the guard; Keras' name counter shows the session is kept.
+    import keras
+    from streamlit.runtime.scriptrunner import script_runner
+
+    from recsys.ui import keras_guard
+
+    assert keras_guard.installed()
+    keras.layers.Dense(1)  # at least one name taken
+    script_runner._clean_problem_modules()
+    assert keras.layers.Dense(1).name != "dense"  # a cleared session would start the names again

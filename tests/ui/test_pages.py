@@ -15,10 +15,11 @@ from recsys.text import TfidfTextEncoder, embed_items
 from recsys.train import list_runs, load_run
 from recsys.ui import recommend_view, state
 from recsys.ui.loading import Source
+from recsys.ui.model_view import ID_EMBEDDING
 from recsys.ui.runs import NO_RUN
 from recsys.ui.training import CANCELLED_EARLY
 from recsys.ui.users import UNKNOWN_USER
-from tests.ui.helpers import make_interactions_csv, unescape
+from tests.ui.helpers import APP, make_interactions_csv, unescape
 from tests.ui.trained import Trained, train_on_page
 
 
@@ -84,13 +85,23 @@ def test_a_new_session_finds_the_saved_run(run_app: AppTest, app_run: Trained):
     assert table(run_app, "leaderboard") is not None
 
 
-def test_cancel_stops_training(app: AppTest, tmp_path):
-    # Many epochs on a small upload, cancelled right away: the thread stops and says so.
-    app.session_state[state.SOURCES] = {"interactions": Source("small.csv", make_interactions_csv())}
+def test_a_reloaded_page_follows_the_training_and_cancel_stops_it(app: AppTest):
+    # Many epochs on a small upload. A reload (a new session with the same file) shows the same
+    # training in progress; cancelling it right away stops the thread, which says so.
+    sources = {"interactions": Source("small.csv", make_interactions_csv())}
+    app.session_state[state.SOURCES] = sources
     open_page(app, "train")
     app.number_input(key=state.TRAIN["epochs"]).set_value(100)
     app.button(key=state.TRAIN_SUBMIT).click().run()
     job = app.session_state[state.TRAIN_JOB]
+
+    reloaded = AppTest.from_file(str(APP), default_timeout=60)
+    reloaded.session_state[state.SOURCES] = sources
+    reloaded.run()
+    open_page(reloaded, "train")
+    assert not reloaded.exception
+    assert reloaded.session_state[state.TRAIN_JOB] is job and len(reloaded.progress) == 1
+
     app.button(key=state.CANCEL).click().run()
     assert job.cancel.is_set()
     job.thread.join(timeout=120)
@@ -211,4 +222,6 @@ def test_model_page_lists_the_layers_by_stage(run_app: AppTest):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["embedding size"] == "16" and int(metrics["parameters"].replace(",", "")) > 0
     assert len(at.get("plotly_chart")) == 4  # parameters, embedding map, loss, NDCG
-
+    at.radio(key=state.EMBEDDING_KIND).set_value(ID_EMBEDDING).run()  # the id embeddings alone
+    assert_clean(at)
+    assert len(at.get("plotly_chart")) == 4

@@ -52,11 +52,13 @@ def train_on_page(at: AppTest, poll_seconds: float = 1.0) -> list[dict]:
     job = at.session_state[state.TRAIN_JOB]
     polls, deadline = [], time.monotonic() + TIMEOUT_S
     while job.running and time.monotonic() < deadline:
-        polls.append({
-            "progress": at.progress[0].value if len(at.progress) else None,
-            "buttons": [b.label for b in at.button],
-            "exceptions": [e.value for e in at.exception],
-        })
+        polls.append(
+            {
+                "progress": at.progress[0].value if len(at.progress) else None,
+                "buttons": [b.label for b in at.button],
+                "exceptions": [e.value for e in at.exception],
+            }
+        )
         time.sleep(poll_seconds)
         at.run()
     job.thread.join(timeout=max(1.0, deadline - time.monotonic()))

@@ -43,17 +43,29 @@ def history_figure(history: pd.DataFrame, max_len: int | None = None) -> go.Figu
     for j, group in enumerate(groups):
         part = history[history["category"] == group]
         fig.add_scatter(
-            x=part["when"], y=[plain(group)] * len(part), mode="markers", name=plain(group),
-            marker={"size": 11, "color": PALETTE[j % len(PALETTE)], "opacity": np.where(part["in_window"], 0.95, 0.3),
-                    "line": {"width": 1, "color": "white"}},
+            x=part["when"],
+            y=[plain(group)] * len(part),
+            mode="markers",
+            name=plain(group),
+            marker={
+                "size": 11,
+                "color": PALETTE[j % len(PALETTE)],
+                "opacity": np.where(part["in_window"], 0.95, 0.3),
+                "line": {"width": 1, "color": "white"},
+            },
             customdata=np.c_[part["title"].map(plain), part["categories"].map(plain), part["label"].map(plain)],
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>",
         )
     timed = pd.api.types.is_datetime64_any_dtype(history["when"])
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=[plain(g) for g in groups[::-1]])
-    height = max(260, 60 + 28 * len(groups))
-    return style(fig, "History over time" if timed else "History in file order",
-                 "time" if timed else "position in history", "", height=height)
+    height = max(420, 60 + 28 * len(groups))  # as tall as the top-K table beside it
+    return style(
+        fig,
+        "History over time" if timed else "History in file order",
+        "time" if timed else "position in history",
+        "",
+        height=height,
+    )
 
 
 def attention_heatmap_figure(matrix: np.ndarray, titles: list[str], title: str) -> go.Figure:
@@ -61,24 +73,45 @@ def attention_heatmap_figure(matrix: np.ndarray, titles: list[str], title: str) 
     n = len(titles)
     labels = [f"{i + 1}. {short(t, 24)}" for i, t in enumerate(titles)]
     hover = np.array([[f"{plain(titles[r])} → {plain(titles[c])}" for c in range(n)] for r in range(n)], dtype=object)
-    fig = go.Figure(go.Heatmap(
-        z=matrix, x=list(range(n)), y=list(range(n)), colorscale="Blues", zmin=0, zmax=float(max(matrix.max(), 1e-9)),
-        customdata=hover, hovertemplate="%{customdata}<br>attention %{z:.3f}<extra></extra>",
-        colorbar={"title": {"text": "weight"}, "thickness": 12},
-    ))
-    ticks = {"tickmode": "array", "tickvals": list(range(n)), "ticktext": labels, "tickfont": {"size": 10}}
-    fig.update_xaxes(**ticks, tickangle=-50)
-    fig.update_yaxes(**ticks, autorange="reversed")
-    return style(fig, title, "attended item (key)", "attending item (query)", height=max(380, 160 + 17 * n))
+    fig = go.Figure(
+        go.Heatmap(
+            z=matrix,
+            x=list(range(n)),
+            y=list(range(n)),
+            colorscale="Blues",
+            zmin=0,
+            zmax=float(max(matrix.max(), 1e-9)),
+            customdata=hover,
+            hovertemplate="%{customdata}<br>attention %{z:.3f}<extra></extra>",
+            colorbar={"title": {"text": "weight"}, "thickness": 12},
+        )
+    )
+    ticks = {"tickmode": "array", "tickvals": list(range(n)), "tickfont": {"size": 10}}
+    fig.update_yaxes(**ticks, ticktext=labels, autorange="reversed")
+    if n <= 15:
+        fig.update_xaxes(**ticks, ticktext=labels, tickangle=-50)
+    else:  # long histories: titles on the rows only, every few positions on the columns
+        step = -(-n // 12)
+        fig.update_xaxes(
+            tickmode="array", tickvals=list(range(0, n, step)), ticktext=[str(i + 1) for i in range(0, n, step)]
+        )
+    x_title = "attended item (key)" if n <= 15 else "attended item (key), by position"
+    return style(fig, title, x_title, "attending item (query)", height=max(380, (160 if n <= 15 else 90) + 17 * n))
 
 
 def attention_bars_figure(weights: np.ndarray, titles: list[str], title: str) -> go.Figure:
     """Target attention from the recommended item to each history item (oldest at the top)."""
     labels = [f"{i + 1}. {short(t, 30)}" for i, t in enumerate(titles)]
-    fig = go.Figure(go.Bar(
-        x=weights, y=labels, orientation="h", marker_color=ACCENT,
-        customdata=[plain(t) for t in titles], hovertemplate="%{customdata}: %{x:.3f}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Bar(
+            x=weights,
+            y=labels,
+            orientation="h",
+            marker_color=ACCENT,
+            customdata=[plain(t) for t in titles],
+            hovertemplate="%{customdata}: %{x:.3f}<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed", tickfont={"size": 10})
     return style(fig, title, "attention weight", "", height=max(300, 80 + 19 * len(titles)))
 
@@ -96,10 +129,15 @@ def shap_bar_figure(values, names, title: str, top: int = 12) -> go.Figure:
     labels = unique_labels(short(n, 34) for n in labels)
     if n_rest:
         vals, labels = np.r_[vals, rest], [*labels, f"{n_rest} others"]
-    fig = go.Figure(go.Bar(
-        x=vals, y=labels, orientation="h", marker_color=[ACCENT if v >= 0 else NEGATIVE for v in vals],
-        hovertemplate="%{y}: %{x:+.3f}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Bar(
+            x=vals,
+            y=labels,
+            orientation="h",
+            marker_color=[ACCENT if v >= 0 else NEGATIVE for v in vals],
+            hovertemplate="%{y}: %{x:+.3f}<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed", tickfont={"size": 10})
     return style(fig, title, "SHAP value (change in score)", "", height=max(280, 80 + 22 * len(vals)))
 
@@ -118,14 +156,21 @@ def waterfall_figure(values, names, base: float, title: str, top: int = 10, data
     labels = unique_labels(short(n, 34) for n in labels)
     steps = list(vals) + ([rest] if n_rest else [])
     labels = ["base value", *labels, *([f"{n_rest} others"] if n_rest else []), "score"]
-    fig = go.Figure(go.Waterfall(
-        orientation="h", y=labels, x=[base, *steps, 0.0],
-        measure=["absolute", *["relative"] * len(steps), "total"],
-        increasing={"marker": {"color": ACCENT}}, decreasing={"marker": {"color": NEGATIVE}},
-        totals={"marker": {"color": "#495057"}}, connector={"line": {"color": MUTED, "width": 1}},
-        text=[f"{base:.3f}", *[f"{v:+.3f}" for v in steps], f"{base + sum(steps):.3f}"], textposition="outside",
-        hovertemplate="%{y}: %{text}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Waterfall(
+            orientation="h",
+            y=labels,
+            x=[base, *steps, 0.0],
+            measure=["absolute", *["relative"] * len(steps), "total"],
+            increasing={"marker": {"color": ACCENT}},
+            decreasing={"marker": {"color": NEGATIVE}},
+            totals={"marker": {"color": "#495057"}},
+            connector={"line": {"color": MUTED, "width": 1}},
+            text=[f"{base:.3f}", *[f"{v:+.3f}" for v in steps], f"{base + sum(steps):.3f}"],
+            textposition="outside",
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed", tickfont={"size": 10})
     span = np.cumsum([base, *steps])
     low, high = min(0.0, span.min()), max(0.0, span.max())
@@ -147,10 +192,24 @@ def deletion_figure(faithfulness: dict) -> go.Figure:
         curve = np.asarray(curve, dtype=float)
         auc = faithfulness.get(f"{key}_auc", float("nan"))
         fig.add_scatter(
-            x=np.arange(len(curve)), y=curve, mode="lines+markers", name=f"{names.get(key, key)} (area {auc:.2f})",
+            x=np.arange(len(curve)),
+            y=curve,
+            mode="lines+markers",
+            name=f"{names.get(key, key)} (area {auc:.2f})",
             line={"color": colours.get(key, ACCENT), "width": 2.5, "dash": "dot" if key == "random" else "solid"},
             hovertemplate="%{x} removed: %{y:.2f}<extra></extra>",
         )
     fig.add_hline(y=0, line={"color": MUTED, "width": 1})
-    return style(fig, "Deletion curves: score as history items are removed", "history items removed",
-                 "score (1 = original, 0 = empty history)", legend=True, height=360)
+    fig = style(
+        fig,
+        "Deletion curves: score as history items are removed",
+        "history items removed",
+        "score (1 = original, 0 = empty history)",
+        legend=True,
+        height=400,
+    )
+    # The legend under the plot: three long entries beside the title would overlap it.
+    fig.update_layout(
+        legend={"orientation": "h", "yanchor": "top", "y": -0.3, "xanchor": "left", "x": 0}, margin={"b": 70}
+    )
+    return fig

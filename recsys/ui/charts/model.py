@@ -29,19 +29,35 @@ def embedding_map_figure(points: pd.DataFrame, explained: tuple[float, float], m
             continue
         colour = PALETTE[coloured.index(name) % len(PALETTE)] if name in coloured else (MUTED if coloured else ACCENT)
         fig.add_scattergl(
-            x=part["x"], y=part["y"], mode="markers", name=plain(name),
+            x=part["x"],
+            y=part["y"],
+            mode="markers",
+            name=plain(name),
             marker={"size": 6, "color": colour, "opacity": 0.75},
             customdata=np.c_[part["title"].map(plain), part["group"].map(plain)],
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
         )
     fig.update_yaxes(scaleanchor="x", scaleratio=1)
-    return style(fig, "Item embeddings (PCA)", f"component 1 ({explained[0]:.0%} of variance)",
-                 f"component 2 ({explained[1]:.0%})", height=520, legend=bool(coloured))
+    return style(
+        fig,
+        "Item vectors (PCA)",
+        f"component 1 ({explained[0]:.0%} of variance)",
+        f"component 2 ({explained[1]:.0%})",
+        height=520,
+        legend=bool(coloured),
+    )
 
 
 def parameters_figure(per_stage: pd.Series) -> go.Figure:
     """Trainable parameters per stage (embedding, interaction, output, ...)."""
-    fig = go.Figure(go.Bar(x=per_stage.to_numpy(), y=[plain(s) for s in per_stage.index], orientation="h",
-                           marker_color=ACCENT, hovertemplate="%{y}: %{x:,} parameters<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=per_stage.to_numpy(),
+            y=[plain(s) for s in per_stage.index],
+            orientation="h",
+            marker_color=ACCENT,
+            hovertemplate="%{y}: %{x:,} parameters<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed")
     return style(fig, "Parameters per stage", "parameters", "", height=80 + 40 * len(per_stage))

@@ -11,8 +11,9 @@ __all__ = ["loss_figure", "ndcg_figure"]
 
 
 def _empty(fig: go.Figure, text: str) -> go.Figure:
-    fig.add_annotation(text=text, showarrow=False, font={"size": 13, "color": "#868e96"}, x=0.5, y=0.5,
-                       xref="paper", yref="paper")
+    fig.add_annotation(
+        text=text, showarrow=False, font={"size": 13, "color": "#868e96"}, x=0.5, y=0.5, xref="paper", yref="paper"
+    )
     fig.update_xaxes(showticklabels=False)
     fig.update_yaxes(showticklabels=False)
     return fig
@@ -28,12 +29,24 @@ def loss_figure(curve: list[dict], batches: list[tuple[float, float]] | None = N
     fig = go.Figure()
     if batches:
         steps, losses = np.array(batches, dtype=float).T
-        fig.add_scatter(x=steps, y=losses, mode="lines", name="batch", line={"color": MUTED, "width": 1},
-                        hovertemplate="epoch %{x:.2f}: loss %{y:.3f}<extra></extra>")
+        fig.add_scatter(
+            x=steps,
+            y=losses,
+            mode="lines",
+            name="batch",
+            line={"color": MUTED, "width": 1},
+            hovertemplate="epoch %{x:.2f}: loss %{y:.3f}<extra></extra>",
+        )
     if curve:
-        fig.add_scatter(x=[row["epoch"] for row in curve], y=[row["loss"] for row in curve], mode="lines+markers",
-                        name="epoch mean", line={"color": ACCENT, "width": 2.5}, marker={"size": 8},
-                        hovertemplate="epoch %{x}: mean loss %{y:.3f}<extra></extra>")
+        fig.add_scatter(
+            x=[row["epoch"] for row in curve],
+            y=[row["loss"] for row in curve],
+            mode="lines+markers",
+            name="epoch mean",
+            line={"color": ACCENT, "width": 2.5},
+            marker={"size": 8},
+            hovertemplate="epoch %{x}: mean loss %{y:.3f}<extra></extra>",
+        )
     if not batches and not curve:
         _empty(fig, "The loss appears after the first batch")
     fig.update_xaxes(rangemode="tozero")
@@ -45,15 +58,26 @@ def ndcg_figure(curve: list[dict], best_epoch: int | None = None) -> go.Figure:
     fig = go.Figure()
     if curve:
         epochs = [row["epoch"] for row in curve]
-        fig.add_scatter(x=epochs, y=[row["valid_ndcg@10"] for row in curve], mode="lines+markers",
-                        line={"color": ACCENT, "width": 2.5}, marker={"size": 8}, name="validation NDCG@10",
-                        hovertemplate="epoch %{x}: NDCG@10 %{y:.4f}<extra></extra>")
+        fig.add_scatter(
+            x=epochs,
+            y=[row["valid_ndcg@10"] for row in curve],
+            mode="lines+markers",
+            line={"color": ACCENT, "width": 2.5},
+            marker={"size": 8},
+            name="validation NDCG@10",
+            hovertemplate="epoch %{x}: NDCG@10 %{y:.4f}<extra></extra>",
+        )
         if best_epoch:
             best = next((row for row in curve if row["epoch"] == best_epoch), None)
             if best is not None:
-                fig.add_scatter(x=[best_epoch], y=[best["valid_ndcg@10"]], mode="markers", name="kept weights",
-                                marker={"size": 15, "color": NEGATIVE, "symbol": "star"},
-                                hovertemplate="kept: epoch %{x}<extra></extra>")
+                fig.add_scatter(
+                    x=[best_epoch],
+                    y=[best["valid_ndcg@10"]],
+                    mode="markers",
+                    name="kept weights",
+                    marker={"size": 15, "color": NEGATIVE, "symbol": "star"},
+                    hovertemplate="kept: epoch %{x}<extra></extra>",
+                )
         fig.update_xaxes(dtick=1 if len(epochs) <= 20 else None, range=[0.5, max(epochs) + 0.5])
         fig.update_yaxes(rangemode="tozero")
     else:
