@@ -23,7 +23,7 @@ from recsys.recommend import Recommender
 from recsys.train.config import TrainConfig
 from recsys.train.windows import Windows, make_windows, user_sequences
 
-__all__ = ["fit", "TrainResult", "MaskedSoftmaxCE", "set_seed"]
+__all__ = ["fit", "TrainResult", "MaskedSoftmaxCE", "set_seed", "warm_items", "forget_cold_ids"]
 
 
 def set_seed(seed: int) -> None:
@@ -47,16 +47,34 @@ class MaskedSoftmaxCE(keras.losses.Loss):
         return -ops.sum(picked * valid) / ops.maximum(ops.sum(valid), 1.0)
 
 
+def warm_items(train, n_items: int) -> np.ndarray:
+    """``[N]`` bool: items with at least one training interaction."""
+    return np.bincount(train["item_idx"].to_numpy(), minlength=n_items)[:n_items] > 0
+
+
+def forget_cold_ids(model: keras.Model, warm: np.ndarray) -> None:
+    """Zero the id vectors of items never seen in training: they hold only their random
+    initialisation, so the item is scored by what is known about it (text, categories, numbers)."""
+    layer = model.get_layer("item_embedding")
+    table = np.array(layer.embeddings)
+    table[to_model_ids(np.flatnonzero(~warm))] = 0.0
+    layer.embeddings.assign(table)
+
+
 class _Batches(keras.utils.PyDataset):
     """Shuffled batches of windows in the layout the training model takes."""
 
-    def __init__(self, windows: Windows, tables: FeatureTables, cfg: TrainConfig, uses_user_features: bool, rating_mean: float):
+    def __init__(self, windows: Windows, tables: FeatureTables, cfg: TrainConfig, uses_user_features: bool,
+                 rating_mean: float, warm: np.ndarray):
         super().__init__()
         self.w, self.tables, self.cfg = windows, tables, cfg
         self.uses_user_features, self.rating_mean = uses_user_features, rating_mean
         self.rng = np.random.default_rng(cfg.seed)
         self.order = self.rng.permutation(len(windows))
-        self.catalogue = to_model_ids(np.arange(tables.n_items)).astype(np.int32)
+        # Only items seen in training compete in the softmax: an item with no training interaction
+        # would otherwise be pushed down as a negative at every step and could never be recommended,
+        # even by its text (cold start).
+        self.catalogue = to_model_ids(np.flatnonzero(warm)).astype(np.int32)
 
     def __len__(self) -> int:
         return int(np.ceil(len(self.w) / self.cfg.batch_size))
@@ -66,11 +84,11 @@ class _Batches(keras.utils.PyDataset):
 
     def _candidates(self, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Candidate model ids ``[C]`` and labels (column per target, -1 for padding)."""
-        if self.cfg.loss == "softmax":
-            return self.catalogue, np.where(targets > 0, targets - 1, -1)
+        if self.cfg.loss == "softmax":  # catalogue is sorted, and every target is in it
+            return self.catalogue, np.where(targets > 0, np.searchsorted(self.catalogue, targets), -1)
         wanted = np.unique(targets[targets > 0])
-        size = min(self.tables.n_items, targets.size + self.cfg.num_negatives)
-        extra = self.rng.integers(1, self.tables.n_items + 1, size=size - len(wanted))
+        size = min(len(self.catalogue), targets.size + self.cfg.num_negatives)
+        extra = self.rng.choice(self.catalogue, size=size - len(wanted))
         cand = np.concatenate([wanted, extra]).astype(np.int32)
         labels = np.where(targets > 0, np.searchsorted(wanted, targets), -1)
         return cand, labels
@@ -201,7 +219,8 @@ def fit(
         ratings = {int(u): g["rating"].to_numpy(np.float32) for u, g in ordered.groupby("user_idx", sort=False)}
     windows = make_windows(sequences, cfg.max_len, ratings, every_position=tcfg.loss == "mse")
     uses_user_features = "user_features" in {t.name for t in model.inputs}
-    batches = _Batches(windows, tables, tcfg, uses_user_features, rating_mean)
+    warm = warm_items(split.train, dataset.n_items)
+    batches = _Batches(windows, tables, tcfg, uses_user_features, rating_mean, warm)
     if tcfg.loss == "mse":
         losses = {"scores": keras.losses.MeanSquaredError(), "sequence_logits": None}
     else:
@@ -216,6 +235,7 @@ def fit(
     trainer.fit(batches, epochs=tcfg.epochs, callbacks=[monitor], verbose=0)
     if monitor.best_weights is not None:
         model.set_weights(monitor.best_weights)
+    forget_cold_ids(model, warm)
     return TrainResult(
         model=model, tables=tables, model_config=cfg, train_config=tcfg, sequences=sequences,
         curve=monitor.curve, best_epoch=monitor.best_epoch, cancelled=monitor.cancelled,
