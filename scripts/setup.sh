@@ -42,6 +42,10 @@ if [[ ! -x "$VENV/bin/python" ]]; then
     "$python" -m venv "$VENV"
 fi
 
+# The source tree on the venv's path, so `python benchmarks/x.py` and scripts run from anywhere
+# import `recsys` (nothing to build; a .pth file is a plain path).
+"$VENV/bin/python" -c 'import site, sys; open(site.getsitepackages()[0] + "/reclens-src.pth", "w").write(sys.argv[1] + "\n")' "$PWD"
+
 # What gets installed is fully determined by these inputs; hash them into the stamp.
 hash=$( { cat "${files[@]}"; echo "$CHECKPOINT_PACKAGE"; "$VENV/bin/python" --version; } 2>&1 | sha256sum | cut -c1-16)
 stamp="$VENV/.setup-$mode.stamp"
