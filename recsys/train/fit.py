@@ -53,12 +53,18 @@ def warm_items(train, n_items: int) -> np.ndarray:
 
 
 def forget_cold_ids(model: keras.Model, warm: np.ndarray) -> None:
-    """Zero the id vectors of items never seen in training: they hold only their random
-    initialisation, so the item is scored by what is known about it (text, categories, numbers)."""
-    layer = model.get_layer("item_embedding")
-    table = np.array(layer.embeddings)
-    table[to_model_ids(np.flatnonzero(~warm))] = 0.0
-    layer.embeddings.assign(table)
+    """Items never seen in training hold only their random initialisation: zero their id vectors
+    and give them the mean bias of the trained items (softmax biases have no fixed zero), so such an
+    item is scored as an average item plus what is known about it (text, categories, numbers)."""
+    cold = to_model_ids(np.flatnonzero(~warm))
+    if not len(cold):
+        return
+    ids = model.get_layer("item_embedding").embeddings
+    ids.assign(np.where(np.isin(np.arange(ids.shape[0]), cold)[:, None], 0.0, np.array(ids)))
+    bias = model.get_layer("item_bias").embeddings
+    values = np.array(bias)
+    values[cold] = values[to_model_ids(np.flatnonzero(warm))].mean()
+    bias.assign(values)
 
 
 class _Batches(keras.utils.PyDataset):

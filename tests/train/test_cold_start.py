@@ -39,11 +39,14 @@ def test_warm_items_marks_items_with_training_interactions(dataset, cold_split):
     assert warm.sum() == cold_split.train["item_idx"].nunique()
 
 
-def test_cold_items_keep_no_id_vector(dataset, cold_split):
+def test_cold_items_keep_no_id_vector_and_get_the_mean_bias(dataset, cold_split):
     result = fit(dataset, cold_split, TINY_MODEL, replace(TINY_TRAIN, epochs=1), text_vectors(dataset.n_items))
+    warm = to_model_ids(np.setdiff1d(np.arange(dataset.n_items), COLD))
     table = np.array(result.model.get_layer("item_embedding").embeddings)
     assert np.all(table[to_model_ids(COLD)] == 0.0)
-    assert np.all(np.abs(table[to_model_ids(np.setdiff1d(np.arange(dataset.n_items), COLD))]).sum(axis=1) > 0)
+    assert np.all(np.abs(table[warm]).sum(axis=1) > 0)
+    bias = np.array(result.model.get_layer("item_bias").embeddings)[:, 0]
+    np.testing.assert_allclose(bias[to_model_ids(COLD)], bias[warm].mean(), rtol=1e-6)
 
 
 def test_without_side_information_cold_items_are_indistinguishable(dataset, cold_split):
