@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from recsys.data import load_items  # noqa: E402
 from recsys.text import TransformerTextEncoder, default_checkpoint, embed_texts, item_table_texts  # noqa: E402
+from recsys.text.encoder import native_bfloat16  # noqa: E402
 
 ST_VENV = Path("/tmp/reclens-st-venv")
 ST_PACKAGES = ["torch==2.13.0", "sentence-transformers"]
@@ -77,9 +78,9 @@ def best_rate(encoder: TransformerTextEncoder, texts: list[str], repeats: int = 
     return best
 
 
-def measure_ours(texts: list[str], jit_compile: bool) -> dict:
+def measure_ours(texts: list[str], jit_compile: bool, precision: str = "auto") -> dict:
     t = time.perf_counter()
-    encoder = TransformerTextEncoder(jit_compile=jit_compile).load()
+    encoder = TransformerTextEncoder(jit_compile=jit_compile, precision=precision).load()
     load_s = time.perf_counter() - t
     t = time.perf_counter()
     vectors = encoder.encode(texts)  # first pass: traces/compiles one function per shape
@@ -146,8 +147,10 @@ def main() -> None:
 
     texts = demo_texts()
     print(f"{len(texts)} demo item texts; {os.cpu_count()} CPU cores; checkpoint {default_checkpoint()}")
-    xla = measure_ours(texts, jit_compile=True)
-    graph = measure_ours(texts, jit_compile=False)
+    xla = measure_ours(texts, jit_compile=True)  # auto precision: bfloat16 where the CPU has it
+    fp32 = measure_ours(texts, jit_compile=True, precision="float32")
+    graph = measure_ours(texts, jit_compile=False, precision="float32")
+    print(f"default precision on this CPU: {xla['encoder'].precision} (native bfloat16: {native_bfloat16()})")
     lo, mean, hi = xla["tokens"]
     print(f"tokens per text: min {lo}, mean {mean:.1f}, max {hi}\n")
 
@@ -160,11 +163,12 @@ def main() -> None:
             st = measure_st(args.st_python, texts, tmp)
             if st is None:
                 print(f"(sentence-transformers skipped: no venv at {args.st_python}; run with --setup-st)")
-        for r in (xla, graph):  # measure again after ST: best of both rounds evens out a busy machine
+        for r in (xla, fp32, graph):  # measure again after ST: best of both rounds evens out a busy machine
             r["texts_per_s"] = max(r["texts_per_s"], best_rate(r["encoder"], texts))
         cache = measure_cache(cache_texts(texts, args.n_cache), tmp)
 
-    rows = [("RecLens Keras MiniLM, XLA (default)", xla), ("RecLens Keras MiniLM, tf.function graph", graph)]
+    rows = [(f"RecLens Keras MiniLM, XLA, {xla['encoder'].precision} (default)", xla),
+            ("RecLens Keras MiniLM, XLA, float32", fp32), ("RecLens Keras MiniLM, graph, float32", graph)]
     print(f"{'encoder':<44} {'texts/s':>8} {'vs ST':>6}  {'load s':>6} {'1st pass s':>10}")
     for name, r in rows:
         ratio = f"{r['texts_per_s'] / st['texts_per_s']:.2f}x" if st else "-"
@@ -172,8 +176,10 @@ def main() -> None:
     if st:
         print(f"{'sentence-transformers + PyTorch ' + st['torch']:<44} {st['texts_per_s']:8.0f} {'1.00x':>6}"
               f"  (torch threads {st['threads']})")
-        cos = np.sum(xla["vectors"] * st["vectors"], axis=1)
-        print(f"cosine ours vs sentence-transformers on these texts: min {cos.min():.6f}, mean {cos.mean():.6f}")
+        for _, r in rows[:2]:
+            cos = np.sum(r["vectors"] * st["vectors"], axis=1)
+            print(f"cosine vs sentence-transformers, {r['encoder'].precision:>8}: min {cos.min():.6f}, "
+                  f"mean {cos.mean():.6f}")
     n = args.n_cache
     fresh = cache["fresh"]
     print(f"\ncache, {n:,} distinct texts             seconds")

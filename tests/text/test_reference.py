@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from recsys.text import DEFAULT_MODEL_NAME
+from recsys.text import DEFAULT_MODEL_NAME, TransformerTextEncoder
 
 REFERENCE = json.loads((Path(__file__).parent / "minilm_reference.json").read_text(encoding="utf-8"))
 
@@ -21,8 +22,16 @@ def test_reference_covers_the_hard_cases():
     assert REFERENCE["max_seq_length"] == 256
 
 
-def test_every_sentence_matches_the_reference(minilm):
-    ours = minilm.encode(REFERENCE["sentences"])
+@pytest.fixture(scope="module", params=["float32", "bfloat16"])
+def encoder_at_precision(request, minilm):
+    """The bundled encoder at both precisions (``auto`` picks one of them by CPU)."""
+    if minilm.precision == request.param:
+        return minilm
+    return TransformerTextEncoder(precision=request.param).load()
+
+
+def test_every_sentence_matches_the_reference(encoder_at_precision):
+    ours = encoder_at_precision.encode(REFERENCE["sentences"])
     ref = np.asarray(REFERENCE["embeddings"], dtype=np.float32)
     assert ours.shape == ref.shape == (len(REFERENCE["sentences"]), 384)
     cos = np.sum(ours * ref, axis=1) / np.linalg.norm(ref, axis=1)  # ours are unit length
@@ -31,12 +40,16 @@ def test_every_sentence_matches_the_reference(minilm):
     np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
 
 
-def test_batching_does_not_change_vectors(minilm):
+def test_batching_does_not_change_vectors(encoder_at_precision):
     # one padded batch (the long sentence pads the rest to 256) vs each text alone
+    enc = encoder_at_precision
     texts = REFERENCE["sentences"][:3]
-    together = minilm.encode(texts)
-    alone = np.concatenate([minilm.encode([t]) for t in texts])
-    np.testing.assert_allclose(together, alone, atol=1e-5)
+    together = enc.encode(texts)
+    alone = np.concatenate([enc.encode([t]) for t in texts])
+    if enc.precision == "float32":
+        np.testing.assert_allclose(together, alone, atol=1e-5)
+    else:  # bfloat16 sums in a different order per padded length: same direction, not same bits
+        assert np.sum(together * alone, axis=1).min() >= 0.9998
 
 
 def test_long_text_is_truncated_to_256_tokens(minilm):
@@ -48,3 +61,12 @@ def test_info_records_model_and_dimension(minilm):
     info = minilm.info()
     assert info["name"] == DEFAULT_MODEL_NAME and info["dim"] == 384 and info["kind"] == "transformer"
     assert Path(info["checkpoint"]).is_dir() and info["notice"] is None and info["max_length"] == 256
+    assert info["precision"] in ("float32", "bfloat16")
+
+
+def test_precision_is_part_of_the_cache_key(minilm):
+    fp32, bf16 = (TransformerTextEncoder(precision=p) for p in ("float32", "bfloat16"))
+    assert fp32.fingerprint != bf16.fingerprint
+    assert minilm.fingerprint in (fp32.fingerprint, bf16.fingerprint)
+    with pytest.raises(ValueError, match="precision"):
+        TransformerTextEncoder(precision="float16")
