@@ -218,7 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate", help="evaluate models under the default protocol")
     _add_data_files(p)
     _add_model_options(p)
-    p.add_argument("--models", default="sasrec,ease,itemknn,pop", help="comma-separated: sasrec,ease,itemknn,pop")
+    p.add_argument("--models", default="sasrec,ease,lightgcn,itemknn,userknn,pop",
+                   help="comma-separated: sasrec,ease,lightgcn,itemknn,userknn,pop")
     p.add_argument("--json", help="write metrics as JSON here")
     p.set_defaults(func=_cmd_evaluate)
     p = sub.add_parser("recommend", help="top-K for one user from a saved run")

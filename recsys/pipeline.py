@@ -11,16 +11,17 @@ import pandas as pd
 
 from recsys.data.dataset import Dataset
 from recsys.data.split import Split, leave_last_out
-from recsys.evaluate.baselines import EASE, ItemKNN, MostPopular
+from recsys.evaluate.baselines import EASE, ItemKNN, MostPopular, UserKNN
 from recsys.evaluate.protocol import PROTOCOL, SequenceScorer, evaluate
+from recsys.graph.lightgcn import LightGCN, LightGCNConfig
 from recsys.model.config import ModelConfig
 from recsys.train.config import TrainConfig
 from recsys.train.fit import TrainResult, fit
 
 __all__ = ["Experiment", "run_experiment", "BASELINES", "MODEL_NAMES", "metrics_json"]
 
-BASELINES = {"pop": MostPopular, "itemknn": ItemKNN, "ease": EASE}
-MODEL_NAMES = ("sasrec", "ease", "itemknn", "pop")
+BASELINES = {"pop": MostPopular, "itemknn": ItemKNN, "userknn": UserKNN, "ease": EASE, "lightgcn": LightGCN}
+MODEL_NAMES = ("sasrec", "ease", "lightgcn", "itemknn", "userknn", "pop")
 
 
 @dataclass
@@ -49,8 +50,13 @@ def run_experiment(
     text_vectors: np.ndarray | None = None,
     progress=None,
     cancel=None,
+    lightgcn_config: LightGCNConfig | None = None,
 ) -> Experiment:
-    """Fit and evaluate ``models`` (``sasrec`` is the Transformer) under the default protocol."""
+    """Fit and evaluate ``models`` (``sasrec`` is the Transformer) under the default protocol.
+
+    Every baseline, ``lightgcn`` included, is fitted on ``split.train`` (validation for early
+    stopping or tuning) and tested with train + validation as history.
+    """
     split = split or leave_last_out(dataset.interactions)
     scorers, seconds, result, fitted = {}, {}, None, {}
     for name in models:
@@ -62,7 +68,8 @@ def run_experiment(
             scorers[name] = SequenceScorer(Recommender(result.model, result.tables, model_config.max_len,
                                                        result.sequences, model_config.heads))
         elif name in BASELINES:
-            fitted[name] = BASELINES[name]().fit(split.train, dataset.n_users, dataset.n_items, split.valid)
+            baseline = LightGCN(lightgcn_config) if name == "lightgcn" else BASELINES[name]()
+            fitted[name] = baseline.fit(split.train, dataset.n_users, dataset.n_items, split.valid)
             scorers[name] = fitted[name]
         else:
             raise ValueError(f"Unknown model '{name}'. Choose from {', '.join(MODEL_NAMES)}.")

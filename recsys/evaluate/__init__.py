@@ -1,6 +1,14 @@
 """Evaluation: ranking and beyond-accuracy metrics, baselines, the full-ranking protocol."""
 
-from recsys.evaluate.baselines import EASE, ItemKNN, MostPopular, interaction_matrix
+from recsys.evaluate.baselines import (
+    EASE,
+    SIMILARITIES,
+    ItemKNN,
+    MostPopular,
+    UserKNN,
+    interaction_matrix,
+    user_similarity,
+)
 from recsys.evaluate.metrics import (
     RANKING_METRICS,
     average_precision,
@@ -24,7 +32,9 @@ __all__ = [
     "RANKING_METRICS",
     "ItemKNN",
     "MostPopular",
+    "SIMILARITIES",
     "SequenceScorer",
+    "UserKNN",
     "average_precision",
     "coverage",
     "evaluate",
@@ -40,4 +50,5 @@ __all__ = [
     "rank_users",
     "recall",
     "rmse",
+    "user_similarity",
 ]

@@ -1,5 +1,5 @@
 """Baselines fitted and evaluated under the same protocol as the model: MostPopular, ItemKNN
-(cosine) and EASE (closed form; regularisation chosen on validation).
+(cosine), UserKNN (cosine or Pearson) and EASE (closed form; regularisation chosen on validation).
 
 Each baseline scores users from a *history* of interactions (train for validation, train +
 validation for test), ``scores(user_idx, history) -> [U, N]``.
@@ -13,7 +13,9 @@ import scipy.sparse as sp
 
 from recsys.errors import Msg, NotFittedError
 
-__all__ = ["MostPopular", "ItemKNN", "EASE", "interaction_matrix"]
+__all__ = ["MostPopular", "ItemKNN", "UserKNN", "EASE", "interaction_matrix", "user_similarity", "SIMILARITIES"]
+
+SIMILARITIES = ("cosine", "pearson")
 
 
 def interaction_matrix(frame: pd.DataFrame, n_users: int, n_items: int) -> sp.csr_matrix:
@@ -77,6 +79,68 @@ class ItemKNN(_Baseline):
     def scores(self, user_idx, history: pd.DataFrame) -> np.ndarray:
         self._check()
         return np.asarray((self._profile(user_idx, history) @ self.similarity_).todense())
+
+
+def user_similarity(x: sp.spmatrix, rows=None, similarity: str = "cosine") -> np.ndarray:
+    """``[len(rows), U]`` similarity of the users ``rows`` (default: all) to every user, from the
+    binary ``[U, N]`` matrix ``x``.
+
+    ``cosine``: ``c_uv / sqrt(n_u n_v)``; ``pearson`` (the correlation of the two 0/1 rows over
+    all N items): ``(c_uv - n_u n_v / N) / sqrt(n_u (1 - n_u/N) n_v (1 - n_v/N))``, with ``c_uv``
+    the items both users have and ``n_u`` user u's item count. Users with no items (or, for
+    Pearson, with every item) get similarity 0.
+    """
+    if similarity not in SIMILARITIES:
+        raise ValueError(f"similarity must be one of {SIMILARITIES}, got {similarity!r}")
+    x = sp.csr_matrix(x, dtype=np.float64)
+    rows = np.arange(x.shape[0]) if rows is None else np.asarray(rows)
+    counts = np.asarray(x.sum(1)).ravel()
+    common = (x[rows] @ x.T).toarray()
+    if similarity == "cosine":
+        norm = np.sqrt(counts)
+        return common / np.maximum(np.outer(norm[rows], norm), 1e-12)
+    n = x.shape[1]
+    std = np.sqrt(counts * (1.0 - counts / n))
+    denom = np.outer(std[rows], std)
+    cov = common - np.outer(counts[rows], counts) / n
+    return np.where(denom > 0, cov / np.where(denom > 0, denom, 1.0), 0.0)
+
+
+class UserKNN(_Baseline):
+    """User-based CF: ``score(u, j) = sum_{v in N_k(u)} sim(u, v) [v has j]``, over the ``k``
+    training users most similar to u (positive similarity only; ``similarity`` is ``"cosine"`` or
+    ``"pearson"`` on the binary user rows, see ``user_similarity``).
+
+    Neighbourhoods come from the training interactions; the neighbours' items are read from the
+    protocol's ``history`` (train for validation, train + validation for test).
+    """
+
+    name = "userknn"
+
+    def __init__(self, k: int = 50, similarity: str = "cosine", chunk: int = 1024):
+        if similarity not in SIMILARITIES:
+            raise ValueError(f"similarity must be one of {SIMILARITIES}, got {similarity!r}")
+        self.k, self.similarity, self.chunk = k, similarity, chunk
+
+    def fit(self, train: pd.DataFrame, n_users: int, n_items: int, valid: pd.DataFrame | None = None) -> UserKNN:
+        self.n_users_, self.n_items_ = n_users, n_items
+        x = interaction_matrix(train, n_users, n_items)
+        parts = []
+        for start in range(0, n_users, self.chunk):  # [chunk, U] at a time: memory O(chunk U + U k)
+            rows = np.arange(start, min(start + self.chunk, n_users))
+            sim = user_similarity(x, rows, self.similarity)
+            sim[np.arange(len(rows)), rows] = 0.0
+            if self.k < n_users:
+                cut = np.argpartition(-sim, self.k - 1, axis=1)[:, self.k :]
+                np.put_along_axis(sim, cut, 0.0, axis=1)
+            parts.append(sp.csr_matrix(np.maximum(sim, 0.0).astype(np.float32)))
+        self.similarity_ = sp.vstack(parts, format="csr") if parts else sp.csr_matrix((0, 0), dtype=np.float32)
+        return self
+
+    def scores(self, user_idx, history: pd.DataFrame) -> np.ndarray:
+        self._check()
+        return np.asarray((self.similarity_[np.asarray(user_idx)] @ interaction_matrix(history, self.n_users_,
+                                                                                       self.n_items_)).todense())
 
 
 class EASE(_Baseline):

@@ -24,7 +24,8 @@ from recsys.ui.training import (
 
 __all__ = ["MODEL_LABELS", "current_job", "leaderboard", "render_form", "render_job", "render_live", "render_results"]
 
-MODEL_LABELS = {"sasrec": "Transformer (this run)", "ease": "EASE", "itemknn": "ItemKNN", "pop": "MostPopular"}
+MODEL_LABELS = {"sasrec": "Transformer (this run)", "ease": "EASE", "lightgcn": "LightGCN (graph)", "itemknn": "ItemKNN",
+                "userknn": "UserKNN", "pop": "MostPopular"}
 METRICS = {"ndcg@10": "NDCG@10", "hr@10": "HR@10", "recall@20": "Recall@20", "mrr": "MRR", "coverage@10": "Coverage@10"}
 NO_TEXT = (
     "The text encoder is not available in this installation (the `recsys.text` package is missing), so "

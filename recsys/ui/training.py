@@ -1,8 +1,8 @@
 """Training in a background thread, so the page stays responsive while it runs.
 
 Plain Python (no streamlit): the Train page starts a ``TrainJob`` and polls it. The thread calls
-``recsys.pipeline.run_experiment`` (the Transformer plus the MostPopular, ItemKNN and EASE
-baselines, evaluated under ``recsys.evaluate.PROTOCOL``), collects its progress events, and saves
+``recsys.pipeline.run_experiment`` (the Transformer plus the MostPopular, ItemKNN, UserKNN, EASE
+and LightGCN baselines, evaluated under ``recsys.evaluate.PROTOCOL``), collects its progress events, and saves
 the run into the workspace itself: a finished run is on disk even if the browser tab was closed.
 """
 
@@ -20,6 +20,7 @@ import numpy as np
 
 from recsys.data import Dataset
 from recsys.errors import RecLensError
+from recsys.graph import LightGCNConfig
 from recsys.model import ModelConfig
 from recsys.pipeline import metrics_json, run_experiment
 from recsys.train import TrainConfig, save_run
@@ -67,6 +68,8 @@ class TrainSettings:
     use_text: bool = True
     batch_size: int = TrainConfig.batch_size
     max_eval_users: int | None = TrainConfig.max_eval_users
+    lightgcn_epochs: int = LightGCNConfig.epochs
+    lightgcn_seconds: float = 30.0  # LightGCN's time budget in the app (its leaderboard row)
 
     def model_config(self) -> ModelConfig:
         return ModelConfig(
@@ -80,6 +83,10 @@ class TrainSettings:
             batch_size=self.batch_size,
             max_eval_users=self.max_eval_users,
         )
+
+    def lightgcn_config(self) -> LightGCNConfig:
+        return LightGCNConfig(epochs=self.lightgcn_epochs, time_budget_s=self.lightgcn_seconds,
+                              max_eval_users=self.max_eval_users)
 
 
 def default_settings() -> TrainSettings:
@@ -96,6 +103,7 @@ def default_settings() -> TrainSettings:
             use_text=False,
             batch_size=256,
             max_eval_users=200,
+            lightgcn_epochs=2,
         )
     return TrainSettings(use_text=text_encoder_available())
 
@@ -178,6 +186,7 @@ class TrainJob:
                 text_vectors=text_vectors,
                 progress=self._progress_then_evaluate,
                 cancel=self.cancel,
+                lightgcn_config=self.settings.lightgcn_config(),
             )
             result = experiment.result
             if result.cancelled and not result.curve:

@@ -66,7 +66,8 @@ def test_train_page_trains_with_live_progress_and_shows_the_leaderboard(app_run:
     assert len(runs) == 1 and runs[0]["dataset"]["name"] == "demo data"
     assert at.success and "saved in the workspace" in at.success[0].value
     board = table(at, "leaderboard")
-    assert set(board["model"]) == {"Transformer (this run)", "EASE", "ItemKNN", "MostPopular"}
+    assert set(board["model"]) == {"Transformer (this run)", "EASE", "LightGCN (graph)", "ItemKNN", "UserKNN",
+                                   "MostPopular"}
     assert board["NDCG@10"].is_monotonic_decreasing and board["NDCG@10"].between(0, 1).all()
     protocol = " ".join(unescape(m.value) for m in at.markdown)
     assert "leave-last-out" in protocol and "all items ranked" in protocol

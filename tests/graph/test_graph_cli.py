@@ -1,0 +1,22 @@
+"""``python -m recsys evaluate --models lightgcn,userknn`` end to end, under the same protocol."""
+
+import json
+
+from recsys.cli import main
+from recsys.pipeline import MODEL_NAMES
+from tests.tiny import tiny_frames
+
+
+def test_evaluate_lightgcn_and_userknn(tmp_path, capsys):
+    inter, _, _ = tiny_frames()
+    inter.to_csv(tmp_path / "ratings.csv", index=False)
+    out = tmp_path / "metrics.json"
+    assert main(["evaluate", "--interactions", str(tmp_path / "ratings.csv"), "--models", "lightgcn,userknn,ease",
+                 "--json", str(out)]) == 0
+    report = json.loads(out.read_text())
+    assert set(report["models"]) == {"lightgcn", "userknn", "ease"}
+    for model in report["models"].values():
+        assert 0.0 <= model["test"]["ndcg@10"] <= 1.0 and model["valid"]["hr@10"] >= 0.0
+    printed = capsys.readouterr().out
+    assert "lightgcn" in printed and "userknn" in printed
+    assert {"lightgcn", "userknn"} <= set(MODEL_NAMES)  # the app's leaderboard runs MODEL_NAMES
