@@ -60,7 +60,7 @@ def _configs(args):
     from recsys.train import TrainConfig
 
     model = ModelConfig(max_len=args.max_len, dim=args.dim, blocks=args.blocks, heads=args.heads,
-                        dropout=args.dropout, target_attention=not args.no_target_attention)
+                        dropout=args.dropout, target_attention=not args.no_target_attention, use_graph=args.graph)
     train = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr, loss=args.loss,
                         patience=args.patience, seed=args.seed, time_budget_s=args.time_budget or None)
     return model, train
@@ -191,6 +191,8 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dropout", type=float, default=m.dropout)
     p.add_argument("--no-target-attention", action="store_true", help="score without the target-attention term")
     p.add_argument("--no-text", action="store_true", help="do not use pretrained item text vectors")
+    p.add_argument("--graph", action="store_true",
+                   help="feed LightGCN item vectors of the training graph to the Transformer (graph_projection)")
 
 
 def _cmd_demo_data(args) -> int:

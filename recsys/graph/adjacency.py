@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-__all__ = ["interaction_graph", "normalized_adjacency", "to_sparse_tensor"]
+__all__ = ["interaction_graph", "normalized_adjacency", "to_sparse_tensor", "to_csr_tensor", "symmetric_matmul"]
 
 
 def interaction_graph(frame: pd.DataFrame, n_users: int, n_items: int) -> sp.csr_matrix:
@@ -51,3 +51,31 @@ def to_sparse_tensor(m: sp.spmatrix):
     indices = np.stack([coo.row, coo.col], axis=1).astype(np.int64)
     st = tf.sparse.SparseTensor(indices, coo.data.astype(np.float32), dense_shape=coo.shape)
     return tf.sparse.reorder(st)
+
+
+def to_csr_tensor(st):
+    """A ``tf.sparse.SparseTensor`` as TensorFlow's CSR matrix (a variant tensor for
+    ``symmetric_matmul``). Convert inside the ``tf.function`` that uses it: a captured CSR tensor
+    loses its shape information.
+
+    TF's CSR kernel is an order of magnitude faster on CPU than ``tf.sparse.sparse_dense_matmul``
+    (3.5 ms vs 50 ms for 3 propagations of the 100,000-edge MovieLens-100k graph at d = 64, 2 cores).
+    """
+    import tensorflow as tf
+
+    return tf.raw_ops.SparseTensorToCSRSparseMatrix(indices=st.indices, values=st.values, dense_shape=st.dense_shape)
+
+
+def symmetric_matmul(csr, x):
+    """``A @ x`` for a *symmetric* CSR matrix ``A`` ``[M, M]`` (``to_csr_tensor``) and dense ``x``
+    ``[M, d]``, with the gradient ``A^T dy = A dy``."""
+    import tensorflow as tf
+
+    @tf.custom_gradient
+    def matmul(x):
+        def grad(dy):
+            return tf.raw_ops.SparseMatrixMatMul(a=csr, b=dy)
+
+        return tf.raw_ops.SparseMatrixMatMul(a=csr, b=x), grad
+
+    return matmul(x)

@@ -4,7 +4,7 @@
 feature transforms, no non-linearities); the final vectors average the layers,
 ``E = mean(E^(0), ..., E^(K))``; a user's score for an item is their dot product. Trained with BPR
 (one uniformly sampled unseen negative per training interaction) and L2 on the batch's layer-0
-vectors. Each step is one sparse-dense matmul per layer over the whole graph (``tf.sparse``), so
+vectors. Each step is one sparse-dense matmul per layer over the whole graph (TF's CSR kernel), so
 an epoch has no Python loop over users. Early stopping on validation NDCG@10 keeps the best
 vectors; ``time_budget_s`` bounds training (the app uses it).
 """
@@ -20,9 +20,15 @@ import pandas as pd
 from keras import ops
 
 from recsys.errors import Msg, NotFittedError
-from recsys.graph.adjacency import interaction_graph, normalized_adjacency, to_sparse_tensor
+from recsys.graph.adjacency import (
+    interaction_graph,
+    normalized_adjacency,
+    symmetric_matmul,
+    to_csr_tensor,
+    to_sparse_tensor,
+)
 
-__all__ = ["LightGCN", "LightGCNConfig", "Propagation", "sample_negatives"]
+__all__ = ["LightGCN", "LightGCNConfig", "Propagation", "graph_item_vectors", "sample_negatives"]
 
 
 @dataclass(frozen=True)
@@ -62,8 +68,9 @@ class LightGCNConfig:
 class Propagation(keras.layers.Layer):
     """Layer-0 user and item vectors and their LightGCN propagation.
 
-    ``call(adjacency)`` with the ``[U+N, U+N]`` normalised adjacency (``tf.sparse.SparseTensor``)
-    returns ``(final [U+N, d], ego [U+N, d])``: the layer average and the layer-0 vectors.
+    ``propagate(adjacency)`` with the ``[U+N, U+N]`` normalised adjacency (``tf.sparse.SparseTensor``)
+    returns ``(final [U+N, d], ego [U+N, d])``: the layer average and the layer-0 vectors. It is
+    called directly, not through ``__call__``: Keras does not accept CSR (variant) tensors as inputs.
     """
 
     def __init__(self, n_users: int, n_items: int, dim: int, n_layers: int, seed: int = 0, **kwargs):
@@ -73,15 +80,17 @@ class Propagation(keras.layers.Layer):
         self.user_embedding = self.add_weight((n_users, dim), initializer=init, name="user_embedding")
         self.item_embedding = self.add_weight((n_items, dim), initializer=init, name="item_embedding")
 
-    def call(self, adjacency):
-        import tensorflow as tf  # sparse matmul; LightGCN runs eagerly / in tf.function, never symbolically
-
+    def propagate(self, adjacency):
+        csr = to_csr_tensor(adjacency)
         ego = ops.concatenate([self.user_embedding, self.item_embedding], axis=0)
         layer, total = ego, ego
         for _ in range(self.n_layers):
-            layer = tf.sparse.sparse_dense_matmul(adjacency, layer)
+            layer = symmetric_matmul(csr, layer)
             total = total + layer
         return total / (self.n_layers + 1), ego
+
+    def call(self, adjacency):
+        return self.propagate(adjacency)
 
     def get_config(self) -> dict:
         return super().get_config() | {"n_users": self.n_users, "n_items": self.n_items, "dim": self.dim,
@@ -188,7 +197,7 @@ class LightGCN:
         return valid["user_idx"].to_numpy(), valid["item_idx"].to_numpy()
 
     def _vectors(self, net: Propagation, adjacency) -> tuple[np.ndarray, np.ndarray]:
-        final, _ = net(adjacency)
+        final, _ = net.propagate(adjacency)
         final = ops.convert_to_numpy(final)
         return final[: self.n_users_], final[self.n_users_ :]
 
@@ -202,13 +211,26 @@ class LightGCN:
         return self.user_vectors_[np.asarray(user_idx)] @ self.item_vectors_.T
 
 
+def graph_item_vectors(train: pd.DataFrame, n_users: int, n_items: int, valid: pd.DataFrame | None = None,
+                       config: LightGCNConfig | None = None) -> np.ndarray:
+    """``[N, d]`` LightGCN item vectors of the ``train`` graph, for the Transformer's
+    ``graph_projection``: scaled to a mean row norm of 1; items with no training interaction get
+    zeros (their vectors would be untrained noise)."""
+    model = LightGCN(config).fit(train, n_users, n_items, valid)
+    vectors = model.item_vectors_.astype(np.float32)
+    warm = np.bincount(train["item_idx"].to_numpy(), minlength=n_items) > 0
+    vectors[~warm] = 0.0
+    scale = np.linalg.norm(vectors[warm], axis=1).mean() if warm.any() else 1.0
+    return vectors / max(float(scale), 1e-12)
+
+
 def _train_step(net: Propagation, optimizer, adjacency, n_users: int, reg: float):
     import tensorflow as tf
 
     @tf.function(reduce_retracing=True)
     def step(users, pos, neg):
         with tf.GradientTape() as tape:
-            final, ego = net(adjacency)
+            final, ego = net.propagate(adjacency)
             u = tf.gather(final, users)
             i = tf.gather(final, pos + n_users)
             j = tf.gather(final, neg + n_users)

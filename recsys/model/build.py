@@ -6,7 +6,8 @@
 Stages and their layers (stable names, reachable with ``model.get_layer(name)``):
 
 - embedding: ``item_embedding`` (ids), ``text_projection`` (pretrained text vectors from the
-  frozen ``item_text`` table), ``feature_embedding`` (category multi-hots, ``item_features``),
+  frozen ``item_text`` table), ``graph_projection`` (LightGCN item vectors from the frozen
+  ``item_graph`` table, with ``use_graph``), ``feature_embedding`` (category multi-hots, ``item_features``),
   ``numeric_projection`` (``item_numeric``), ``position_embedding``, ``user_embedding``;
   outputs ``history_embedding`` ``[B, L, d]`` and ``candidate_embedding`` ``[B, C, d]``.
 - interaction: ``self_attention_{i}`` (causal ``MultiHeadAttention``, scores
@@ -51,7 +52,7 @@ __all__ = [
     "OUTPUT_LAYERS",
 ]
 
-EMBEDDING_LAYERS = ("item_embedding", "text_projection", "feature_embedding", "numeric_projection",
+EMBEDDING_LAYERS = ("item_embedding", "text_projection", "graph_projection", "feature_embedding", "numeric_projection",
                     "position_embedding", "user_embedding", "history_embedding", "candidate_embedding")
 INTERACTION_LAYERS = ("self_attention_{i}", "sequence_output", "user_representation", "target_attention",
                       "target_context")
@@ -82,6 +83,7 @@ def _item_tower(get: _Get, ids, cfg: ModelConfig, tables: FeatureTables, tag: st
     n = tables.n_items + 1
     terms = [get("item_embedding", lambda nm: layers.Embedding(n, cfg.dim, name=nm))(ids)]
     parts = (("text", "item_text", "text_projection", cfg.use_text, tables.item_text, True),
+             ("graph", "item_graph", "graph_projection", cfg.use_graph, tables.item_graph, True),
              ("features", "item_features", "feature_embedding", cfg.use_item_features, tables.item_features, False),
              ("numeric", "item_numeric", "numeric_projection", cfg.use_item_features, tables.item_numeric, True))
     for key, table_name, proj_name, enabled, table, bias in parts:
@@ -165,7 +167,8 @@ def build_model(cfg: ModelConfig, tables: FeatureTables) -> keras.Model:
     cand = SliceSeq(cfg.max_len, None, name="candidate_embedding")(items)
     scores = _head(get, history, hist_items, cand, candidates, user_features, cfg, tables)
     model = keras.Model(inputs, scores, name="reclens_transformer")
-    for name, values in (("item_text", tables.item_text), ("item_features", tables.item_features),
+    for name, values in (("item_text", tables.item_text), ("item_graph", tables.item_graph),
+                         ("item_features", tables.item_features),
                          ("item_numeric", tables.item_numeric)):
         if _has(model, name):
             model.get_layer(name).set_table(values)

@@ -20,6 +20,8 @@ class ModelConfig:
         mlp_units: Hidden units of the output MLP.
         target_attention: Add the candidate-to-history attention term to the score.
         use_text: Use pretrained item text vectors (when the dataset has them).
+        use_graph: Use LightGCN item vectors of the training graph (``graph_projection``; off by
+            default: training first fits LightGCN on the training split).
         use_item_features: Use item categories and numeric columns (when present).
         use_user_features: Use user attributes (when present).
     """
@@ -32,6 +34,7 @@ class ModelConfig:
     mlp_units: int = 32
     target_attention: bool = True
     use_text: bool = True
+    use_graph: bool = False
     use_item_features: bool = True
     use_user_features: bool = True
 

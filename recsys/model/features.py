@@ -39,6 +39,7 @@ class FeatureTables:
         item_numeric: ``[N+1, Q]`` float, standardised numeric columns (0 where missing), or
             ``None``. numeric_names: the Q columns.
         item_text: ``[N+1, T]`` float text vectors (row 0 zeros) or ``None``.
+        item_graph: ``[N+1, G]`` float LightGCN item vectors (row 0 zeros) or ``None``.
         user_tokens: Vocabulary of ``attribute=value`` tokens (index 0 = unknown).
         user_fields: User attribute names, one field each. user_ids: ``[n_users, F]`` int token
             ids per user index (empty when there are no attributes).
@@ -50,6 +51,7 @@ class FeatureTables:
     item_numeric: np.ndarray | None = None
     numeric_names: list[str] = field(default_factory=list)
     item_text: np.ndarray | None = None
+    item_graph: np.ndarray | None = None
     user_tokens: list[str] = field(default_factory=lambda: ["<unknown>"])
     user_fields: list[str] = field(default_factory=list)
     user_ids: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int32))
@@ -113,12 +115,14 @@ def _user_tables(dataset: Dataset):
     return tokens, list(users.attributes), ids
 
 
-def build_feature_tables(dataset: Dataset, text_vectors: np.ndarray | None = None) -> FeatureTables:
+def build_feature_tables(dataset: Dataset, text_vectors: np.ndarray | None = None,
+                         graph_vectors: np.ndarray | None = None) -> FeatureTables:
     """Feature tables for a dataset.
 
     Args:
         dataset: The loaded dataset.
         text_vectors: ``[N, T]`` item text vectors in item-index order, or ``None``.
+        graph_vectors: ``[N, G]`` LightGCN item vectors in item-index order, or ``None``.
     """
     tables = FeatureTables(n_items=dataset.n_items)
     if dataset.items is not None:
@@ -126,6 +130,9 @@ def build_feature_tables(dataset: Dataset, text_vectors: np.ndarray | None = Non
     if text_vectors is not None:
         text = np.asarray(text_vectors, dtype=np.float32)
         tables.item_text = np.vstack([np.zeros((1, text.shape[1]), np.float32), text])
+    if graph_vectors is not None:
+        graph = np.asarray(graph_vectors, dtype=np.float32)
+        tables.item_graph = np.vstack([np.zeros((1, graph.shape[1]), np.float32), graph])
     if dataset.users is not None and dataset.users.attributes:
         tables.user_tokens, tables.user_fields, tables.user_ids = _user_tables(dataset)
     return tables

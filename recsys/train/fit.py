@@ -196,6 +196,7 @@ def fit(
     text_vectors: np.ndarray | None = None,
     progress: Callable[[dict], None] | None = None,
     cancel: threading.Event | None = None,
+    graph_vectors: np.ndarray | None = None,
 ) -> TrainResult:
     """Train a recommender on ``split.train``, early-stopping on ``split.valid``.
 
@@ -205,11 +206,17 @@ def fit(
         text_vectors: ``[N, T]`` item text vectors in item-index order, or ``None``.
         progress: Called with ``{"stage": "batch" | "epoch", ...}`` events (UI progress bars).
         cancel: Set it to stop after the current batch; the best weights so far are kept.
+        graph_vectors: ``[N, G]`` LightGCN item vectors; with ``use_graph`` and none given, they
+            are fitted here on ``split.train`` (so no held-out interaction is in the graph).
     """
     t0 = time.perf_counter()
     set_seed(train_config.seed)
     cfg, tcfg = model_config, train_config
-    tables = build_feature_tables(dataset, text_vectors)
+    if cfg.use_graph and graph_vectors is None:
+        from recsys.graph import graph_item_vectors
+
+        graph_vectors = graph_item_vectors(split.train, dataset.n_users, dataset.n_items, split.valid)
+    tables = build_feature_tables(dataset, text_vectors, graph_vectors if cfg.use_graph else None)
     model = build_model(cfg, tables)
     trainer = training_model(model)
     sequences = user_sequences(split.train)

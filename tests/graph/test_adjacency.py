@@ -55,3 +55,18 @@ def test_no_held_out_interaction_leaks_into_the_graph(dataset):
         users, items = np.array(fresh).T
         assert np.all(r[users, items] == 0)
     assert r.sum() == len(set(zip(split.train["user_idx"], split.train["item_idx"])))
+
+
+def test_symmetric_matmul_and_its_gradient():
+    import tensorflow as tf
+
+    from recsys.graph import symmetric_matmul, to_csr_tensor
+
+    m = normalized_adjacency(interaction_graph(FRAME, 3, 3))
+    x = tf.Variable(np.arange(12, dtype=np.float32).reshape(6, 2))
+    w = tf.constant(np.linspace(-1, 1, 12, dtype=np.float32).reshape(6, 2))
+    with tf.GradientTape() as tape:
+        y = symmetric_matmul(to_csr_tensor(to_sparse_tensor(m)), x)
+        loss = tf.reduce_sum(y * w)
+    np.testing.assert_allclose(y.numpy(), m.toarray() @ x.numpy(), atol=1e-5)
+    np.testing.assert_allclose(tape.gradient(loss, x).numpy(), m.toarray().T @ w.numpy(), atol=1e-5)  # A^T w

@@ -20,3 +20,16 @@ def test_evaluate_lightgcn_and_userknn(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "lightgcn" in printed and "userknn" in printed
     assert {"lightgcn", "userknn"} <= set(MODEL_NAMES)  # the app's leaderboard runs MODEL_NAMES
+
+
+def test_train_with_graph_vectors(tmp_path):
+    from recsys.train import load_run
+
+    inter, _, _ = tiny_frames()
+    inter.to_csv(tmp_path / "ratings.csv", index=False)
+    small = ["--epochs", "1", "--dim", "16", "--max-len", "10", "--blocks", "1", "--batch-size", "32"]
+    assert main(["train", "--interactions", str(tmp_path / "ratings.csv"), "--graph", "--out", str(tmp_path / "run"),
+                 *small]) == 0
+    run = load_run(tmp_path / "run")
+    assert run.model_config.use_graph and run.tables.item_graph is not None
+    assert any(layer.name == "graph_projection" for layer in run.model.layers)

@@ -24,7 +24,7 @@ def test_one_layer_of_propagation_by_hand():
     net.user_embedding.assign(np.array([[1.0, 0.0], [0.0, 1.0]], np.float32))
     net.item_embedding.assign(np.array([[2.0, 0.0], [0.0, 2.0]], np.float32))
     a = to_sparse_tensor(normalized_adjacency(interaction_graph(FRAME, 2, 2)))
-    final, ego = net(a)
+    final, ego = net.propagate(a)
     # A_hat: u0-i0 = 1/sqrt(2*1), u0-i1 = 1/sqrt(2*2) = 1/2, u1-i1 = 1/sqrt(1*2)
     # layer 1: u0 = i0/sqrt2 + i1/2 = [sqrt2, 1]; u1 = i1/sqrt2 = [0, sqrt2]
     #          i0 = u0/sqrt2 = [1/sqrt2, 0]; i1 = u0/2 + u1/sqrt2 = [1/2, 1/sqrt2]

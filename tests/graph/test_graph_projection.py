@@ -1,0 +1,69 @@
+"""LightGCN item vectors as an optional Transformer input (``graph_projection``), like text vectors."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from recsys.graph import graph_item_vectors
+from recsys.model import ModelConfig, build_model, embedding_model
+from recsys.model.features import build_feature_tables
+from recsys.train import fit, load_run, save_run
+from tests.tiny import TINY_MODEL, TINY_TRAIN
+
+
+def test_graph_projection_is_off_by_default(dataset):
+    assert ModelConfig().use_graph is False
+    vectors = np.ones((dataset.n_items, 4), np.float32)
+    model = build_model(TINY_MODEL, build_feature_tables(dataset, graph_vectors=vectors))
+    assert not any(layer.name == "graph_projection" for layer in model.layers)
+
+
+def test_graph_item_vectors_zero_for_items_without_training_edges(dataset, split):
+    train = split.train[split.train["item_idx"] != 0]  # item 0 has no training interaction
+    from recsys.graph import LightGCNConfig
+
+    vectors = graph_item_vectors(train, dataset.n_users, dataset.n_items,
+                                 config=LightGCNConfig(dim=8, layers=2, epochs=1, time_budget_s=None))
+    assert vectors.shape == (dataset.n_items, 8)
+    assert np.all(vectors[0] == 0)
+    warm = np.bincount(train["item_idx"], minlength=dataset.n_items) > 0
+    assert np.linalg.norm(vectors[warm], axis=1).mean() == pytest.approx(1.0, rel=1e-4)
+
+
+def test_graph_vectors_change_item_representations(dataset):
+    cfg = replace(TINY_MODEL, use_graph=True, use_text=False)
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(dataset.n_items, 6)).astype(np.float32)
+    model = build_model(cfg, build_feature_tables(dataset, graph_vectors=vectors))
+    layer = model.get_layer("graph_projection")
+    assert layer.kernel.shape == (6, cfg.dim)
+    np.testing.assert_allclose(np.asarray(model.get_layer("item_graph").table)[1:], vectors, atol=1e-6)
+    ids = {"history": np.zeros((1, cfg.max_len), np.int32), "candidates": np.array([[1, 2]], np.int32)}
+    ids |= {t.name: np.zeros((1, *t.shape[1:]), np.int32) for t in model.inputs if t.name == "user_features"}
+    before = np.asarray(embedding_model(model)(ids)["candidate_embedding"])
+    layer.kernel.assign(layer.kernel * 0.0)
+    after = np.asarray(embedding_model(model)(ids)["candidate_embedding"])
+    assert not np.allclose(before, after)
+
+
+def test_training_with_graph_vectors_saves_and_loads(dataset, split, tmp_path):
+    cfg = replace(TINY_MODEL, use_graph=True)
+    result = fit(dataset, split, cfg, replace(TINY_TRAIN, epochs=1))
+    assert result.tables.item_graph is not None and result.tables.item_graph.shape[0] == dataset.n_items + 1
+    assert np.all(result.tables.item_graph[0] == 0)
+    run = load_run(save_run(result, dataset, tmp_path / "run"))
+    assert run.model_config.use_graph
+    np.testing.assert_allclose(run.tables.item_graph, result.tables.item_graph, atol=1e-6)
+    users = np.array([0, 1, 2])
+    np.testing.assert_allclose(run.recommender().score_histories(run.recommender().history_matrix(users), users),
+                               result_scores(result, dataset, users), rtol=1e-4, atol=1e-4)
+
+
+def result_scores(result, dataset, users):
+    from recsys.recommend import Recommender
+    from recsys.train.windows import user_sequences
+
+    rec = Recommender(result.model, result.tables, result.model_config.max_len,
+                      user_sequences(dataset.interactions), result.model_config.heads)
+    return rec.score_histories(rec.history_matrix(users), users)
