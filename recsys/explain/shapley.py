@@ -14,7 +14,7 @@ import shap
 
 from recsys.explain.scoring import ItemScorer
 
-__all__ = ["exact_shapley", "history_shap", "EXACT_MAX"]
+__all__ = ["exact_shapley", "history_shap", "shapley_values", "EXACT_MAX"]
 
 EXACT_MAX = 12
 
@@ -22,6 +22,28 @@ EXACT_MAX = 12
 def _coalitions(n: int) -> np.ndarray:
     """``[2^n, n]`` bool: row ``m`` keeps player ``i`` iff bit ``i`` of ``m`` is set."""
     return ((np.arange(2**n)[:, None] >> np.arange(n)) & 1).astype(bool)
+
+
+def shapley_values(v: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Exact Shapley values from the values of every coalition.
+
+    Args:
+        v: ``[2^n]`` or ``[2^n, K]`` values (``K`` games sharing the players) of the coalitions in
+            ``_coalitions(n)`` order: row ``m`` keeps player ``i`` iff bit ``i`` of ``m`` is set.
+        n: Number of players.
+
+    Returns:
+        ``(values [n] or [n, K], base = v[0])`` with ``values.sum(0) = v[-1] - base``.
+    """
+    masks = _coalitions(n)
+    v = np.asarray(v, dtype=np.float64)
+    size = masks.sum(1)
+    weight = np.array([factorial(s) * factorial(n - s - 1) / factorial(n) for s in range(n)])
+    values = np.empty((n, *v.shape[1:]))
+    for i in range(n):
+        without = np.flatnonzero(~masks[:, i])  # coalitions S not containing i; S + i = S | bit i
+        values[i] = np.tensordot(weight[size[without]], v[without | (1 << i)] - v[without], axes=1)
+    return values, v[0]
 
 
 def exact_shapley(value_fn, n: int) -> tuple[np.ndarray, float]:
@@ -34,15 +56,8 @@ def exact_shapley(value_fn, n: int) -> tuple[np.ndarray, float]:
     Returns:
         ``(values [n], base)`` with ``base = v(empty)`` and ``values.sum() = v(all) - base``.
     """
-    masks = _coalitions(n)
-    v = np.asarray(value_fn(masks), dtype=np.float64)
-    size = masks.sum(1)
-    weight = np.array([factorial(s) * factorial(n - s - 1) / factorial(n) for s in range(n)])
-    values = np.empty(n)
-    for i in range(n):
-        without = np.flatnonzero(~masks[:, i])  # coalitions S not containing i; S + i = S | bit i
-        values[i] = np.sum(weight[size[without]] * (v[without | (1 << i)] - v[without]))
-    return values, float(v[0])
+    values, base = shapley_values(value_fn(_coalitions(n)), n)
+    return values, float(base)
 
 
 def history_shap(scorer: ItemScorer, titles: list[str] | None = None, max_evals: int | None = None,

@@ -16,7 +16,7 @@ import shap
 from recsys.explain.scoring import ItemScorer
 from recsys.explain.shapley import exact_shapley
 
-__all__ = ["SidePlayer", "side_players", "side_feature_shap"]
+__all__ = ["SidePlayer", "side_inputs", "side_players", "side_feature_shap"]
 
 
 @dataclass(frozen=True)
@@ -57,24 +57,36 @@ def side_players(scorer: ItemScorer) -> list[SidePlayer]:
     return players
 
 
-def _value_fn(scorer: ItemScorer, players: list[SidePlayer]):
-    tables = scorer.rec.tables
-    base_tokens = tables.user_features([scorer.user])[0]
-    widths = {"features": len(tables.feature_names), "numeric": len(tables.numeric_names), "text": 1}
+def side_inputs(scorer: ItemScorer, players: list[SidePlayer], keep: np.ndarray) -> tuple[np.ndarray, dict]:
+    """Model inputs that hide the players not kept.
 
+    Args:
+        keep: ``[M, P]`` bool, True = keep the player.
+
+    Returns:
+        ``(user_features [M, F], gates)``: ``gates`` maps ``features``, ``numeric``, ``text`` to
+        ``[M, 1, width]`` float (those with a width; see ``recsys.model.gated_model``).
+    """
+    tables = scorer.rec.tables
+    keep = np.atleast_2d(keep).astype(bool)
+    m = len(keep)
+    widths = {"features": len(tables.feature_names), "numeric": len(tables.numeric_names), "text": 1}
+    user = np.repeat(tables.user_features([scorer.user]), m, 0)
+    gates = {k: np.ones((m, 1, w), np.float32) for k, w in widths.items() if w}
+    for p_idx, p in enumerate(players):
+        hide = ~keep[:, p_idx]
+        if p.kind == "user":
+            user[hide, p.index[0]] = 0
+        else:
+            key = {"category": "features", "numeric": "numeric", "text": "text"}[p.kind]
+            for col in p.index:
+                gates[key][hide, 0, col] = 0.0
+    return user, gates
+
+
+def _value_fn(scorer: ItemScorer, players: list[SidePlayer]):
     def value(keep: np.ndarray) -> np.ndarray:
-        m = len(keep)
-        user = np.repeat(base_tokens[None, :], m, 0)
-        gates = {k: np.ones((m, 1, w), np.float32) for k, w in widths.items() if w}
-        for p_idx, p in enumerate(players):
-            hide = ~keep[:, p_idx]
-            if p.kind == "user":
-                user[hide, p.index[0]] = 0
-            else:
-                key = {"category": "features", "numeric": "numeric", "text": "text"}[p.kind]
-                for col in p.index:
-                    gates[key][hide, 0, col] = 0.0
-        return scorer.side_score(user, gates)
+        return scorer.side_score(*side_inputs(scorer, players, keep))
 
     return value
 
