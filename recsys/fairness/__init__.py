@@ -1,18 +1,36 @@
 """Fairness and beyond-accuracy audit: user-group disparities, item exposure, popularity bias,
 calibration, and mitigation by re-ranking. ``audit(run, attribute)`` runs all of it."""
 
-from recsys.fairness.audit import AUDIT_PROTOCOL, audit, audit_scorer, default_item_attribute
+from recsys.fairness.audit import (
+    AUDIT_PROTOCOL,
+    audit,
+    audit_groups,
+    audit_scorer,
+    audit_tradeoff,
+    calibration_categories,
+    default_item_attribute,
+    rerank_lists,
+)
 from recsys.fairness.bootstrap import BootstrapSamples, bootstrap_groups, percentile_interval, resample_indices
 from recsys.fairness.calibration import (
     ALPHA,
     calibration_kl,
+    calibration_profile,
     category_distribution,
     kl_divergence,
     list_distribution,
     miscalibration,
 )
 from recsys.fairness.candidates import score_candidates
-from recsys.fairness.exposure import catalog_coverage, exposure_gini, gini, group_exposure, item_exposure
+from recsys.fairness.exposure import (
+    catalog_coverage,
+    exposure_gini,
+    exposure_lorenz,
+    gini,
+    group_exposure,
+    item_exposure,
+    lorenz_curve,
+)
 from recsys.fairness.groups import (
     DERIVED_ATTRIBUTES,
     activity,
@@ -24,6 +42,7 @@ from recsys.fairness.groups import (
     user_groups,
 )
 from recsys.fairness.item_groups import POPULARITY, ItemGroups, item_attributes, item_groups, popularity_groups
+from recsys.fairness.lists import AuditLists, audit_lists, test_users
 from recsys.fairness.messages import FairnessMsg
 from recsys.fairness.popularity import aplt, arp, pop_reo, pop_rsp, popularity_lift, short_head
 from recsys.fairness.rerank import calibrated_rerank, exposure_rerank, normalize_scores
@@ -50,6 +69,7 @@ __all__ = [
     "POPULARITY",
     "RERANKERS",
     "SMALL_GROUP",
+    "AuditLists",
     "AuditResult",
     "BootstrapSamples",
     "FairnessMsg",
@@ -59,15 +79,21 @@ __all__ = [
     "apply_reranker",
     "arp",
     "audit",
+    "audit_groups",
+    "audit_lists",
     "audit_scorer",
+    "audit_tradeoff",
     "bootstrap_groups",
     "calibrated_rerank",
+    "calibration_categories",
     "calibration_kl",
+    "calibration_profile",
     "catalog_coverage",
     "category_distribution",
     "coverage_metric",
     "default_item_attribute",
     "exposure_gini",
+    "exposure_lorenz",
     "exposure_rerank",
     "gap_table",
     "gini",
@@ -81,6 +107,7 @@ __all__ = [
     "item_popularity",
     "kl_divergence",
     "list_distribution",
+    "lorenz_curve",
     "mainstreamness",
     "mean_absolute_deviation",
     "miscalibration",
@@ -93,10 +120,12 @@ __all__ = [
     "popularity_groups",
     "popularity_lift",
     "quantile_groups",
+    "rerank_lists",
     "resample_indices",
     "score_candidates",
     "short_head",
     "tail_preference",
+    "test_users",
     "tradeoff_curve",
     "user_attributes",
     "user_groups",

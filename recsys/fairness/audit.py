@@ -8,11 +8,9 @@ user's earlier items excluded; accuracy is measured against the held-out test it
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from recsys.data.dataset import Dataset
 from recsys.data.side import UserTable
@@ -21,10 +19,10 @@ from recsys.errors import DataError
 from recsys.evaluate import metrics as M
 from recsys.fairness.bootstrap import bootstrap_groups
 from recsys.fairness.calibration import ALPHA, calibration_kl
-from recsys.fairness.candidates import score_candidates
 from recsys.fairness.exposure import exposure_gini, group_exposure
-from recsys.fairness.groups import history_matrix, item_popularity, user_groups
+from recsys.fairness.groups import user_groups
 from recsys.fairness.item_groups import POPULARITY, item_attributes, item_groups
+from recsys.fairness.lists import AuditLists, audit_lists, test_users
 from recsys.fairness.messages import FairnessMsg
 from recsys.fairness.popularity import (
     aplt,
@@ -37,7 +35,7 @@ from recsys.fairness.popularity import (
     short_head,
 )
 from recsys.fairness.result import AuditResult
-from recsys.fairness.tradeoff import DEFAULT_LAMBDAS, tradeoff_curve
+from recsys.fairness.tradeoff import DEFAULT_LAMBDAS, apply_reranker, tradeoff_curve
 from recsys.fairness.user_side import (
     SMALL_GROUP,
     coverage_metric,
@@ -47,7 +45,16 @@ from recsys.fairness.user_side import (
     per_user_metrics,
 )
 
-__all__ = ["audit", "audit_scorer", "default_item_attribute", "AUDIT_PROTOCOL"]
+__all__ = [
+    "AUDIT_PROTOCOL",
+    "audit",
+    "audit_groups",
+    "audit_scorer",
+    "audit_tradeoff",
+    "calibration_categories",
+    "default_item_attribute",
+    "rerank_lists",
+]
 
 AUDIT_PROTOCOL = (
     "leave-last-out per user by time; lists for the users with a test item, made from their train + validation "
@@ -71,11 +78,65 @@ def _calibration_attribute(dataset: Dataset, item_attribute: str) -> str | None:
     return columns[0] if columns else None
 
 
-def _test_users(split: Split) -> tuple[np.ndarray, np.ndarray]:
-    if split.test.empty:
-        raise DataError(FairnessMsg.NO_TEST_USERS)
-    first = split.test.groupby("user_idx", sort=True)["item_idx"].first()  # leave-last-out: one each
-    return first.index.to_numpy(), first.to_numpy()
+def _check_item_attribute(dataset: Dataset, item_attribute: str | None) -> str:
+    item_attribute = item_attribute or default_item_attribute(dataset)
+    if item_attribute not in item_attributes(dataset):
+        choices = ", ".join(item_attributes(dataset))
+        raise DataError(FairnessMsg.UNKNOWN_ITEM_ATTRIBUTE.format(attribute=item_attribute, choices=choices))
+    return item_attribute
+
+
+def calibration_categories(dataset: Dataset, item_attribute: str | None = None) -> tuple[str | None, np.ndarray | None]:
+    """``(column, [N, G] category weights)`` calibration uses for an audited item attribute.
+
+    The audited column itself when it is categorical, else the first category column; ``(None,
+    None)`` without one (no items file, or only numeric columns). Items without a value have an
+    all-zero row (left out of the distributions).
+
+    Raises:
+        DataError: the item attribute is not available.
+    """
+    column = _calibration_attribute(dataset, _check_item_attribute(dataset, item_attribute))
+    return (column, item_groups(dataset, column).without_unknown()) if column else (None, None)
+
+
+def audit_groups(dataset: Dataset, attribute: str, users, history: pd.DataFrame, *, n_bins: int = 4,
+                 table: UserTable | None = None) -> pd.Series:
+    """``user_groups`` for an audit: the same labels, and at least two groups to compare.
+
+    Raises:
+        DataError: unknown attribute, or every audited user in one group.
+    """
+    groups = user_groups(dataset, attribute, users, history, n_bins=n_bins, table=table)
+    if groups.nunique() < 2:
+        only = groups.iloc[0] if len(groups) else ""
+        raise DataError(FairnessMsg.ONE_GROUP.format(attribute=attribute, group=only, n=len(groups)))
+    return groups
+
+
+def audit_tradeoff(dataset: Dataset, lists: AuditLists, *, item_attribute: str | None = None,
+                   lambdas=DEFAULT_LAMBDAS, k: int = 10, alpha: float = ALPHA,
+                   preference: str = "history") -> pd.DataFrame:
+    """The re-ranking sweep (``tradeoff_curve``) over the audited lists.
+
+    It does not depend on the user attribute, so an app computes it once per item attribute.
+    Calibrated re-ranking uses ``calibration_categories(dataset, item_attribute)`` and is left out
+    without categories.
+    """
+    _, categories = calibration_categories(dataset, item_attribute)
+    lists.ranked(k)  # checks k against the candidates
+    return tradeoff_curve(lists.candidates, lists.scores, lists.relevant, lists.hist, categories=categories,
+                          popularity=lists.popularity, lambdas=lambdas, k=k, alpha=alpha, preference=preference)
+
+
+def rerank_lists(dataset: Dataset, lists: AuditLists, reranker: str, lam: float, *, item_attribute: str | None = None,
+                 k: int = 10, alpha: float = ALPHA, preference: str = "history") -> np.ndarray:
+    """``[U, k]`` the audited users' lists re-ranked by ``reranker`` at weight ``lam`` (one point of
+    ``audit_tradeoff``), e.g. to draw their exposure Lorenz curve."""
+    _, categories = calibration_categories(dataset, item_attribute)
+    lists.ranked(k)
+    return apply_reranker(reranker, lists.candidates, lists.scores, lists.hist, lam=lam, k=k, categories=categories,
+                          popularity=lists.popularity, alpha=alpha, preference=preference)
 
 
 def _lift_metric(rec_pop: np.ndarray, hist_pop: np.ndarray):
@@ -87,37 +148,15 @@ def _lift_metric(rec_pop: np.ndarray, hist_pop: np.ndarray):
     return lift
 
 
-@dataclass
-class _Lists:
-    """The audited users' lists and what every part of the audit reads from them."""
-
-    users: np.ndarray  # [U] user indices with a test item
-    relevant: np.ndarray  # [U] their test items
-    candidates: np.ndarray  # [U, C] top-N item indices, best first
-    scores: np.ndarray  # [U, C] their scores
-    ranked: np.ndarray  # [U, k] the top-k
-    hist: sp.csr_matrix  # [U, N] binary histories (train + validation)
-    pop: np.ndarray  # [N] users per item in the histories
-    categories: np.ndarray | None  # [N, G] item categories for calibration
-
-
-def _lists(dataset: Dataset, scorer, split: Split, history: pd.DataFrame, *, k: int, n_candidates: int,
-           calib_attr: str | None) -> _Lists:
-    users, relevant = _test_users(split)
-    candidates, scores = score_candidates(scorer, users, history, max(n_candidates, k))
-    categories = item_groups(dataset, calib_attr).without_unknown() if calib_attr else None
-    return _Lists(users, relevant, candidates, scores, candidates[:, :k], history_matrix(history, users, dataset.n_items),
-                  item_popularity(history, dataset.n_items), categories)
-
-
-def _user_side(lists: _Lists, groups: pd.Series, *, k: int, n_boot: int, ci: float, seed: int, alpha: float,
-               min_group_size: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _user_side(lists: AuditLists, groups: pd.Series, categories: np.ndarray | None, *, k: int, n_boot: int,
+               ci: float, seed: int, alpha: float, min_group_size: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """``(user_groups, user_gaps, per-user values)``."""
-    ranked, n_items = lists.ranked, lists.hist.shape[1]
+    ranked, n_items = lists.ranked(k), lists.n_items
     values = per_user_metrics(ranked, lists.relevant, k=k)
-    values["calibration_kl"] = (calibration_kl(ranked, lists.hist, lists.categories, k=k, alpha=alpha)
-                                if lists.categories is not None else np.nan)
-    rec_pop, hist_pop = list_popularity(ranked, lists.pop, k=k), history_popularity(lists.hist, lists.pop)
+    values["calibration_kl"] = (calibration_kl(ranked, lists.hist, categories, k=k, alpha=alpha)
+                                if categories is not None else np.nan)
+    rec_pop = list_popularity(ranked, lists.popularity, k=k)
+    hist_pop = history_popularity(lists.hist, lists.popularity)
     row_metrics = {f"coverage@{k}": coverage_metric(ranked, n_items, k=k), "popularity_lift": _lift_metric(rec_pop, hist_pop)}
     mf = group_metric_frame(values, groups, row_metrics=row_metrics)
     samples = bootstrap_groups(values, groups, row_metrics=row_metrics, n_boot=n_boot, seed=seed) if n_boot else None
@@ -126,9 +165,9 @@ def _user_side(lists: _Lists, groups: pd.Series, *, k: int, n_boot: int, ci: flo
     return table, gaps, values.assign(list_popularity=rec_pop, history_popularity=hist_pop)
 
 
-def _item_side(dataset: Dataset, lists: _Lists, item_attribute: str, *, k: int) -> tuple[pd.DataFrame, dict, dict]:
+def _item_side(dataset: Dataset, lists: AuditLists, item_attribute: str, *, k: int) -> tuple[pd.DataFrame, dict, dict]:
     """``(item_groups, exposure, popularity)``."""
-    ranked, pop, n_items = lists.ranked, lists.pop, dataset.n_items
+    ranked, pop, n_items = lists.ranked(k), lists.popularity, dataset.n_items
     head = short_head(pop)
     attrs = [item_attribute] + ([POPULARITY] if item_attribute != POPULARITY else [])
     table = pd.concat([group_exposure(ranked, item_groups(dataset, a, popularity=pop), pop, k=k) for a in attrs],
@@ -174,6 +213,7 @@ def audit_scorer(
     alpha: float = ALPHA,
     preference: str = "history",
     progress: Callable[[str], None] | None = None,
+    lists: AuditLists | None = None,
 ) -> AuditResult:
     """Audit any scorer (the Transformer via ``SequenceScorer``, or a baseline) on a dataset.
 
@@ -195,37 +235,41 @@ def audit_scorer(
         alpha: Calibration smoothing. preference: Exposure re-ranker's group weights
             (``"history"`` or ``"uniform"``).
         progress: Called with a short stage description.
+        lists: The scorer's lists from ``audit_lists`` (then ``scorer``, ``split`` and
+            ``n_candidates`` are not used): audit another attribute without scoring again.
+            ``lambdas=()`` skips the re-ranking sweep (``audit_tradeoff`` makes it separately).
 
     Returns:
         An ``AuditResult`` (tables as DataFrames; ``to_json`` / ``to_csv``).
 
     Raises:
-        DataError: unknown attribute, or no user with a test item.
+        DataError: unknown attribute, every audited user in one group, or no user with a test item.
     """
     say = progress or (lambda stage: None)
-    item_attribute = item_attribute or default_item_attribute(dataset)
-    if item_attribute not in item_attributes(dataset):
-        choices = ", ".join(item_attributes(dataset))
-        raise DataError(FairnessMsg.UNKNOWN_ITEM_ATTRIBUTE.format(attribute=item_attribute, choices=choices))
-    split = split or leave_last_out(dataset.interactions)
-    history = pd.concat([split.train, split.valid])
-    groups = user_groups(dataset, attribute, _test_users(split)[0], history, n_bins=n_bins, table=users)
-    calib_attr = _calibration_attribute(dataset, item_attribute)
-    say("scoring candidates")
-    lists = _lists(dataset, scorer, split, history, k=k, n_candidates=n_candidates, calib_attr=calib_attr)
+    item_attribute = _check_item_attribute(dataset, item_attribute)
+    if lists is None:
+        split = split or leave_last_out(dataset.interactions)
+        audited, history = test_users(split)[0], pd.concat([split.train, split.valid])
+    else:
+        audited, history = lists.users, lists.history
+    groups = audit_groups(dataset, attribute, audited, history, n_bins=n_bins, table=users)  # fails before scoring
+    calib_attr, categories = calibration_categories(dataset, item_attribute)
+    if lists is None:
+        say("scoring candidates")
+        lists = audit_lists(dataset, scorer, split=split, n_candidates=max(n_candidates, k))
     say("user groups")
-    user_table, gaps, values = _user_side(lists, groups, k=k, n_boot=n_boot, ci=ci, seed=seed, alpha=alpha,
+    user_table, gaps, values = _user_side(lists, groups, categories, k=k, n_boot=n_boot, ci=ci, seed=seed, alpha=alpha,
                                           min_group_size=min_group_size)
     say("item groups")
     item_table, exposure, popularity = _item_side(dataset, lists, item_attribute, k=k)
     say("re-ranking trade-off")
-    tradeoff = tradeoff_curve(lists.candidates, lists.scores, lists.relevant, lists.hist, categories=lists.categories,
-                              popularity=lists.pop, lambdas=lambdas, k=k, alpha=alpha, preference=preference)
+    tradeoff = audit_tradeoff(dataset, lists, item_attribute=item_attribute, lambdas=lambdas, k=k, alpha=alpha,
+                              preference=preference)
     per_user = pd.concat([pd.DataFrame({"user": groups.index.to_numpy(), "group": groups.to_numpy(),
                                         "test_item": dataset.item_encoder.inverse_transform(lists.relevant)}),
                           values.reset_index(drop=True)], axis=1)
     settings = {
-        "attribute": attribute, "item_attribute": item_attribute, "k": k, "n_candidates": max(n_candidates, k),
+        "attribute": attribute, "item_attribute": item_attribute, "k": k, "n_candidates": lists.candidates.shape[1],
         "n_boot": n_boot, "ci": ci, "seed": seed, "n_bins": n_bins, "min_group_size": min_group_size,
         "users": len(lists.users), "items": dataset.n_items, "protocol": AUDIT_PROTOCOL, "preference": preference,
     }

@@ -11,9 +11,18 @@ distributions; a user whose history has none gets NaN (left out of the mean).
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
-__all__ = ["ALPHA", "calibration_kl", "category_distribution", "kl_divergence", "list_distribution", "miscalibration"]
+__all__ = [
+    "ALPHA",
+    "calibration_kl",
+    "calibration_profile",
+    "category_distribution",
+    "kl_divergence",
+    "list_distribution",
+    "miscalibration",
+]
 
 ALPHA = 0.01
 
@@ -75,3 +84,26 @@ def miscalibration(ranked, history, categories, *, k: int = 10, alpha: float = A
     """Mean ``calibration_kl`` over users with a categorised history (Steck's ``C_KL``)."""
     kl = calibration_kl(ranked, history, categories, k=k, alpha=alpha)
     return float(np.nanmean(kl)) if np.isfinite(kl).any() else float("nan")
+
+
+def calibration_profile(ranked, history, categories, names, *, k: int = 10) -> pd.DataFrame:
+    """Mean category distribution of the histories against that of the top-``k`` lists.
+
+    Averaged over the users whose history has a category (the users calibration is measured
+    for), so a perfectly calibrated recommender has the two columns equal.
+
+    Args:
+        ranked: ``[U, >=k]`` item indices. history: ``[U, N]`` binary history matrix.
+        categories: ``[N, G]`` item category weights. names: ``[G]`` category names.
+
+    Returns:
+        One row per category: ``category, history_share, list_share`` (each column sums to 1
+        over the categories when any user counts), sorted by ``history_share``, largest first.
+    """
+    p = category_distribution(history, categories)
+    q = list_distribution(ranked, categories, k=k)
+    known = p.sum(1) > 0
+    n = max(int(known.sum()), 1)
+    frame = pd.DataFrame({"category": list(names), "history_share": p[known].sum(0) / n,
+                          "list_share": q[known].sum(0) / n})
+    return frame.sort_values("history_share", ascending=False, kind="stable").reset_index(drop=True)

@@ -13,7 +13,16 @@ import pandas as pd
 from recsys.evaluate.metrics import coverage as catalog_coverage
 from recsys.fairness.item_groups import ItemGroups
 
-__all__ = ["WEIGHTINGS", "catalog_coverage", "exposure_gini", "gini", "group_exposure", "item_exposure"]
+__all__ = [
+    "WEIGHTINGS",
+    "catalog_coverage",
+    "exposure_gini",
+    "exposure_lorenz",
+    "gini",
+    "group_exposure",
+    "item_exposure",
+    "lorenz_curve",
+]
 
 WEIGHTINGS = ("uniform", "position")
 
@@ -50,6 +59,29 @@ def gini(values) -> float:
         return 0.0
     i = np.arange(1, n + 1)
     return float(((2 * i - n - 1) * x).sum() / (n * total))
+
+
+def lorenz_curve(values) -> tuple[np.ndarray, np.ndarray]:
+    """The Lorenz curve of non-negative values: items sorted from least to most exposed.
+
+    ``x[j] = j / n`` is the share of items, ``y[j]`` the share of the total the ``j`` least
+    exposed items take (``x[0] = y[0] = 0``, ``x[n] = y[n] = 1``). Equal values give the
+    diagonal; ``gini(values)`` is 1 - 2 x (area under the curve, by trapezoids).
+
+    Returns:
+        ``(x [n + 1], y [n + 1])``; the diagonal when the total is 0.
+    """
+    v = np.sort(np.asarray(values, float))
+    n, total = len(v), v.sum()
+    x = np.arange(n + 1) / max(n, 1)
+    if total <= 0:
+        return x, x.copy()
+    return x, np.concatenate([[0.0], np.cumsum(v) / total])
+
+
+def exposure_lorenz(ranked, n_items: int, *, k: int = 10, weighting: str = "uniform") -> tuple[np.ndarray, np.ndarray]:
+    """``lorenz_curve`` of item exposure over the whole catalogue (items never shown count as 0)."""
+    return lorenz_curve(item_exposure(ranked, n_items, k=k, weighting=weighting))
 
 
 def exposure_gini(ranked, n_items: int, *, k: int = 10, weighting: str = "uniform") -> float:

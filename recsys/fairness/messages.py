@@ -24,3 +24,7 @@ class FairnessMsg:
     BAD_LAMBDA = "Re-ranking weight lambda must be between 0 and 1; got {value}."
     BAD_K = "The cut-off k must be a positive integer no larger than the {n} candidates; got {k}."
     UNKNOWN_RERANKER = "Unknown re-ranker '{name}'. Choose from: {choices}."
+    ONE_GROUP = (
+        "Every one of the {n} audited users is in the same group of '{attribute}' ('{group}'), so there is "
+        "nothing to compare. Choose another attribute, or a users file where it takes two or more values."
+    )
