@@ -3,6 +3,7 @@
 import streamlit as st
 
 from recsys.ui import charts, runs, state
+from recsys.ui import graph_view as gv
 from recsys.ui import model_view as mv
 from recsys.ui.loading import current_outcome
 
@@ -50,6 +51,9 @@ st.caption(
     f"Each point is an item: {mv.VECTOR_KINDS[kind]}, projected on its two main directions (PCA). Items the model "
     "treats alike sit close together; colour is the item's first category."
 )
+
+st.subheader("Graph embeddings (LightGCN)", anchor=False)
+gv.render_graph_map(pick.path, run.dataset)
 
 st.subheader("Training curve", anchor=False)
 left, right = st.columns(2)

@@ -8,16 +8,30 @@ from recsys.graph.adjacency import (
     to_sparse_tensor,
 )
 from recsys.graph.lightgcn import LightGCN, LightGCNConfig, Propagation, graph_item_vectors, sample_negatives
+from recsys.graph.similar_users import (
+    BASES,
+    GRAPH_FILE,
+    load_graph_vectors,
+    save_graph_vectors,
+    similar_users_who_chose,
+    user_similarities,
+)
 
 __all__ = [
+    "BASES",
+    "GRAPH_FILE",
     "LightGCN",
     "LightGCNConfig",
     "Propagation",
     "graph_item_vectors",
     "interaction_graph",
+    "load_graph_vectors",
     "normalized_adjacency",
     "sample_negatives",
+    "save_graph_vectors",
+    "similar_users_who_chose",
     "symmetric_matmul",
     "to_csr_tensor",
     "to_sparse_tensor",
+    "user_similarities",
 ]

@@ -20,7 +20,7 @@ import numpy as np
 
 from recsys.data import Dataset
 from recsys.errors import RecLensError
-from recsys.graph import LightGCNConfig
+from recsys.graph import LightGCNConfig, save_graph_vectors
 from recsys.model import ModelConfig
 from recsys.pipeline import metrics_json, run_experiment
 from recsys.train import TrainConfig, save_run
@@ -202,6 +202,8 @@ class TrainJob:
             }
             folder = _new_run_dir(self.workspace, dataset.name)
             path = save_run(result, dataset, folder, metrics=metrics_json(experiment, dataset), info=info)
+            if "lightgcn" in experiment.baselines:  # the Model and Explain pages show its vectors
+                save_graph_vectors(path, experiment.baselines["lightgcn"])
             self.run_path = str(path)
             self.status = "cancelled" if result.cancelled else "done"
         except (RecLensError, ValueError) as err:

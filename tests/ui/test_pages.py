@@ -222,7 +222,7 @@ def test_model_page_lists_the_layers_by_stage(run_app: AppTest):
     assert {"dot_score", "item_bias", "output_mlp", "scores"} <= output
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["embedding size"] == "16" and int(metrics["parameters"].replace(",", "")) > 0
-    assert len(at.get("plotly_chart")) == 4  # parameters, embedding map, loss, NDCG
+    assert len(at.get("plotly_chart")) == 5  # parameters, embedding map, graph map, loss, NDCG
     at.radio(key=state.EMBEDDING_KIND).set_value(ID_EMBEDDING).run()  # the id embeddings alone
     assert_clean(at)
-    assert len(at.get("plotly_chart")) == 4
+    assert len(at.get("plotly_chart")) == 5
