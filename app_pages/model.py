@@ -1,10 +1,10 @@
-"""Model: the trained network's stages and layers, parameters, item embedding map, training curve."""
+"""Model: the trained network's stages and layers, parameters, item and text embedding maps, training curve."""
 
 import streamlit as st
 
-from recsys.ui import charts, runs, state
-from recsys.ui import graph_view as gv
+from recsys.ui import charts, runs
 from recsys.ui import model_view as mv
+from recsys.ui import summary_view as sv
 from recsys.ui.loading import current_outcome
 
 st.title("Model")
@@ -44,16 +44,7 @@ with right:
     )
 
 st.subheader("Item embeddings", anchor=False)
-kind = st.radio("Map", list(mv.VECTOR_KINDS), horizontal=True, key=state.EMBEDDING_KIND)
-points, explained = mv.embedding_points(mv.item_vectors(run.model, pick.recommender, kind), run.dataset)
-st.plotly_chart(charts.embedding_map_figure(points, explained), key="embedding_map")
-st.caption(
-    f"Each point is an item: {mv.VECTOR_KINDS[kind]}, projected on its two main directions (PCA). Items the model "
-    "treats alike sit close together; colour is the item's first category."
-)
-
-st.subheader("Graph embeddings (LightGCN)", anchor=False)
-gv.render_graph_map(pick.path, run.dataset)
+sv.render_embedding_maps(pick)
 
 st.subheader("Training curve", anchor=False)
 left, right = st.columns(2)

@@ -11,9 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from recsys.data import Dataset
-from recsys.model.build import EMBEDDING_LAYERS, INTERACTION_LAYERS, OUTPUT_LAYERS, embedding_model
-from recsys.model.features import to_model_ids
-from recsys.ui.recommend_view import item_categories
+from recsys.explain import summary
+from recsys.model.build import EMBEDDING_LAYERS, INTERACTION_LAYERS, OUTPUT_LAYERS
 
 __all__ = [
     "FULL_ITEM",
@@ -105,41 +104,20 @@ VECTOR_KINDS = {
     "(`candidate_embedding`)",
     ID_EMBEDDING: "the learned id embedding alone (`item_embedding`); what the model learned from interactions only",
 }
+_LIBRARY_KIND = {ID_EMBEDDING: summary.ID_EMBEDDING, FULL_ITEM: summary.CANDIDATE_VECTOR}
 
 
 def item_vectors(model, recommender, kind: str = ID_EMBEDDING) -> np.ndarray:
-    """``[N, d]`` item vectors in item-index order.
-
-    ``ID_EMBEDDING``: rows 1.. of the ``item_embedding`` table (row 0 is the padding id).
-    ``FULL_ITEM``: the embedding stage's ``candidate_embedding`` for every item, one batched call.
-    """
-    if kind == ID_EMBEDDING:
-        return np.asarray(model.get_layer("item_embedding").get_weights()[0][1:], dtype=np.float64)
-    call, _ = recommender.compiled("embedding", embedding_model)
-    history = np.zeros((1, recommender.max_len), np.int32)
-    candidates = to_model_ids(np.arange(recommender.n_items))[None].astype(np.int32)
-    out = call(recommender.model_inputs(history, np.array([-1]), candidates))
-    return np.asarray(out["candidate_embedding"].numpy()[0], dtype=np.float64)
+    """``[N, d]`` item vectors in item-index order (``recsys.explain.item_vectors``; ``model`` is
+    the recommender's)."""
+    return summary.item_vectors(recommender, _LIBRARY_KIND[kind])
 
 
 def embedding_points(vectors: np.ndarray, dataset: Dataset) -> tuple[pd.DataFrame, tuple[float, float]]:
-    """Items ``[N, d]`` projected on their first two principal components: ``x, y, title, group``
-    (first category) and the variance share of each component."""
-    weights = np.asarray(vectors, dtype=np.float64)
-    centred = weights - weights.mean(0)
-    _, singular, vt = np.linalg.svd(centred, full_matrices=False)
-    coords = centred @ vt[:2].T
-    share = singular**2 / max(float((singular**2).sum()), 1e-12)
-    cats = item_categories(dataset, np.arange(len(weights)))
-    points = pd.DataFrame(
-        {
-            "x": coords[:, 0],
-            "y": coords[:, 1],
-            "title": dataset.titles(np.arange(len(weights))),
-            "group": [c[0] if c else "" for c in cats],
-        }
-    )
-    return points, (float(share[0]), float(share[1]) if len(share) > 1 else 0.0)
+    """Items ``[N, d]`` on their first two principal components (``recsys.explain.embedding_map``):
+    the points (``x, y, title, category``, ...) and the variance share of each component."""
+    result = summary.embedding_map(vectors, dataset)
+    return result.points, (float(result.explained_variance_ratio[0]), float(result.explained_variance_ratio[1]))
 
 
 def render_layers(table: pd.DataFrame) -> None:

@@ -43,10 +43,10 @@ __all__ = [
     "ATTENTION_LAYER",
     "ATTENTION_HEAD",
     "EMBEDDING_KIND",
-    "GRAPH_MAP_KIND",
-    "GRAPH_FIT",
-    "GRAPH_FITTED",
-    "SIMILAR_BASIS",
+    "GLOBAL_USERS",
+    "GLOBAL_K",
+    "GLOBAL_SUBMIT",
+    "GLOBAL_SHOWN",
 ]
 
 # ---------------------------------------------------------------- plain keys
@@ -165,14 +165,15 @@ ATTENTION_HEAD = "attention_head"
 EMBEDDING_KIND = "embedding_kind"
 """Radio on the Model page: which item vectors the embedding map shows."""
 
-GRAPH_MAP_KIND = "graph_map_kind"
-"""Radio on the Model page: whether the graph-embedding map shows items or users."""
+GLOBAL_USERS = "global_users"
+"""Number input on the Explain page: users sampled for the explanations across users."""
 
-GRAPH_FIT = "graph_fit"
-"""Button on the Model page: fit LightGCN for a run saved without its graph vectors."""
+GLOBAL_K = "global_k"
+"""Number input on the Explain page: each sampled user's top-K explained across users."""
 
-GRAPH_FITTED = "graph_fitted"
-"""Run folder whose LightGCN vectors this session fitted (so the Explain page can use them)."""
+GLOBAL_SUBMIT = "global_submit"
+"""Button on the Explain page that computes the explanations across users."""
 
-SIMILAR_BASIS = "similar_users_basis"
-"""Radio on the Explain page: graph or user-based similarity for "users like you also chose"."""
+GLOBAL_SHOWN = "global_shown"
+"""Plain key: ``(run path, users, K)`` of the explanations across users last asked for (kept
+across page switches, so the section stays filled)."""

@@ -16,6 +16,7 @@ from recsys.ui.charts.explain import (
     waterfall_figure,
 )
 from recsys.ui.charts.model import embedding_map_figure, parameters_figure
+from recsys.ui.charts.summary import side_beeswarm_figure, side_importance_figure
 from recsys.ui.charts.training import loss_figure, ndcg_figure
 
 __all__ = [
@@ -36,6 +37,8 @@ __all__ = [
     "ratings_figure",
     "shap_bar_figure",
     "short",
+    "side_beeswarm_figure",
+    "side_importance_figure",
     "stats_figures",
     "style",
     "timeline_figure",

@@ -11,18 +11,20 @@ from recsys.ui.charts.common import ACCENT, MUTED, PALETTE, plain, style
 __all__ = ["embedding_map_figure", "parameters_figure"]
 
 
-def embedding_map_figure(points: pd.DataFrame, explained: tuple[float, float], max_groups: int = 9) -> go.Figure:
+def embedding_map_figure(points: pd.DataFrame, explained, max_groups: int = 9,
+                         title: str = "Item vectors (PCA)") -> go.Figure:
     """Items in the plane of the first two principal components of their embeddings.
 
     Args:
-        points: Columns ``x``, ``y``, ``title``, ``group`` (first category, or ``""``).
+        points: Columns ``x``, ``y``, ``title``, ``category`` (first category, or ``""``), as
+            ``recsys.explain.embedding_map`` returns them.
         explained: Share of variance along each axis.
-        max_groups: The most frequent groups get a colour; the rest are grey ("other").
+        max_groups: The most frequent categories get a colour; the rest are grey ("other").
     """
     fig = go.Figure()
-    counts = points["group"].value_counts()
+    counts = points["category"].value_counts()
     coloured = [g for g in counts.index if g][:max_groups]
-    group = points["group"].where(points["group"].isin(coloured), "other" if coloured else "items")
+    group = points["category"].where(points["category"].isin(coloured), "other" if coloured else "items")
     for name in ["other", "items", *coloured]:  # grey first, so the coloured groups are drawn on top
         part = points[group == name]
         if part.empty:
@@ -34,13 +36,13 @@ def embedding_map_figure(points: pd.DataFrame, explained: tuple[float, float], m
             mode="markers",
             name=plain(name),
             marker={"size": 6, "color": colour, "opacity": 0.75},
-            customdata=np.c_[part["title"].map(plain), part["group"].map(plain)],
+            customdata=np.c_[part["title"].map(plain), part["category"].map(plain)],
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
         )
     fig.update_yaxes(scaleanchor="x", scaleratio=1)
     return style(
         fig,
-        "Item vectors (PCA)",
+        title,
         f"component 1 ({explained[0]:.0%} of variance)",
         f"component 2 ({explained[1]:.0%})",
         height=520,
