@@ -4,6 +4,7 @@ import streamlit as st
 
 from recsys.errors import RecLensError
 from recsys.ui import explain_view as ev
+from recsys.ui import graph_view as gv
 from recsys.ui import recommend_view as rv
 from recsys.ui import runs
 from recsys.ui import summary_view as sv
@@ -39,6 +40,9 @@ removed = dataset.titles(dataset.item_encoder.transform(e.counterfactual_ids)) i
 
 st.subheader(md_escape(e.item_title), anchor=False)  # shown as written, never as markup
 ev.render_reason(e, removed, K)
+
+st.subheader("Users like you also chose this", anchor=False)
+gv.render_similar_users(pick.path, dataset, user, item, e.item_title)
 
 st.subheader("Attention over the history", anchor=False)
 ev.render_attention(e)

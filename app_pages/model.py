@@ -3,6 +3,7 @@
 import streamlit as st
 
 from recsys.ui import charts, runs
+from recsys.ui import graph_view as gv
 from recsys.ui import model_view as mv
 from recsys.ui import summary_view as sv
 from recsys.ui.loading import current_outcome
@@ -45,6 +46,9 @@ with right:
 
 st.subheader("Item embeddings", anchor=False)
 sv.render_embedding_maps(pick)
+
+st.subheader("Graph embeddings (LightGCN)", anchor=False)
+gv.render_graph_map(pick.path, run.dataset)
 
 st.subheader("Training curve", anchor=False)
 left, right = st.columns(2)

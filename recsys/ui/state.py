@@ -43,6 +43,10 @@ __all__ = [
     "ATTENTION_LAYER",
     "ATTENTION_HEAD",
     "EMBEDDING_KIND",
+    "GRAPH_MAP_KIND",
+    "GRAPH_FIT",
+    "GRAPH_FITTED",
+    "SIMILAR_BASIS",
     "GLOBAL_USERS",
     "GLOBAL_K",
     "GLOBAL_SUBMIT",
@@ -164,6 +168,18 @@ ATTENTION_HEAD = "attention_head"
 
 EMBEDDING_KIND = "embedding_kind"
 """Radio on the Model page: which item vectors the embedding map shows."""
+
+GRAPH_MAP_KIND = "graph_map_kind"
+"""Radio on the Model page: whether the graph-embedding map shows items or users."""
+
+GRAPH_FIT = "graph_fit"
+"""Button on the Model page: fit LightGCN for a run saved without its graph vectors."""
+
+GRAPH_FITTED = "graph_fitted"
+"""Run folder whose LightGCN vectors this session fitted (so the Explain page can use them)."""
+
+SIMILAR_BASIS = "similar_users_basis"
+"""Radio on the Explain page: graph or user-based similarity for "users like you also chose"."""
 
 GLOBAL_USERS = "global_users"
 """Number input on the Explain page: users sampled for the explanations across users."""
