@@ -20,5 +20,6 @@ pages = [
     st.Page("app_pages/recommend.py", title="Recommend", icon=":material/recommend:"),
     st.Page("app_pages/explain.py", title="Explain", icon=":material/lightbulb:"),
     st.Page("app_pages/model.py", title="Model", icon=":material/account_tree:"),
+    st.Page("app_pages/fairness.py", title="Fairness", icon=":material/balance:"),
 ]
 st.navigation(pages).run()

@@ -46,7 +46,7 @@ from recsys.fairness.lists import AuditLists, audit_lists, test_users
 from recsys.fairness.messages import FairnessMsg
 from recsys.fairness.popularity import aplt, arp, pop_reo, pop_rsp, popularity_lift, short_head
 from recsys.fairness.rerank import calibrated_rerank, exposure_rerank, normalize_scores
-from recsys.fairness.result import JSON_KEYS, AuditResult
+from recsys.fairness.result import JSON_KEYS, LOWER_IS_BETTER, AuditResult
 from recsys.fairness.tradeoff import DEFAULT_LAMBDAS, RERANKERS, apply_reranker, tail_preference, tradeoff_curve
 from recsys.fairness.user_side import (
     SMALL_GROUP,
@@ -66,6 +66,7 @@ __all__ = [
     "DEFAULT_LAMBDAS",
     "DERIVED_ATTRIBUTES",
     "JSON_KEYS",
+    "LOWER_IS_BETTER",
     "POPULARITY",
     "RERANKERS",
     "SMALL_GROUP",

@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["AuditResult", "JSON_KEYS"]
+__all__ = ["AuditResult", "JSON_KEYS", "LOWER_IS_BETTER"]
 
+LOWER_IS_BETTER = ("calibration_kl",)  # per-user metrics where a larger value serves the user worse
 JSON_KEYS = ("user_groups", "user_gaps", "item_groups", "exposure", "popularity", "calibration", "tradeoff")
 
 
@@ -105,9 +106,12 @@ class AuditResult:
         return paths
 
     def under_served(self, metric: str | None = None) -> pd.DataFrame:
-        """Groups whose gap to the rest of the users is negative with the whole bootstrap interval
-        below 0 (``metric`` defaults to ``ndcg@k``), worst first."""
+        """Groups served worse than the rest of the users beyond doubt: their gap to the other users
+        has the whole bootstrap interval on the bad side of 0 (below 0; above 0 for metrics where
+        lower is better, ``LOWER_IS_BETTER``), worst first. ``metric`` defaults to ``ndcg@k``."""
         metric = metric or f"ndcg@{self.settings.get('k', 10)}"
         g = self.user_gaps
-        rows = g[(g["metric"] == metric) & (g["measure"] == "gap_to_rest") & (g["ci_high"] < 0)]
-        return rows.sort_values("value").reset_index(drop=True)
+        rows = g[(g["metric"] == metric) & (g["measure"] == "gap_to_rest")]
+        if metric in LOWER_IS_BETTER:
+            return rows[rows["ci_low"] > 0].sort_values("value", ascending=False).reset_index(drop=True)
+        return rows[rows["ci_high"] < 0].sort_values("value").reset_index(drop=True)

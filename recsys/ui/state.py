@@ -43,6 +43,11 @@ __all__ = [
     "ATTENTION_LAYER",
     "ATTENTION_HEAD",
     "EMBEDDING_KIND",
+    "FAIR_USER_ATTRIBUTE",
+    "FAIR_ITEM_ATTRIBUTE",
+    "FAIR_METRIC",
+    "FAIR_RERANKER",
+    "FAIR_LAMBDA",
     "GRAPH_MAP_KIND",
     "GRAPH_FIT",
     "GRAPH_FITTED",
@@ -193,3 +198,19 @@ GLOBAL_SUBMIT = "global_submit"
 GLOBAL_SHOWN = "global_shown"
 """Plain key: ``(run path, users, K)`` of the explanations across users last asked for (kept
 across page switches, so the section stays filled)."""
+
+# ---------------------------------------------------------------- fairness (widgets)
+FAIR_USER_ATTRIBUTE = "fairness_user_attribute"
+"""Selectbox of the user attribute the Fairness page groups users by."""
+
+FAIR_ITEM_ATTRIBUTE = "fairness_item_attribute"
+"""Selectbox of the item attribute for exposure and calibration on the Fairness page."""
+
+FAIR_METRIC = "fairness_metric"
+"""Radio of the metric the group bars show."""
+
+FAIR_RERANKER = "fairness_reranker"
+"""Radio of the re-ranker whose trade-off is shown (calibrated or exposure)."""
+
+FAIR_LAMBDA = "fairness_lambda"
+"""Slider of the re-ranking weight lambda (0 = the model's order)."""

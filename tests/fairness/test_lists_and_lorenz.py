@@ -11,6 +11,7 @@ from recsys.data.side import UserTable
 from recsys.errors import DataError
 from recsys.evaluate import MostPopular
 from recsys.fairness import (
+    AuditResult,
     FairnessMsg,
     audit_lists,
     audit_scorer,
@@ -121,3 +122,19 @@ def test_calibration_profile_by_hand():
     assert profile["category"].tolist() == ["B", "A"]
     assert profile["history_share"].tolist() == pytest.approx([0.75, 0.25])
     assert profile["list_share"].tolist() == pytest.approx([0.375, 0.625])
+
+
+def test_under_served_reads_the_bad_side_of_each_metric():
+    # NDCG: lower is worse, so a group is under-served when the whole interval is below 0;
+    # miscalibration (KL): higher is worse, so when the whole interval is above 0.
+    gaps = pd.DataFrame({
+        "metric": ["ndcg@10", "ndcg@10", "ndcg@10", "calibration_kl", "calibration_kl", "calibration_kl"],
+        "measure": ["gap_to_rest"] * 6,
+        "group": ["a", "b", "c", "a", "b", "c"],
+        "value": [-0.05, -0.02, 0.04, 0.30, -0.10, 0.50],
+        "ci_low": [-0.09, -0.04, 0.01, 0.10, -0.20, -0.05],
+        "ci_high": [-0.01, 0.01, 0.07, 0.50, -0.01, 0.90],
+    })
+    result = AuditResult(pd.DataFrame(), gaps, pd.DataFrame(), {}, {}, {}, pd.DataFrame(), settings={"k": 10})
+    assert result.under_served()["group"].tolist() == ["a"]
+    assert result.under_served("calibration_kl")["group"].tolist() == ["a"]  # c's interval includes 0
