@@ -61,7 +61,7 @@ CANDIDATE_VECTOR = "candidate"
 TEXT_EMBEDDING = "text"
 VECTOR_KINDS = (ID_EMBEDDING, CANDIDATE_VECTOR, TEXT_EMBEDDING)
 _KIND_ORDER = {"user": 0, "category": 1, "numeric": 2, "text": 3}
-_ROWS_PER_CALL = 2048  # gated-model rows per call: [rows, heads, L, L] attention stays ~40 MB at L=50
+_ROWS_PER_CALL = 4096  # (history row, candidate) pairs per gated-model call
 
 
 # ---------------------------------------------------------------- the sample
@@ -111,12 +111,41 @@ def _player_key(player) -> tuple:
     return _KIND_ORDER[player.kind], player.index[0]
 
 
+def _side_grid(scorer: ItemScorer, players, width: int) -> tuple[dict, int, int]:
+    """The pair's coalitions as a grid: one row per coalition of the user attributes, one
+    candidate (the same item, its own gates) per coalition of the item features.
+
+    Players are numbered user attributes first, so coalition ``m = u + j * 2^n_user`` keeps the
+    user attributes of bits ``u`` and the item features of bits ``j``: ``scores[u, j] = v[m]``. The
+    candidates are padded to ``width`` with copies of the last (all item features kept).
+
+    Returns:
+        ``(inputs, rows, columns)``: ``history [U, L]``, ``candidates [U, width]``,
+        ``user_features [U, F]``, ``{key}_gate [U, width, w]``; ``U = 2^n_user``, ``columns = 2^n_item``.
+    """
+    n_user = sum(p.kind == "user" for p in players)
+    assert all(p.kind == "user" for p in players[:n_user]), "side_players lists the user attributes first"
+    rows, columns = 2**n_user, 2 ** (len(players) - n_user)
+    user, gates = side_inputs(scorer, players, _coalitions(len(players)))
+    take = np.minimum(np.arange(width), columns - 1)  # padding repeats the last coalition
+    x = {
+        "history": np.repeat(scorer.history[None, :], rows, 0),
+        "candidates": np.full((rows, width), to_model_ids([scorer.item])[0]),
+        "user_features": user[:rows],  # the user tokens depend on the user bits only (j = 0)
+    }
+    for key, gate in gates.items():  # the gates depend on the item bits only (u = 0)
+        x[f"{key}_gate"] = np.broadcast_to(gate[::rows, 0][take][None], (rows, width, gate.shape[-1]))
+    return x, rows, columns
+
+
 def side_feature_summary(recommender, model_config, pairs: SamplePairs) -> shap.Explanation:
     """Exact side-feature SHAP values of every pair (the history held fixed), as one table.
 
-    Every coalition of every pair is scored by the gated model in batches of ``_ROWS_PER_CALL``
-    rows. A side feature a pair's item lacks (e.g. no value in a category column) is a column
-    with SHAP value 0 and data ``ABSENT`` for that row: hiding it changes nothing.
+    Every coalition of every pair is scored by the gated model in a few large calls: each call
+    row reads one history once and scores the item under every coalition of its item features
+    as separate candidates (candidates are scored independently). A side feature a pair's item
+    lacks (e.g. no value in a category column) is a column with SHAP value 0 and data ``ABSENT``
+    for that row: hiding it changes nothing.
 
     Returns:
         ``shap.Explanation`` with ``values [n_pairs, P]``, ``base_values [n_pairs]`` (score with
@@ -129,31 +158,23 @@ def side_feature_summary(recommender, model_config, pairs: SamplePairs) -> shap.
     columns = sorted(names, key=names.get)
     col = {n: j for j, n in enumerate(columns)}
     call, inputs = scorers[0]._gated()
-    parts = {"history": [], "candidates": [], "user_features": []}
-    gates: dict[str, list] = {}
-    for scorer, ps in zip(scorers, players):
-        masks = _coalitions(len(ps))
-        user, gate = side_inputs(scorer, ps, masks)
-        parts["history"].append(np.repeat(scorer.history[None, :], len(masks), 0))
-        parts["candidates"].append(np.full((len(masks), 1), to_model_ids([scorer.item])[0]))
-        parts["user_features"].append(user)
-        for key, value in gate.items():
-            gates.setdefault(key, []).append(value)
-    x = {k: np.concatenate(v) for k, v in parts.items() if k in inputs}
-    x |= {f"{k}_gate": np.concatenate(v) for k, v in gates.items() if f"{k}_gate" in inputs}
-    v = np.concatenate([
-        call({k: tf.constant(a[s : s + _ROWS_PER_CALL], tf.float32 if k.endswith("_gate") else tf.int32)
-              for k, a in x.items()}).numpy()[:, 0]
-        for s in range(0, len(x["history"]), _ROWS_PER_CALL)
+    width = max(2 ** sum(p.kind != "user" for p in ps) for ps in players)
+    grids = [_side_grid(s, ps, width) for s, ps in zip(scorers, players)]
+    x = {k: np.concatenate([g[0][k] for g in grids]) for k in grids[0][0] if k in inputs}
+    rows_per_call = max(1, _ROWS_PER_CALL // width)
+    scores = np.concatenate([
+        call({k: tf.constant(a[s : s + rows_per_call], tf.float32 if k.endswith("_gate") else tf.int32)
+              for k, a in x.items()}).numpy()
+        for s in range(0, len(x["history"]), rows_per_call)
     ])
     values = np.zeros((len(pairs), len(columns)))
     data = np.full((len(pairs), len(columns)), ABSENT, dtype=object)
     base = np.empty(len(pairs))
     start = 0
-    for row, ps in enumerate(players):
-        size = 2 ** len(ps)
-        vals, base[row] = shapley_values(v[start : start + size], len(ps))
-        start += size
+    for row, (ps, (_, n_rows, n_columns)) in enumerate(zip(players, grids)):
+        v = scores[start : start + n_rows, :n_columns].T.reshape(-1)  # v[u + j * n_rows] = scores[u, j]
+        start += n_rows
+        vals, base[row] = shapley_values(v, len(ps))
         for p, value in zip(ps, vals):
             values[row, col[p.name]] = value
             data[row, col[p.name]] = p.value
@@ -374,7 +395,8 @@ def item_vectors(recommender, kind: str = ID_EMBEDDING) -> np.ndarray:
 
 
 def embedding_map(vectors: np.ndarray, dataset) -> EmbeddingMap:
-    """PCA (scikit-learn, full SVD: deterministic) of ``[N, d]`` item vectors to 2-D.
+    """PCA (scikit-learn, eigendecomposition of the ``[d, d]`` covariance: deterministic, and much
+    faster than a full SVD of ``[N, d]`` for catalogues of thousands of items) of item vectors to 2-D.
 
     Args:
         vectors: One row per item index, without the padding row (``item_vectors``).
@@ -387,7 +409,8 @@ def embedding_map(vectors: np.ndarray, dataset) -> EmbeddingMap:
     if n != dataset.n_items:
         raise ValueError(f"expected {dataset.n_items} item vectors (no padding row), got {n}")
     components = min(2, n, vectors.shape[1])
-    pca = PCA(n_components=components, svd_solver="full").fit(vectors)
+    solver = "covariance_eigh" if vectors.shape[1] <= 4096 else "full"
+    pca = PCA(n_components=components, svd_solver=solver).fit(vectors)
     coords = np.zeros((n, 2))
     ratio = np.zeros(2)
     if np.isfinite(pca.explained_variance_ratio_).all():  # all-equal vectors have no variance to explain
