@@ -42,11 +42,12 @@ class LightGCNConfig:
         batch_size: (user, positive, negative) triples per step.
         learning_rate: Adam learning rate.
         reg: L2 weight on the batch's layer-0 vectors (divided by the batch size).
-        patience: Stop after this many epochs without a better validation NDCG@10.
+        patience: Stop after this many epochs without a better validation NDCG@10 (validation
+            NDCG@10 is noisy epoch to epoch and still climbs after plateaus of 5-10 epochs).
         seed: Seeds the initial vectors and the negative sampling.
         max_eval_users: Validation users scored after each epoch (``None`` = all).
         time_budget_s: Stop before an epoch that would end past this many seconds (``None`` = no
-            limit); keeps the app's leaderboard training short.
+            limit); the app uses 30 s. MovieLens-100k converges in about 90 epochs (2-3 minutes).
     """
 
     dim: int = 64
@@ -55,10 +56,10 @@ class LightGCNConfig:
     batch_size: int = 4096
     learning_rate: float = 1e-2
     reg: float = 1e-4
-    patience: int = 5
+    patience: int = 15
     seed: int = 0
     max_eval_users: int | None = 2000
-    time_budget_s: float | None = 60.0
+    time_budget_s: float | None = 170.0
 
     def to_dict(self) -> dict:
         return asdict(self)
