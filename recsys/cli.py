@@ -62,7 +62,8 @@ def _configs(args):
     model = ModelConfig(max_len=args.max_len, dim=args.dim, blocks=args.blocks, heads=args.heads,
                         dropout=args.dropout, target_attention=not args.no_target_attention, use_graph=args.graph)
     train = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr, loss=args.loss,
-                        patience=args.patience, seed=args.seed, time_budget_s=args.time_budget or None)
+                        patience=args.patience, seed=args.seed, time_budget_s=args.time_budget or None,
+                        input_pipeline=getattr(args, "input", "memory"))
     return model, train
 
 
@@ -86,17 +87,23 @@ def _text_vectors(args, dataset):
 
 
 def _cmd_train(args) -> int:
+    from recsys.train.distributed import is_chief, make_strategy, worker_out
+
+    strategy = make_strategy(args.strategy)  # first: a multi-worker cluster must form before other TF work
     from recsys.pipeline import metrics_json, run_experiment
     from recsys.train import save_run
 
     dataset = _load(args)
     model_cfg, train_cfg = _configs(args)
     vectors, text_info = _text_vectors(args, dataset)
-    exp = run_experiment(dataset, ("sasrec",), model_cfg, train_cfg, text_vectors=vectors, progress=_print_progress)
+    exp = run_experiment(dataset, ("sasrec",), model_cfg, train_cfg, text_vectors=vectors, progress=_print_progress,
+                         strategy=strategy)
     metrics = metrics_json(exp, dataset)["models"]["sasrec"]
-    path = save_run(exp.result, dataset, args.out, metrics=metrics, info={"text_encoder": text_info})
+    out = args.out if is_chief() else worker_out(args.out)
+    path = save_run(exp.result, dataset, out, metrics=metrics,
+                    info={"text_encoder": text_info, "strategy": args.strategy})
     print(exp.leaderboard().to_string(float_format=lambda x: f"{x:.4f}"))
-    print(f"saved run to {path}")
+    print(f"saved run to {path} (peak memory {exp.result.peak_memory_mb:,.0f} MB)")
     return 0
 
 
@@ -125,6 +132,17 @@ def _cmd_recommend(args) -> int:
     from recsys.train import load_run
 
     run = load_run(args.run)
+    if args.all_users:
+        from recsys.batch_recommend import recommend_all_users
+
+        if not args.out:
+            raise RecLensError("--all-users writes a Parquet file: give it with --out recs.parquet.")
+        info = recommend_all_users(run.recommender(), run.dataset, args.out, k=args.k, chunk=args.chunk)
+        print(f"wrote {info['rows']:,} rows for {info['users']:,} users to {info['path']} "
+              f"({info['seconds']:.1f} s, {info['users_per_second']:,.0f} users/s)")
+        return 0
+    if args.user is None:
+        raise RecLensError("Give a user with --user USER_ID, or --all-users --out recs.parquet for every user.")
     recs = run.recommender().recommend(run.dataset, args.user, k=args.k)
     print(recs.to_string(index=False, float_format=lambda x: f"{x:.4f}"))
     return 0
@@ -203,6 +221,20 @@ def _cmd_demo_data(args) -> int:
     return 0
 
 
+_MULTIWORKER_HELP = """\
+multi-worker training (--strategy multiworker): start this same command, on the same data, once
+per machine, each with TF_CONFIG naming the whole cluster and its own index, e.g. on two machines:
+
+  host1$ TF_CONFIG='{"cluster": {"worker": ["host1:12345", "host2:12345"]}, "task": {"type": "worker", "index": 0}}' \\
+         python -m recsys train --interactions data.parquet --strategy multiworker --out runs/big
+  host2$ TF_CONFIG='{"cluster": {"worker": ["host1:12345", "host2:12345"]}, "task": {"type": "worker", "index": 1}}' \\
+         python -m recsys train --interactions data.parquet --strategy multiworker --out runs/big
+
+Gradients are all-reduced every step (--batch-size is the global batch, split across workers);
+worker 0 writes --out, worker i writes OUT-worker<i> (the same weights). The time budget is off.
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     from recsys.data.demo import DEMO_SEED
 
@@ -212,10 +244,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="interactions file (CSV, TSV, '|', ';', '::' or Parquet)")
     _add_read_options(p)
     p.set_defaults(func=_cmd_stats)
-    p = sub.add_parser("train", help="train the Transformer recommender and save a run")
+    p = sub.add_parser("train", help="train the Transformer recommender and save a run", epilog=_MULTIWORKER_HELP,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_data_files(p)
     _add_model_options(p)
     p.add_argument("--out", default="runs/latest", help="run directory to write (default runs/latest)")
+    p.add_argument("--strategy", choices=["default", "mirrored", "multiworker"], default="default",
+                   help="tf.distribute strategy: default (one device), mirrored (all local devices), multiworker "
+                        "(one process per machine, cluster from TF_CONFIG; see below)")
+    p.add_argument("--input", choices=["memory", "parquet"], default="memory",
+                   help="training windows in memory (default) or streamed from Parquet shards via tf.data "
+                        "(always used with --strategy mirrored/multiworker)")
     p.set_defaults(func=_cmd_train)
     p = sub.add_parser("evaluate", help="evaluate models under the default protocol")
     _add_data_files(p)
@@ -226,8 +265,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_evaluate)
     p = sub.add_parser("recommend", help="top-K for one user from a saved run")
     p.add_argument("--run", required=True, help="run directory")
-    p.add_argument("--user", required=True, help="raw user id")
+    p.add_argument("--user", help="raw user id")
     p.add_argument("--k", type=int, default=10)
+    p.add_argument("--all-users", action="store_true", help="top-K for every user, streamed in chunks to --out")
+    p.add_argument("--out", help="Parquet file for --all-users (columns user_id, rank, item_id, score)")
+    p.add_argument("--chunk", type=int, default=1024, help="users scored per step with --all-users")
     p.set_defaults(func=_cmd_recommend)
     p = sub.add_parser("explain", help="explain one recommended item for one user")
     p.add_argument("--run", required=True, help="run directory")

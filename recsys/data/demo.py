@@ -145,7 +145,8 @@ def _sample(rng: np.random.Generator, weights: np.ndarray) -> int:
 
 
 def generate_demo(
-    n_users: int = 1000, n_items: int = 1500, mean_length: float = 80.0, seed: int = DEMO_SEED
+    n_users: int = 1000, n_items: int = 1500, mean_length: float = 80.0, seed: int = DEMO_SEED,
+    n_interactions: int | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Generate ``(interactions, items, users)`` frames; the same seed gives the same frames.
 
@@ -153,7 +154,13 @@ def generate_demo(
     from the last one (its sequel, else one of its related items), otherwise the user picks by
     current genre and popularity; the current genre drifts with probability 0.15 per step.
     The 55+ group is also 40% less active.
+
+    ``n_interactions`` scales the demo up (benchmarks): ``n_users`` is ignored and users are
+    generated, by the same process, until exactly that many interactions exist (the last user's
+    sequence is cut). ``None`` (the default) leaves the output unchanged.
     """
+    if n_interactions is not None:  # users average ~0.94 * mean_length interactions; 10% spare
+        n_users = int(np.ceil(n_interactions / (0.85 * mean_length))) + 10
     rng = np.random.default_rng(seed)
     items, genre_lists, successors, popularity = _items(rng, n_items)
     users, taste = _users(rng, n_users)
@@ -169,6 +176,8 @@ def generate_demo(
     flat_pop = popularity ** 0.3  # and care little for what is popular
     rows = []
     for u in range(n_users):
+        if n_interactions is not None and len(rows) >= n_interactions:
+            break
         seen = np.zeros(n_items, dtype=bool)
         genre = _sample(rng, taste[u])
         t = rng.uniform(_START, _END - 200 * 86400)
@@ -194,6 +203,11 @@ def generate_demo(
             t += rng.exponential(1.5 * 86400) + 60
             rows.append((u + 1, item + 1, rating, int(t)))
             last = item
+    if n_interactions is not None:
+        if len(rows) < n_interactions:
+            raise ValueError(f"Generated only {len(rows)} interactions; raise mean_length or n_items.")
+        rows = rows[:n_interactions]
+        users = users[users["user_id"] <= rows[-1][0]].reset_index(drop=True)
     interactions = pd.DataFrame(rows, columns=["user_id", "item_id", "rating", "timestamp"])
     return interactions, items, users
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-__all__ = ["TrainConfig", "LOSSES"]
+__all__ = ["TrainConfig", "LOSSES", "INPUT_PIPELINES"]
 
 LOSSES = ("softmax", "sampled", "mse")
+INPUT_PIPELINES = ("memory", "parquet")
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,10 @@ class TrainConfig:
         max_eval_users: Validation users scored after each epoch (``None`` = all).
         time_budget_s: Stop before an epoch that would end past this many seconds of training
             (``None`` = no limit); the default keeps a 100,000-interaction run under 3 minutes.
+            Ignored under multi-worker training (workers must stop at the same epoch).
+        input_pipeline: ``"memory"`` (windows in NumPy arrays, the default) or ``"parquet"``
+            (windows streamed from Parquet shards through ``tf.data``; softmax loss; always used
+            with a ``tf.distribute`` strategy, see ``recsys.train.stream``).
     """
 
     epochs: int = 30
@@ -38,10 +43,13 @@ class TrainConfig:
     seed: int = 0
     max_eval_users: int | None = 2000
     time_budget_s: float | None = 170.0
+    input_pipeline: str = "memory"
 
     def __post_init__(self):
         if self.loss not in LOSSES:
             raise ValueError(f"loss must be one of {LOSSES}, got {self.loss!r}")
+        if self.input_pipeline not in INPUT_PIPELINES:
+            raise ValueError(f"input_pipeline must be one of {INPUT_PIPELINES}, got {self.input_pipeline!r}")
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -4,6 +4,7 @@ on validation NDCG@10; progress events for the UI; cancellation."""
 from __future__ import annotations
 
 import random
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 
 import keras
 import numpy as np
+import tensorflow as tf
 from keras import ops
 
 from recsys.data.dataset import Dataset
@@ -21,6 +23,7 @@ from recsys.model.config import ModelConfig
 from recsys.model.features import FeatureTables, build_feature_tables, to_model_ids
 from recsys.recommend import Recommender
 from recsys.train.config import TrainConfig
+from recsys.train.distributed import adapt_trainer, is_multi_worker, peak_memory_mb
 from recsys.train.windows import Windows, make_windows, user_sequences
 
 __all__ = ["fit", "TrainResult", "MaskedSoftmaxCE", "set_seed", "warm_items", "forget_cold_ids"]
@@ -125,6 +128,9 @@ class TrainResult:
         best_epoch: Epoch whose weights were kept. cancelled: stopped by the caller.
         fit_seconds: Wall time. rating_mean: added back to MSE scores.
         stopped_for_time: the time budget ended training before early stopping did.
+        peak_memory_mb: peak resident memory of the process when training ended.
+        input_pipeline: ``"memory"`` or ``"parquet"`` (what fed the batches).
+        replicas: replicas that trained in sync (1 on one device).
     """
 
     model: keras.Model
@@ -138,6 +144,9 @@ class TrainResult:
     fit_seconds: float = 0.0
     rating_mean: float = 0.0
     stopped_for_time: bool = False
+    peak_memory_mb: float = 0.0
+    input_pipeline: str = "memory"
+    replicas: int = 1
 
 
 class _Monitor(keras.callbacks.Callback):
@@ -197,6 +206,8 @@ def fit(
     progress: Callable[[dict], None] | None = None,
     cancel: threading.Event | None = None,
     graph_vectors: np.ndarray | None = None,
+    strategy: tf.distribute.Strategy | None = None,
+    shards_dir=None,
 ) -> TrainResult:
     """Train a recommender on ``split.train``, early-stopping on ``split.valid``.
 
@@ -208,6 +219,10 @@ def fit(
         cancel: Set it to stop after the current batch; the best weights so far are kept.
         graph_vectors: ``[N, G]`` LightGCN item vectors; with ``use_graph`` and none given, they
             are fitted here on ``split.train`` (so no held-out interaction is in the graph).
+        strategy: A ``tf.distribute`` strategy (``recsys.train.distributed.make_strategy``); the
+            model is built and trained under its scope, with windows streamed from Parquet
+            shards. ``None``: the default single-device strategy.
+        shards_dir: Where the Parquet window shards go (a temporary folder by default).
     """
     t0 = time.perf_counter()
     set_seed(train_config.seed)
@@ -217,8 +232,12 @@ def fit(
 
         graph_vectors = graph_item_vectors(split.train, dataset.n_users, dataset.n_items, split.valid)
     tables = build_feature_tables(dataset, text_vectors, graph_vectors if cfg.use_graph else None)
-    model = build_model(cfg, tables)
-    trainer = training_model(model)
+    default = tf.distribute.get_strategy()
+    strategy = strategy or default
+    stream = tcfg.input_pipeline == "parquet" or strategy is not default
+    with strategy.scope():
+        model = build_model(cfg, tables)
+        trainer = training_model(model)
     sequences = user_sequences(split.train)
     rating_mean = 0.0
     ratings = None
@@ -230,9 +249,12 @@ def fit(
         ordered = chronological(split.train)
         rating_mean = float(ordered["rating"].mean())
         ratings = {int(u): g["rating"].to_numpy(np.float32) for u, g in ordered.groupby("user_idx", sort=False)}
-    windows = make_windows(sequences, cfg.max_len, ratings, every_position=tcfg.loss == "mse")
     uses_user_features = "user_features" in {t.name for t in model.inputs}
     warm = warm_items(split.train, dataset.n_items)
+    if stream:
+        return _fit_streamed(model, trainer, tables, sequences, warm, split, dataset, cfg, tcfg, uses_user_features,
+                             strategy, progress, cancel, shards_dir, t0)
+    windows = make_windows(sequences, cfg.max_len, ratings, every_position=tcfg.loss == "mse")
     batches = _Batches(windows, tables, tcfg, uses_user_features, rating_mean, warm)
     if tcfg.loss == "mse":
         losses = {"scores": keras.losses.MeanSquaredError(), "sequence_logits": None}
@@ -253,4 +275,45 @@ def fit(
         model=model, tables=tables, model_config=cfg, train_config=tcfg, sequences=sequences,
         curve=monitor.curve, best_epoch=monitor.best_epoch, cancelled=monitor.cancelled,
         fit_seconds=time.perf_counter() - t0, rating_mean=rating_mean, stopped_for_time=monitor.stopped_for_time,
+        peak_memory_mb=peak_memory_mb(),
+    )
+
+
+def _valid_sample(split: Split, tcfg: TrainConfig):
+    valid = split.valid
+    if tcfg.max_eval_users and len(valid) > tcfg.max_eval_users:
+        valid = valid.sample(tcfg.max_eval_users, random_state=tcfg.seed)
+    return valid["user_idx"].to_numpy(), valid["item_idx"].to_numpy()
+
+
+def _fit_streamed(model, trainer, tables, sequences, warm, split, dataset, cfg, tcfg, uses_user_features, strategy,
+                  progress, cancel, shards_dir, t0) -> TrainResult:
+    """``fit`` with windows streamed from Parquet shards (``recsys.train.stream``) under ``strategy``."""
+    from recsys.train.stream import STREAM_LOSS, STREAM_LOSSES, window_dataset, write_window_shards
+
+    if tcfg.loss not in STREAM_LOSSES:
+        raise ValueError(STREAM_LOSS.format(loss=tcfg.loss))
+    catalogue = to_model_ids(np.flatnonzero(warm)).astype(np.int32)
+    with tempfile.TemporaryDirectory(prefix="reclens-windows-") as tmp:
+        shards = write_window_shards(sequences, cfg.max_len, catalogue, shards_dir or tmp)
+        batches = window_dataset(shards, catalogue, tables, tcfg.batch_size, tcfg.seed, uses_user_features)
+        with strategy.scope():
+            trainer.compile(optimizer=keras.optimizers.Adam(tcfg.learning_rate),
+                            loss={"scores": MaskedSoftmaxCE(), "sequence_logits": MaskedSoftmaxCE()})
+        adapt_trainer(trainer, strategy, batches.element_spec)
+        scorer = Recommender(model, tables, cfg.max_len, sequences, cfg.heads)
+        # Workers of one cluster must stop at the same epoch: wall-clock budgets differ between
+        # machines, validation NDCG (same weights, same users) does not.
+        budget = None if is_multi_worker(strategy) else tcfg.time_budget_s
+        monitor = _Monitor(scorer, *_valid_sample(split, tcfg), tcfg.patience, progress, cancel,
+                           shards.rows // tcfg.batch_size, tcfg.epochs, budget)
+        trainer.fit(batches, epochs=tcfg.epochs, callbacks=[monitor], verbose=0, shuffle=False)
+    if monitor.best_weights is not None:
+        model.set_weights(monitor.best_weights)
+    forget_cold_ids(model, warm)
+    return TrainResult(
+        model=model, tables=tables, model_config=cfg, train_config=tcfg, sequences=sequences,
+        curve=monitor.curve, best_epoch=monitor.best_epoch, cancelled=monitor.cancelled,
+        fit_seconds=time.perf_counter() - t0, stopped_for_time=monitor.stopped_for_time,
+        peak_memory_mb=peak_memory_mb(), input_pipeline="parquet", replicas=strategy.num_replicas_in_sync,
     )

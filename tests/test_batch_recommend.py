@@ -1,0 +1,43 @@
+"""Top-K for every user, streamed in chunks into Parquet (library and CLI)."""
+
+import numpy as np
+import pandas as pd
+
+from recsys.batch_recommend import RECS_COLUMNS, recommend_all_users
+from recsys.recommend import Recommender
+from tests.tiny import TINY_MODEL
+
+
+def test_all_users_in_chunks_match_one_call(dataset, trained, tmp_path):
+    rec = Recommender(trained.model, trained.tables, TINY_MODEL.max_len, trained.sequences, TINY_MODEL.heads)
+    info = recommend_all_users(rec, dataset, tmp_path / "recs.parquet", k=5, chunk=7)  # 80 users, 12 chunks
+    recs = pd.read_parquet(tmp_path / "recs.parquet")
+    assert tuple(recs.columns) == RECS_COLUMNS
+    items, scores = rec.recommend_indices(np.arange(dataset.n_users), k=5)
+    keep = items >= 0  # a user with fewer than 5 unseen items gets fewer rows, never a padding row
+    assert info["users"] == dataset.n_users and info["rows"] == len(recs) == keep.sum()
+    np.testing.assert_array_equal(recs["item_id"].to_numpy(), dataset.item_encoder.inverse_transform(items[keep]))
+    np.testing.assert_allclose(recs["score"].to_numpy(), scores[keep], rtol=1e-5)
+    np.testing.assert_array_equal(recs["rank"].to_numpy(), np.tile(np.arange(1, 6), (dataset.n_users, 1))[keep])
+    first = dataset.user_encoder.inverse_transform([0])[0]
+    assert (recs["user_id"].iloc[:5] == first).all()
+
+
+def test_no_users_writes_an_empty_file(dataset, trained, tmp_path):
+    rec = Recommender(trained.model, trained.tables, TINY_MODEL.max_len, trained.sequences, TINY_MODEL.heads)
+    info = recommend_all_users(rec, dataset, tmp_path / "none.parquet", users=[])
+    assert info["rows"] == 0 and tuple(pd.read_parquet(tmp_path / "none.parquet").columns) == RECS_COLUMNS
+
+
+def test_cli_all_users(dataset, trained, tmp_path, capsys):
+    from recsys.cli import main
+    from recsys.train import save_run
+
+    run = save_run(trained, dataset, tmp_path / "run")
+    out = tmp_path / "recs.parquet"
+    assert main(["recommend", "--run", str(run), "--all-users", "--out", str(out), "--k", "3", "--chunk", "16"]) == 0
+    assert f"for {dataset.n_users:,} users" in capsys.readouterr().out
+    assert pd.read_parquet(out).groupby("user_id").size().max() == 3
+    assert main(["recommend", "--run", str(run), "--all-users"]) == 2  # no --out: a clear error
+    assert "--out recs.parquet" in capsys.readouterr().err
+    assert main(["recommend", "--run", str(run)]) == 2  # neither --user nor --all-users
