@@ -19,7 +19,7 @@ from recsys.ui.text import md_escape
 
 __all__ = ["DEFAULT_K", "DEFAULT_USERS", "embedding_map", "render_across_users", "render_embedding_maps", "summary"]
 
-DEFAULT_USERS = 20
+DEFAULT_USERS = 10
 DEFAULT_K = 5
 SEED = 0
 
@@ -80,8 +80,9 @@ def render_across_users(pick) -> None:
             key="global_side_beeswarm",
         )
         st.caption(
-            "Each dot is one recommendation: how much the feature moved its score (history held fixed). Grey: "
-            "the item has no value for that feature; numbers are coloured by value."
+            "Left: the average size of each feature's effect (blue bars raise scores on average, orange lower "
+            "them). Right: each dot is one recommendation and how much the feature moved its score, the history "
+            "held fixed; light grey: the item has no value for it; numeric features are coloured by value."
         )
     else:
         st.info("This run has no side features (item categories, numbers, text or user attributes).")

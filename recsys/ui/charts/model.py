@@ -40,14 +40,17 @@ def embedding_map_figure(points: pd.DataFrame, explained, max_groups: int = 9,
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
         )
     fig.update_yaxes(scaleanchor="x", scaleratio=1)
-    return style(
+    style(
         fig,
         title,
         f"component 1 ({explained[0]:.0%} of variance)",
         f"component 2 ({explained[1]:.0%})",
-        height=520,
+        height=560,
         legend=bool(coloured),
     )
+    if coloured:  # below the plot: the maps sit side by side, too narrow for a legend beside the title
+        fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.15, "xanchor": "left", "x": 0.0})
+    return fig
 
 
 def parameters_figure(per_stage: pd.Series) -> go.Figure:

@@ -11,6 +11,9 @@ import plotly.graph_objects as go
 
 from recsys.ui.charts.common import ACCENT, MUTED, NEGATIVE, plain, short, style
 
+CATEGORICAL = "#495057"  # dots of features with no numeric value (text, categories, user attributes)
+LOW, HIGH = "#1864ab", "#c2255c"  # numeric features: low to high value
+
 __all__ = ["side_beeswarm_figure", "side_importance_figure"]
 
 _SD = re.compile(r"^([+-]?\d+(?:\.\d+)?) sd$")  # numeric side features: "+0.53 sd"
@@ -53,8 +56,8 @@ def side_beeswarm_figure(values: np.ndarray, data: np.ndarray, features: list[st
         order: Feature names top to bottom (most important first).
         absent: Data value of a feature the item lacks (drawn grey).
 
-    Numeric features (``+0.53 sd``) are coloured by their value (blue low, orange high); the
-    others in one colour.
+    Numeric features (``+0.53 sd``) are coloured by their value (blue low, magenta high); the
+    others dark grey.
     """
     rng = np.random.default_rng(seed)
     values, data = np.asarray(values, dtype=float), np.asarray(data, dtype=object)
@@ -69,9 +72,9 @@ def side_beeswarm_figure(values: np.ndarray, data: np.ndarray, features: list[st
             if not mask.any():
                 continue
             numeric = None if muted else _numeric(data[mask, j])
-            marker = {"size": 6, "opacity": 0.75, "color": MUTED if muted else ACCENT}
+            marker = {"size": 6, "opacity": 0.75, "color": MUTED if muted else CATEGORICAL}
             if numeric is not None:
-                marker |= {"color": numeric, "colorscale": [[0, ACCENT], [0.5, "#dee2e6"], [1, NEGATIVE]],
+                marker |= {"color": numeric, "colorscale": [[0, LOW], [0.5, "#dee2e6"], [1, HIGH]],
                            "cmin": -2.0, "cmax": 2.0, "showscale": not scale_shown,
                            "colorbar": {"title": {"text": "value (sd)"}, "thickness": 10}}
                 scale_shown = True
