@@ -3,6 +3,7 @@
 import streamlit as st
 
 from recsys.errors import RecLensError
+from recsys.ui import fairness_audit as fa
 from recsys.ui import fairness_view as fv
 from recsys.ui import runs
 from recsys.ui.loading import current_outcome
@@ -20,7 +21,7 @@ dataset = run.dataset
 
 attribute, item_attribute = fv.render_pickers(dataset)
 try:
-    lists, result = fv.compute(str(pick.path), rec, dataset, attribute, item_attribute)
+    lists, result = fa.compute(str(pick.path), rec, dataset, attribute, item_attribute)
 except RecLensError as err:
     st.error(md_escape(err), icon=":material/error:")
     st.stop()
@@ -33,7 +34,7 @@ st.subheader("Items: who gets shown?", anchor=False)
 fv.render_items(result)
 
 st.subheader("Calibration: do the lists match each user's tastes?", anchor=False)
-fv.render_calibration(result, fv.profile(str(pick.path), item_attribute, lists, dataset))
+fv.render_calibration(result, fa.profile(str(pick.path), item_attribute, lists, dataset))
 
 st.subheader("Re-ranking: what fairness costs in accuracy", anchor=False)
 fv.render_tradeoff(result, str(pick.path), lists, dataset)

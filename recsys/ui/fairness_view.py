@@ -1,59 +1,39 @@
 """The Fairness page: who the recommender serves well, which items it shows, how calibrated its
 lists are, and what re-ranking buys at what cost.
 
-The work is ``recsys.fairness``'s; this module caches it and draws it. Scoring the catalogue for
-every audited user (``audit_lists``) is cached per run, the group audit per run and attribute
-pair, the re-ranking sweep per run and item attribute, so changing the user attribute re-scores
-nothing and moving lambda only reads the sweep. Group and attribute names come from the user's
-files: escaped for Markdown, and through ``charts.plain`` inside figures.
+The work is ``recsys.fairness``'s, cached by ``recsys.ui.fairness_audit``; this module draws it.
+Group and attribute names come from the user's files: escaped for Markdown, and through
+``charts.plain`` inside figures.
 """
 
 from __future__ import annotations
 
-import io
-import json
 import re
-import zipfile
-from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from recsys.data import Dataset
-from recsys.evaluate.protocol import SequenceScorer
 from recsys.fairness import (
     AUDIT_PROTOCOL,
     DERIVED_ATTRIBUTES,
     POPULARITY,
     AuditLists,
     AuditResult,
-    audit_lists,
-    audit_scorer,
-    audit_tradeoff,
-    calibration_categories,
-    calibration_profile,
     exposure_lorenz,
-    gini,
     item_attributes,
-    item_exposure,
-    item_groups,
-    rerank_lists,
     user_attributes,
 )
 from recsys.ui import state
 from recsys.ui.charts import fairness as charts
-from recsys.ui.export import safe_csv
+from recsys.ui.fairness_audit import N_CANDIDATES, K, report_zip, reranked_lorenz
 from recsys.ui.text import md_escape
 
 __all__ = [
-    "K",
-    "LAMBDAS",
     "METRICS",
     "NO_USERS_FILE",
     "RERANKERS",
-    "compute",
-    "profile",
     "render_calibration",
     "render_download",
     "render_items",
@@ -61,13 +41,8 @@ __all__ = [
     "render_protocol",
     "render_tradeoff",
     "render_users",
-    "report_zip",
 ]
 
-K = 10
-N_CANDIDATES = 100
-N_BOOT = 200
-LAMBDAS = tuple(round(x, 1) for x in np.linspace(0, 1, 11))
 METRICS = {
     f"ndcg@{K}": f"NDCG@{K}",
     f"hr@{K}": f"HR@{K}",
@@ -85,60 +60,6 @@ NO_USERS_FILE = (
     "This data has no users file, so users are grouped by behaviour only (activity, mainstreamness). Upload a "
     "users file on the Data page to audit attributes such as age group or country."
 )
-
-
-# ---------------------------------------------------------------- cached work
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def _lists(path: str, _recommender, _dataset: Dataset) -> AuditLists:
-    return audit_lists(_dataset, SequenceScorer(_recommender), n_candidates=N_CANDIDATES)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def _audit(path: str, attribute: str, item_attribute: str, _lists: AuditLists, _dataset: Dataset) -> AuditResult:
-    return audit_scorer(_dataset, None, attribute, item_attribute=item_attribute, lists=_lists, k=K, n_boot=N_BOOT,
-                        lambdas=())
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def _tradeoff(path: str, item_attribute: str, _lists: AuditLists, _dataset: Dataset) -> pd.DataFrame:
-    return audit_tradeoff(_dataset, _lists, item_attribute=item_attribute, lambdas=LAMBDAS, k=K)
-
-
-@st.cache_data(max_entries=64, show_spinner="Re-ranking every audited user's list ...")
-def _reranked_lorenz(path: str, reranker: str, lam: float, item_attribute: str, _lists: AuditLists,
-                     _dataset: Dataset) -> tuple:
-    ranked = rerank_lists(_dataset, _lists, reranker, lam, item_attribute=item_attribute, k=K)
-    return (*exposure_lorenz(ranked, _lists.n_items, k=K), gini(item_exposure(ranked, _lists.n_items, k=K)))
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def profile(path: str, item_attribute: str, _lists: AuditLists, _dataset: Dataset) -> pd.DataFrame | None:
-    column, categories = calibration_categories(_dataset, item_attribute)
-    if column is None:
-        return None
-    names = item_groups(_dataset, column).known_names
-    return calibration_profile(_lists.ranked(K), _lists.hist, categories, names, k=K)
-
-
-def compute(path: str, recommender, dataset: Dataset, attribute: str, item_attribute: str
-            ) -> tuple[AuditLists, AuditResult]:
-    """The lists and the full audit (trade-off included), with a progress bar while it works.
-
-    Raises:
-        DataError: the attribute cannot be audited (one group, no test users, ...).
-    """
-    bar = st.progress(0.0, text=f"Scoring the whole catalogue for every audited user (top {N_CANDIDATES}) ...")
-    try:
-        lists = _lists(path, recommender, dataset)
-        bar.progress(0.45, text=f"Group metrics with {N_BOOT} bootstrap resamples of the users ...")
-        result = _audit(path, attribute, item_attribute, lists, dataset)
-        bar.progress(0.7, text=f"Re-ranking sweep: 2 re-rankers x {len(LAMBDAS)} values of lambda ...")
-        curve = _tradeoff(path, item_attribute, lists, dataset)
-    finally:
-        bar.empty()
-    return lists, replace(result, tradeoff=curve)
 
 
 # ---------------------------------------------------------------- pickers and protocol
@@ -220,8 +141,8 @@ def render_users(result: AuditResult) -> None:
         named = gaps[gaps["measure"].isin(["UserMADranking", "MRED"])].set_index("measure")
         a, b = st.columns(2)
         if "UserMADranking" in named.index:
-            a.metric(f"UserMADranking (NDCG@{K})", f"{named.loc['UserMADranking', 'value']:.4f}",
-                     help="Mean absolute difference of the groups' NDCG over all pairs of groups (0 = equal).")
+            a.metric("UserMADranking", f"{named.loc['UserMADranking', 'value']:.4f}",
+                     help=f"Mean absolute difference of the groups' NDCG@{K} over all pairs of groups (0 = equal).")
         if "MRED" in named.index:
             b.metric("Miss-rate gap (MRED)", f"{named.loc['MRED', 'value']:.4f}",
                      help=f"Mean over groups of |miss rate of the group - miss rate of all users|, miss = no hit in "
@@ -319,7 +240,7 @@ def render_tradeoff(result: AuditResult, path: str, lists: AuditLists, dataset: 
     model = (*exposure_lorenz(lists.ranked(K), lists.n_items, k=K), result.exposure["gini"])
     curves = {"model": model}
     if lam > 0:
-        curves[f"re-ranked, λ = {lam:g}"] = _reranked_lorenz(path, name, lam, item_attribute, lists, dataset)
+        curves[f"re-ranked, λ = {lam:g}"] = reranked_lorenz(path, name, lam, item_attribute, lists, dataset)
     right.plotly_chart(charts.lorenz_figure(curves), key="fairness_lorenz")
     st.caption(
         f"Each user's top {N_CANDIDATES} candidates are re-ranked greedily: lambda 0 keeps the model's order, 1 "
@@ -330,19 +251,6 @@ def render_tradeoff(result: AuditResult, path: str, lists: AuditLists, dataset: 
 
 
 # ---------------------------------------------------------------- download
-
-
-def report_zip(result: AuditResult) -> bytes:
-    """The audit as a ZIP: one spreadsheet-safe CSV per table, ``audit.json`` and ``settings.json``."""
-    tables = {"user_groups": result.user_groups, "user_gaps": result.user_gaps, "item_groups": result.item_groups,
-              "tradeoff": result.tradeoff, "per_user": result.per_user, "summary": result.summary()}
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, frame in tables.items():
-            archive.writestr(f"{name}.csv", safe_csv(frame))
-        archive.writestr("audit.json", result.to_json())
-        archive.writestr("settings.json", json.dumps(result.settings, indent=2, default=str))
-    return buffer.getvalue()
 
 
 def render_download(result: AuditResult) -> None:

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from recsys.fairness import AUDIT_PROTOCOL, AuditResult, FairnessMsg, audit, user_attributes
 from recsys.train import list_runs, load_run
-from recsys.ui import fairness_view, state
+from recsys.ui import fairness_audit, fairness_view, state
 from recsys.ui.loading import Source
 from recsys.ui.runs import NO_RUN
 from tests.ui.helpers import make_interactions_csv, unescape
@@ -68,7 +68,7 @@ def test_the_page_shows_the_audit_of_the_demo_run(fairness: AppTest, app_run: Tr
     # The protocol is stated where the numbers are.
     assert any(AUDIT_PROTOCOL in unescape(c.value) for c in at.caption)
     # Group table = the library's audit of the same run (same bootstrap seed).
-    expected = audit(run, "gender", item_attribute="genres", n_boot=fairness_view.N_BOOT, lambdas=())
+    expected = audit(run, "gender", item_attribute="genres", n_boot=fairness_audit.N_BOOT, lambdas=())
     shown = table(at, "fairness_group_table")
     assert shown["group"].tolist() == expected.user_groups["group"].tolist() == ["F", "M", "X"]
     assert np.allclose(shown["NDCG@10"], expected.user_groups["ndcg@10"])
@@ -162,7 +162,7 @@ def test_the_report_is_spreadsheet_safe():
     result = AuditResult(user_groups=groups, user_gaps=gaps, item_groups=pd.DataFrame({"group": ["-tail"]}),
                          exposure={"gini": 0.5}, popularity={"arp": 10.0}, calibration={"kl_mean": None},
                          tradeoff=pd.DataFrame({"lambda": [0.0]}), settings={"attribute": "a/b", "k": 10})
-    archive = zipfile.ZipFile(io.BytesIO(fairness_view.report_zip(result)))
+    archive = zipfile.ZipFile(io.BytesIO(fairness_audit.report_zip(result)))
     assert set(archive.namelist()) == {"user_groups.csv", "user_gaps.csv", "item_groups.csv", "tradeoff.csv",
                                        "per_user.csv", "summary.csv", "audit.json", "settings.json"}
     table_ = pd.read_csv(archive.open("user_groups.csv"), dtype=str)

@@ -46,12 +46,12 @@ def group_metric_figure(table: pd.DataFrame, metric: str, label: str, overall: f
                            "[%{customdata[1]:.4f}, %{customdata[2]:.4f}]<br>%{customdata[0]} users<extra></extra>"),
         )
     )
-    if np.isfinite(overall):
-        fig.add_hline(y=overall, line={"color": MUTED, "dash": "dash", "width": 1.5},
-                      annotation_text=f"all users {overall:.4f}", annotation_position="top left",
-                      annotation_font={"size": 11, "color": "#868e96"})
+    title = title or f"{plain(label)} by group"
+    if np.isfinite(overall):  # in the title, not on the plot: a label there would sit on some group's bar
+        fig.add_hline(y=overall, line={"color": MUTED, "dash": "dash", "width": 1.5})
+        title += f"  <span style='font-size:12px;color:#868e96'>(dashed: all users, {overall:.4f})</span>"
     fig.update_xaxes(type="category")
-    return style(fig, title or f"{plain(label)} by group", "", plain(label), height=360)
+    return style(fig, title, "", plain(label), height=360)
 
 
 def exposure_share_figure(table: pd.DataFrame, title: str) -> go.Figure:
@@ -140,7 +140,8 @@ def tradeoff_figure(curve: pd.DataFrame, target: str, target_label: str, accurac
     fig = go.Figure()
     fig.add_scatter(
         x=curve[target], y=curve[accuracy], mode="lines+markers+text", name="lambda 0 -> 1",
-        text=[f"λ {v:g}" for v in curve["lambda"]], textposition="top center", textfont={"size": 10, "color": "#868e96"},
+        text=[f"λ {v:g}" if np.isclose(v, [0.0, 0.5, 1.0]).any() else "" for v in curve["lambda"]],
+        textposition="top center", textfont={"size": 11, "color": "#868e96"},
         line={"color": MUTED, "width": 2}, marker={"size": 8, "color": ACCENT},
         customdata=curve["lambda"],
         hovertemplate=f"λ %{{customdata:g}}: {target_label} %{{x:.4f}}, {accuracy.upper()} %{{y:.4f}}<extra></extra>",
