@@ -29,6 +29,7 @@ import pandas as pd  # noqa: E402
 from recsys.data import leave_last_out, load_dataset  # noqa: E402
 from recsys.errors import DataError  # noqa: E402
 from recsys.explain import ItemScorer, history_shap, side_feature_shap  # noqa: E402
+from recsys.explain import maps as M  # noqa: E402
 from recsys.explain import summary as S  # noqa: E402
 from recsys.model import ModelConfig  # noqa: E402
 from recsys.model.sequences import user_sequences  # noqa: E402
@@ -85,9 +86,9 @@ def main() -> None:
     _, hist_loop = _timed(lambda: [history_shap(s) for s in scorers])
 
     maps = {}
-    for kind in (S.ID_EMBEDDING, S.TEXT_EMBEDDING):
+    for kind in (M.ID_EMBEDDING, M.TEXT_EMBEDDING):
         try:
-            (m, ms) = _timed(lambda kind=kind: S.embedding_map(S.item_vectors(rec, kind), ds))
+            (m, ms) = _timed(lambda kind=kind: M.embedding_map(M.item_vectors(rec, kind), ds))
             maps[kind] = (ms, m.explained_variance_ratio)
         except DataError:
             maps[kind] = None

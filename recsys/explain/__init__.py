@@ -5,19 +5,17 @@ from recsys.explain.attention import AttentionMaps, attention_maps
 from recsys.explain.counterfactual import Counterfactual, counterfactual
 from recsys.explain.explanation import ItemExplanation, explain_item
 from recsys.explain.faithfulness import DeletionCurve, deletion_curve, eraser, faithfulness
+from recsys.explain.maps import EmbeddingMap, embedding_map, item_vectors
 from recsys.explain.reason import plain_reason
 from recsys.explain.scoring import ItemScorer
 from recsys.explain.shapley import EXACT_MAX, exact_shapley, history_shap
 from recsys.explain.side import side_feature_shap, side_players
 from recsys.explain.summary import (
-    EmbeddingMap,
     GlobalSummary,
     SamplePairs,
-    embedding_map,
     global_summary,
     history_contributions,
     influential_history_items,
-    item_vectors,
     sample_pairs,
     side_feature_summary,
 )

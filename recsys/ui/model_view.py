@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from recsys.data import Dataset
-from recsys.explain import summary
+from recsys.explain import maps
 from recsys.model.build import EMBEDDING_LAYERS, INTERACTION_LAYERS, OUTPUT_LAYERS
 
 __all__ = [
@@ -104,19 +104,19 @@ VECTOR_KINDS = {
     "(`candidate_embedding`)",
     ID_EMBEDDING: "the learned id embedding alone (`item_embedding`); what the model learned from interactions only",
 }
-_LIBRARY_KIND = {ID_EMBEDDING: summary.ID_EMBEDDING, FULL_ITEM: summary.CANDIDATE_VECTOR}
+_LIBRARY_KIND = {ID_EMBEDDING: maps.ID_EMBEDDING, FULL_ITEM: maps.CANDIDATE_VECTOR}
 
 
 def item_vectors(model, recommender, kind: str = ID_EMBEDDING) -> np.ndarray:
     """``[N, d]`` item vectors in item-index order (``recsys.explain.item_vectors``; ``model`` is
     the recommender's)."""
-    return summary.item_vectors(recommender, _LIBRARY_KIND[kind])
+    return maps.item_vectors(recommender, _LIBRARY_KIND[kind])
 
 
 def embedding_points(vectors: np.ndarray, dataset: Dataset) -> tuple[pd.DataFrame, tuple[float, float]]:
     """Items ``[N, d]`` on their first two principal components (``recsys.explain.embedding_map``):
     the points (``x, y, title, category``, ...) and the variance share of each component."""
-    result = summary.embedding_map(vectors, dataset)
+    result = maps.embedding_map(vectors, dataset)
     return result.points, (float(result.explained_variance_ratio[0]), float(result.explained_variance_ratio[1]))
 
 

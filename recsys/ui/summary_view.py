@@ -1,6 +1,6 @@
 """Explanations across users (Explain page) and the PCA maps of item and text embeddings (Model page).
 
-``summary`` and ``embedding_map`` wrap ``recsys.explain.summary`` in ``st.cache_data`` keyed by the
+``summary`` and ``embedding_map`` wrap ``recsys.explain.summary`` and ``recsys.explain.maps`` in ``st.cache_data`` keyed by the
 run's folder and the settings; the explanations across users are computed only when asked for
 (a button), since they explain every sampled user's top-K.
 """
@@ -11,6 +11,7 @@ import numpy as np
 import streamlit as st
 
 from recsys.errors import RecLensError
+from recsys.explain import maps as M
 from recsys.explain import summary as S
 from recsys.ui import charts, state
 from recsys.ui import model_view as mv
@@ -31,9 +32,9 @@ def summary(path: str, n_users: int, k: int, _recommender, _dataset, _model_conf
 
 
 @st.cache_data(max_entries=16, show_spinner="Projecting the item vectors (PCA) ...")
-def embedding_map(path: str, kind: str, _recommender, _dataset) -> S.EmbeddingMap:
-    """``recsys.explain.embedding_map`` of the ``kind`` item vectors (cached per run folder and kind)."""
-    return S.embedding_map(S.item_vectors(_recommender, kind), _dataset)
+def embedding_map(path: str, kind: str, _recommender, _dataset) -> M.EmbeddingMap:
+    """``recsys.explain.maps.embedding_map`` of the ``kind`` item vectors (cached per run folder and kind)."""
+    return M.embedding_map(M.item_vectors(_recommender, kind), _dataset)
 
 
 def _pair_labels(result: S.GlobalSummary, dataset) -> list[str]:
@@ -114,7 +115,7 @@ def render_embedding_maps(pick) -> None:
     left, right = st.columns(2, gap="large")
     with left:
         kind = st.radio("Item vectors", list(mv.VECTOR_KINDS), horizontal=True, key=state.EMBEDDING_KIND)
-        library_kind = S.CANDIDATE_VECTOR if kind == mv.FULL_ITEM else S.ID_EMBEDDING
+        library_kind = M.CANDIDATE_VECTOR if kind == mv.FULL_ITEM else M.ID_EMBEDDING
         item_map = embedding_map(str(pick.path), library_kind, pick.recommender, run.dataset)
         st.plotly_chart(
             charts.embedding_map_figure(item_map.points, item_map.explained_variance_ratio,
@@ -128,9 +129,9 @@ def render_embedding_maps(pick) -> None:
     with right:
         st.markdown("**Item text vectors** (pretrained language model)")
         if pick.recommender.tables.item_text is None:
-            st.info(S.NO_TEXT_VECTORS, icon=":material/info:")
+            st.info(M.NO_TEXT_VECTORS, icon=":material/info:")
             return
-        text_map = embedding_map(str(pick.path), S.TEXT_EMBEDDING, pick.recommender, run.dataset)
+        text_map = embedding_map(str(pick.path), M.TEXT_EMBEDDING, pick.recommender, run.dataset)
         st.plotly_chart(
             charts.embedding_map_figure(text_map.points, text_map.explained_variance_ratio,
                                         title="Item text vectors (PCA)"),

@@ -1,7 +1,6 @@
-"""Global explanations: side-feature SHAP over a sample, influential history items, PCA maps, CLI."""
+"""Global explanations: side-feature SHAP over a sample, influential history items, the CLI."""
 
 import argparse
-import dataclasses
 import json
 
 import numpy as np
@@ -121,40 +120,6 @@ def test_global_summary_to_dict(rec, dataset):
     assert len(d["side_shap"]) == 6 and len(d["influential_items"]) == 5
     assert g.side_table()["mean_abs_shap"].is_monotonic_decreasing
     assert set(d["timings_ms"]) == {"side_shap", "history_shap", "total"}
-
-
-def test_item_vectors_leave_out_the_padding_row(rec, trained, dataset):
-    weights = trained.model.get_layer("item_embedding").get_weights()[0]
-    assert len(weights) == dataset.n_items + 1
-    vectors = S.item_vectors(rec, S.ID_EMBEDDING)
-    np.testing.assert_array_equal(vectors, weights[1:])
-    np.testing.assert_array_equal(S.item_vectors(rec, S.TEXT_EMBEDDING), trained.tables.item_text[1:])
-    assert S.item_vectors(rec, S.CANDIDATE_VECTOR).shape == (dataset.n_items, TINY_MODEL.dim)
-    no_text = Recommender(trained.model, dataclasses.replace(trained.tables, item_text=None), TINY_MODEL.max_len, {})
-    with pytest.raises(DataError, match="no item text vectors"):
-        S.item_vectors(no_text, S.TEXT_EMBEDDING)
-
-
-@pytest.mark.parametrize("kind", S.VECTOR_KINDS)
-def test_embedding_map_of_the_model(rec, dataset, kind):
-    m = S.embedding_map(S.item_vectors(rec, kind), dataset)
-    assert m.points.shape == (dataset.n_items, 6)
-    np.testing.assert_array_equal(m.points["item_idx"], np.arange(dataset.n_items))
-    assert list(m.points["item_id"]) == [str(i) for i in dataset.item_encoder.classes_]
-    assert 0 < m.explained_variance_ratio[1] <= m.explained_variance_ratio[0] <= 1
-    assert (m.points["category"] != "").all()  # every tiny item has a genre
-
-
-def test_embedding_map_by_hand(dataset):
-    # x = +-2 and y = +-1 in an uncorrelated pattern, z = 0: variances 4 and 1 -> shares 0.8 and 0.2
-    i = np.arange(dataset.n_items)
-    vectors = np.c_[2.0 * (-1) ** i, (-1.0) ** (i // 2), np.zeros(dataset.n_items)] + 5.0
-    m = S.embedding_map(vectors, dataset)
-    np.testing.assert_allclose(m.explained_variance_ratio, [0.8, 0.2], atol=1e-12)
-    np.testing.assert_allclose(np.abs(m.points["x"]), 2.0)
-    np.testing.assert_allclose(np.abs(m.points["y"]), 1.0)
-    with pytest.raises(ValueError, match="no padding row"):
-        S.embedding_map(np.vstack([np.zeros(3), vectors]), dataset)
 
 
 def test_explain_global_cli_writes_json(trained, dataset, tmp_path, capsys):
