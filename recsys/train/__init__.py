@@ -1,12 +1,15 @@
 """Training: windows over user histories, the fit loop, saving and loading runs."""
 
-from recsys.train.config import LOSSES, TrainConfig
+from recsys.train.config import INPUT_PIPELINES, LOSSES, TrainConfig
+from recsys.train.distributed import STRATEGIES, make_strategy
 from recsys.train.fit import MaskedSoftmaxCE, TrainResult, fit, set_seed
 from recsys.train.run import Run, list_runs, load_run, save_run
 from recsys.train.windows import Windows, last_items, make_windows, user_sequences
 
 __all__ = [
+    "INPUT_PIPELINES",
     "LOSSES",
+    "STRATEGIES",
     "MaskedSoftmaxCE",
     "Run",
     "TrainConfig",
@@ -16,6 +19,7 @@ __all__ = [
     "last_items",
     "list_runs",
     "load_run",
+    "make_strategy",
     "make_windows",
     "save_run",
     "set_seed",
