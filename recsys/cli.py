@@ -63,7 +63,8 @@ def _configs(args):
                         dropout=args.dropout, target_attention=not args.no_target_attention, use_graph=args.graph)
     train = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr, loss=args.loss,
                         patience=args.patience, seed=args.seed, time_budget_s=args.time_budget or None,
-                        input_pipeline=getattr(args, "input", "memory"))
+                        input_pipeline=getattr(args, "input", "memory"),
+                        head_samples=None if args.head_samples in (None, 0) else args.head_samples)
     return model, train
 
 
@@ -202,6 +203,9 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=t.seed)
     p.add_argument("--time-budget", type=float, default=t.time_budget_s,
                    help=f"stop training before this many seconds (default {t.time_budget_s:.0f}; 0 = no limit)")
+    p.add_argument("--head-samples", type=int, default=t.head_samples,
+                   help="with the full softmax, train target attention and the MLP on the batch's targets plus this "
+                        f"many random items per step, not the whole catalogue (default {t.head_samples}; 0 = whole)")
     p.add_argument("--max-len", type=int, default=m.max_len, help="history length (most recent items kept)")
     p.add_argument("--dim", type=int, default=m.dim)
     p.add_argument("--blocks", type=int, default=m.blocks)

@@ -26,6 +26,8 @@ from keras import layers
 from recsys.model.config import ModelConfig
 from recsys.model.features import FeatureTables
 from recsys.model.layers import (
+    BroadcastBatch,
+    Catalogue,
     CausalMask,
     LastPosition,
     LookupTable,
@@ -36,6 +38,7 @@ from recsys.model.layers import (
     SequenceLogits,
     SliceSeq,
     SumFields,
+    TakeColumns,
     TargetMask,
 )
 
@@ -115,9 +118,14 @@ def _transformer_block(get: _Get, x, mask, pad, i: int, cfg: ModelConfig, tag: s
 
 
 def _head(get: _Get, history, hist_items, cand, candidates, user_features, cfg: ModelConfig, tables: FeatureTables,
-          tag: str = ""):
+          tag: str = "", shared=None):
     """Interaction and output stages: histories ``[B, L]`` and their item representations
-    ``[B, L, d]``, candidate representations ``[B, C, d]`` and ids ``[B, C]`` -> scores ``[B, C]``."""
+    ``[B, L, d]``, candidate representations ``[B, C, d]`` and ids ``[B, C]`` -> (scores ``[B, C]``,
+    sequence output ``[B, L, d]``).
+
+    ``shared``: ``([1, C, d], [1, C])``, the same candidates for every row (training on a fixed
+    catalogue); the dot score and the item bias then read them once instead of per row.
+    """
     positions = PositionIds(name=f"positions{tag}")(history)
     pos = get("position_embedding", lambda nm: layers.Embedding(cfg.max_len, cfg.dim, name=nm))(positions)
     pad = PaddingMask(name=f"history_padding{tag}")(history)
@@ -133,9 +141,10 @@ def _head(get: _Get, history, hist_items, cand, candidates, user_features, cfg: 
         attrs = get("user_embedding", lambda nm: layers.Embedding(len(tables.user_tokens), cfg.dim, name=nm))(user_features)
         user = layers.Add(name=f"add_user_attributes{tag}")([user, SumFields(name=f"user_attributes{tag}")(attrs)])
     user = layers.Identity(name=f"user_representation{tag}")(user)
+    dot_items, bias_ids = shared if shared is not None else (cand, candidates)
     terms = [
-        RowDot(name=f"dot_score{tag}")(user, cand),
-        get("item_bias", lambda nm: layers.Embedding(tables.n_items + 1, 1, embeddings_initializer="zeros", name=nm))(candidates),
+        RowDot(name=f"dot_score{tag}")(user, dot_items),
+        get("item_bias", lambda nm: layers.Embedding(tables.n_items + 1, 1, embeddings_initializer="zeros", name=nm))(bias_ids),
     ]
     if get.has("target_attention", cfg.target_attention):
         context, _ = get("target_attention", lambda nm: layers.MultiHeadAttention(
@@ -148,7 +157,7 @@ def _head(get: _Get, history, hist_items, cand, candidates, user_features, cfg: 
         terms.append(get("output_mlp", lambda nm: keras.Sequential(
             [layers.Dense(cfg.mlp_units, activation="gelu"), layers.Dense(1, kernel_initializer="zeros")], name=nm,
         ))(z))
-    return ScoreSum(name=f"scores{tag}")(terms)
+    return ScoreSum(name=f"scores{tag}")(terms), seq
 
 
 def build_model(cfg: ModelConfig, tables: FeatureTables) -> keras.Model:
@@ -165,7 +174,7 @@ def build_model(cfg: ModelConfig, tables: FeatureTables) -> keras.Model:
     items = _item_tower(get, ids, cfg, tables)
     hist_items = SliceSeq(0, cfg.max_len, name="history_items")(items)
     cand = SliceSeq(cfg.max_len, None, name="candidate_embedding")(items)
-    scores = _head(get, history, hist_items, cand, candidates, user_features, cfg, tables)
+    scores, _ = _head(get, history, hist_items, cand, candidates, user_features, cfg, tables)
     model = keras.Model(inputs, scores, name="reclens_transformer")
     for name, values in (("item_text", tables.item_text), ("item_graph", tables.item_graph),
                          ("item_features", tables.item_features),
@@ -193,7 +202,7 @@ def gated_model(model: keras.Model, cfg: ModelConfig, tables: FeatureTables) -> 
             gates[key] = inputs[f"{key}_gate"] = keras.Input((None, width), name=f"{key}_gate")
     hist_items = _item_tower(get, history, cfg, tables, tag="_h")
     cand = _item_tower(get, candidates, cfg, tables, tag="_c", gates=gates)
-    scores = _head(get, history, hist_items, cand, candidates, inputs.get("user_features"), cfg, tables, tag="_g")
+    scores, _ = _head(get, history, hist_items, cand, candidates, inputs.get("user_features"), cfg, tables, tag="_g")
     return keras.Model(inputs, scores, name="gated_scores")
 
 
@@ -201,15 +210,45 @@ def _has(model: keras.Model, name: str) -> bool:
     return any(layer.name == name for layer in model.layers)
 
 
-def training_model(model: keras.Model) -> keras.Model:
+def training_model(model: keras.Model, cfg: ModelConfig | None = None, tables: FeatureTables | None = None,
+                   catalogue=None, sampled_head: bool = False) -> keras.Model:
     """Same weights, two outputs: ``scores`` ``[B, C]`` (last position, the full score) and
-    ``sequence_logits`` ``[B, L, C]`` (dot score at every position, SASRec's dense signal)."""
-    seq_logits = SequenceLogits(name="sequence_logits")(
-        model.get_layer("sequence_output").output,
-        model.get_layer("candidate_embedding").output,
-        model.get_layer("item_bias").output,
-    )
-    return keras.Model(model.inputs, {"scores": model.output, "sequence_logits": seq_logits}, name="trainer")
+    ``sequence_logits`` ``[B, L, C]`` (dot score at every position, SASRec's dense signal).
+
+    Without ``catalogue`` the candidates are an input (``[B, C]``, as in ``model``). With
+    ``catalogue`` (``[N]`` model ids, the full-softmax items; needs ``cfg`` and ``tables``) they
+    are fixed inside the graph: the item tower runs once per step on ``[1, N]`` ids instead of
+    once per row, and the dot scores read the shared rows (same scores, a fraction of the cost).
+
+    ``sampled_head``: ``scores`` covers only the catalogue columns given as the extra input
+    ``candidate_columns`` ``[B, C]`` (identical rows, e.g. the batch's targets plus random items),
+    so target attention and the MLP, the step's most expensive part (``[B, heads, C, L]``), run
+    on C columns instead of N; ``sequence_logits`` stays a full softmax over the catalogue.
+    """
+    if catalogue is None:
+        seq_logits = SequenceLogits(name="sequence_logits")(
+            model.get_layer("sequence_output").output,
+            model.get_layer("candidate_embedding").output,
+            model.get_layer("item_bias").output,
+        )
+        return keras.Model(model.inputs, {"scores": model.output, "sequence_logits": seq_logits}, name="trainer")
+    get = _Get(model)
+    inputs = {t.name: keras.Input(t.shape[1:], dtype=t.dtype, name=t.name) for t in model.inputs if t.name != "candidates"}
+    history = inputs["history"]
+    ids = Catalogue(catalogue, name="catalogue")(history)  # [1, N]
+    hist_items = _item_tower(get, history, cfg, tables, tag="_h")
+    items = _item_tower(get, ids, cfg, tables, tag="_t")  # [1, N, d]
+    head_items, head_ids = items, ids
+    if sampled_head:
+        columns = inputs["candidate_columns"] = keras.Input((None,), dtype="int32", name="candidate_columns")
+        head_items = TakeColumns(name="head_rows")(items, columns)
+        head_ids = TakeColumns(name="head_ids")(ids, columns)
+    cand = BroadcastBatch(name="head_rows_per_user")(head_items, history)
+    cand_ids = BroadcastBatch(name="head_ids_per_user")(head_ids, history)
+    scores, seq = _head(get, history, hist_items, cand, cand_ids, inputs.get("user_features"), cfg, tables, tag="_t",
+                        shared=(head_items, head_ids))
+    seq_logits = SequenceLogits(name="sequence_logits")(seq, items, model.get_layer("item_bias")(ids))
+    return keras.Model(inputs, {"scores": scores, "sequence_logits": seq_logits}, name="trainer")
 
 
 def embedding_model(model: keras.Model) -> keras.Model:

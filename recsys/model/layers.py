@@ -8,7 +8,7 @@ from keras import ops
 
 __all__ = [
     "LookupTable", "PaddingMask", "CausalMask", "TargetMask", "PositionIds", "SliceSeq", "RowDot", "ScoreSum",
-    "SequenceLogits", "LastPosition", "SumFields",
+    "SequenceLogits", "LastPosition", "SumFields", "Catalogue", "BroadcastBatch", "TakeColumns",
 ]
 
 _PKG = "recsys"
@@ -99,9 +99,12 @@ class SliceSeq(keras.layers.Layer):
 
 @keras.saving.register_keras_serializable(package=_PKG)
 class RowDot(keras.layers.Layer):
-    """(``[B, ..., d]`` queries, ``[B, C, d]`` items) -> ``[B, ..., C]`` dot products."""
+    """(``[B, ..., d]`` queries, ``[B, C, d]`` items) -> ``[B, ..., C]`` dot products; items
+    ``[1, C, d]`` (one shared catalogue) are used by every row without being copied."""
 
     def call(self, queries, items):
+        if items.shape[0] == 1:
+            return ops.einsum("b...d,cd->b...c", queries, items[0])
         if len(queries.shape) == 2:
             return ops.einsum("bd,bcd->bc", queries, items)
         return ops.einsum("bld,bcd->blc", queries, items)
@@ -122,10 +125,15 @@ class ScoreSum(keras.layers.Layer):
 @keras.saving.register_keras_serializable(package=_PKG)
 class SequenceLogits(keras.layers.Layer):
     """(sequence ``[B, L, d]``, candidates ``[B, C, d]``, item bias ``[B, C, 1]``) -> ``[B, L, C]``:
-    the dot-product score of every candidate at every history position (training only)."""
+    the dot-product score of every candidate at every history position (training only).
+    Candidates and bias may be ``[1, C, ...]``: one catalogue shared by the batch."""
 
     def call(self, sequence, candidates, bias):
-        return ops.einsum("bld,bcd->blc", sequence, candidates) + ops.expand_dims(ops.squeeze(bias, -1), 1)
+        if candidates.shape[0] == 1:
+            dots = ops.einsum("bld,cd->blc", sequence, candidates[0])
+        else:
+            dots = ops.einsum("bld,bcd->blc", sequence, candidates)
+        return dots + ops.expand_dims(ops.squeeze(bias, -1), 1)
 
 
 @keras.saving.register_keras_serializable(package=_PKG)
@@ -142,3 +150,45 @@ class SumFields(keras.layers.Layer):
 
     def call(self, x):
         return ops.sum(x, axis=1)
+
+
+@keras.saving.register_keras_serializable(package=_PKG)
+class Catalogue(keras.layers.Layer):
+    """A fixed ``[1, C]`` row of item ids (the items every training step scores), whatever the
+    input (a tensor only anchors the layer in the graph). Training only, never saved."""
+
+    def __init__(self, ids, **kwargs):
+        super().__init__(**kwargs)
+        self.ids = [int(i) for i in ids]
+
+    def call(self, anchor):
+        return ops.expand_dims(ops.convert_to_tensor(self.ids, dtype="int32"), 0)
+
+    def compute_output_shape(self, input_shape):
+        return (1, len(self.ids))
+
+    def get_config(self):
+        return super().get_config() | {"ids": self.ids}
+
+
+@keras.saving.register_keras_serializable(package=_PKG)
+class BroadcastBatch(keras.layers.Layer):
+    """(``[1, ...]`` x, ``[B, ...]`` like) -> x repeated to ``[B, ...]``."""
+
+    def call(self, x, like):
+        return ops.broadcast_to(x, (ops.shape(like)[0],) + tuple(ops.shape(x)[1:]))
+
+    def compute_output_shape(self, x_shape, like_shape):
+        return (like_shape[0],) + tuple(x_shape[1:])
+
+
+@keras.saving.register_keras_serializable(package=_PKG)
+class TakeColumns(keras.layers.Layer):
+    """(``[1, N, ...]`` x, ``[B, C]`` columns with identical rows) -> ``[1, C, ...]``: the
+    columns of a shared catalogue that this step scores (read from the first row)."""
+
+    def call(self, x, columns):
+        return ops.take(x, ops.cast(columns[0], "int32"), axis=1)
+
+    def compute_output_shape(self, x_shape, columns_shape):
+        return (1, columns_shape[1]) + tuple(x_shape[2:])

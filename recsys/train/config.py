@@ -29,6 +29,11 @@ class TrainConfig:
         time_budget_s: Stop before an epoch that would end past this many seconds of training
             (``None`` = no limit); the default keeps a 100,000-interaction run under 3 minutes.
             Ignored under multi-worker training (workers must stop at the same epoch).
+        head_samples: With the full softmax, the output head (target attention and the MLP, the
+            costliest part of a step: ``[batch, heads, items, L]``) scores the batch's targets plus
+            this many random catalogue items per step instead of the whole catalogue (sampled
+            softmax for that term); the dot-product scores at every position keep the full
+            softmax. ``None`` (or a catalogue smaller than batch + samples): the whole catalogue.
         input_pipeline: ``"memory"`` (windows in NumPy arrays, the default) or ``"parquet"``
             (windows streamed from Parquet shards through ``tf.data``; softmax loss; always used
             with a ``tf.distribute`` strategy, see ``recsys.train.stream``).
@@ -44,6 +49,7 @@ class TrainConfig:
     max_eval_users: int | None = 2000
     time_budget_s: float | None = 170.0
     input_pipeline: str = "memory"
+    head_samples: int | None = 256
 
     def __post_init__(self):
         if self.loss not in LOSSES:

@@ -50,6 +50,11 @@ class MaskedSoftmaxCE(keras.losses.Loss):
         return -ops.sum(picked * valid) / ops.maximum(ops.sum(valid), 1.0)
 
 
+def sampled_head(tcfg: TrainConfig, n_catalogue: int) -> bool:
+    """Whether the output head trains on sampled columns (``TrainConfig.head_samples``)."""
+    return tcfg.loss == "softmax" and tcfg.head_samples is not None and tcfg.head_samples + tcfg.batch_size < n_catalogue
+
+
 def warm_items(train, n_items: int) -> np.ndarray:
     """``[N]`` bool: items with at least one training interaction."""
     return np.bincount(train["item_idx"].to_numpy(), minlength=n_items)[:n_items] > 0
@@ -74,16 +79,14 @@ class _Batches(keras.utils.PyDataset):
     """Shuffled batches of windows in the layout the training model takes."""
 
     def __init__(self, windows: Windows, tables: FeatureTables, cfg: TrainConfig, uses_user_features: bool,
-                 rating_mean: float, warm: np.ndarray):
+                 rating_mean: float, catalogue: np.ndarray, sampled: bool = False):
         super().__init__()
         self.w, self.tables, self.cfg = windows, tables, cfg
         self.uses_user_features, self.rating_mean = uses_user_features, rating_mean
         self.rng = np.random.default_rng(cfg.seed)
         self.order = self.rng.permutation(len(windows))
-        # Only items seen in training compete in the softmax: an item with no training interaction
-        # would otherwise be pushed down as a negative at every step and could never be recommended,
-        # even by its text (cold start).
-        self.catalogue = to_model_ids(np.flatnonzero(warm)).astype(np.int32)
+        self.catalogue = catalogue  # [C] sorted model ids of the warm items
+        self.sampled = sampled  # the output head scores the targets + head_samples random columns
 
     def __len__(self) -> int:
         return int(np.ceil(len(self.w) / self.cfg.batch_size))
@@ -113,8 +116,15 @@ class _Batches(keras.utils.PyDataset):
             rating = self.w.ratings[rows][:, -1:] - self.rating_mean
             return x, {"scores": rating.astype(np.float32), "sequence_logits": np.zeros((len(rows), 1), np.float32)}
         cand, labels = self._candidates(targ)
-        x["candidates"] = np.broadcast_to(cand, (len(rows), len(cand))).copy()
-        return x, {"scores": labels[:, -1].astype(np.int32), "sequence_logits": labels.astype(np.int32)}
+        last = labels[:, -1]
+        if self.cfg.loss != "softmax":  # the full softmax's catalogue is inside the training model
+            x["candidates"] = np.broadcast_to(cand, (len(rows), len(cand))).copy()
+        elif self.sampled:
+            negatives = self.rng.integers(0, len(self.catalogue), self.cfg.head_samples)
+            columns = np.unique(np.concatenate([last[last >= 0], negatives])).astype(np.int32)
+            x["candidate_columns"] = np.broadcast_to(columns, (len(rows), len(columns))).copy()
+            last = np.where(last >= 0, np.searchsorted(columns, last), -1)
+        return x, {"scores": last.astype(np.int32), "sequence_logits": labels.astype(np.int32)}
 
 
 @dataclass
@@ -235,9 +245,16 @@ def fit(
     default = tf.distribute.get_strategy()
     strategy = strategy or default
     stream = tcfg.input_pipeline == "parquet" or strategy is not default
+    warm = warm_items(split.train, dataset.n_items)
+    # Only items seen in training compete in the softmax: an item with no training interaction
+    # would otherwise be pushed down as a negative at every step and could never be recommended,
+    # even by its text (cold start). The full softmax scores this fixed catalogue inside the
+    # training graph (its item tower once per step); the other losses feed candidates per batch.
+    catalogue = to_model_ids(np.flatnonzero(warm)).astype(np.int32)
     with strategy.scope():
         model = build_model(cfg, tables)
-        trainer = training_model(model)
+        trainer = (training_model(model, cfg, tables, catalogue, sampled_head=sampled_head(tcfg, len(catalogue)))
+                   if tcfg.loss == "softmax" else training_model(model))
     sequences = user_sequences(split.train)
     rating_mean = 0.0
     ratings = None
@@ -250,12 +267,12 @@ def fit(
         rating_mean = float(ordered["rating"].mean())
         ratings = {int(u): g["rating"].to_numpy(np.float32) for u, g in ordered.groupby("user_idx", sort=False)}
     uses_user_features = "user_features" in {t.name for t in model.inputs}
-    warm = warm_items(split.train, dataset.n_items)
     if stream:
-        return _fit_streamed(model, trainer, tables, sequences, warm, split, dataset, cfg, tcfg, uses_user_features,
+        return _fit_streamed(model, trainer, tables, sequences, warm, catalogue, split, dataset, cfg, tcfg, uses_user_features,
                              strategy, progress, cancel, shards_dir, t0)
     windows = make_windows(sequences, cfg.max_len, ratings, every_position=tcfg.loss == "mse")
-    batches = _Batches(windows, tables, tcfg, uses_user_features, rating_mean, warm)
+    batches = _Batches(windows, tables, tcfg, uses_user_features, rating_mean, catalogue,
+                       sampled_head(tcfg, len(catalogue)))
     if tcfg.loss == "mse":
         losses = {"scores": keras.losses.MeanSquaredError(), "sequence_logits": None}
     else:
@@ -286,17 +303,18 @@ def _valid_sample(split: Split, tcfg: TrainConfig):
     return valid["user_idx"].to_numpy(), valid["item_idx"].to_numpy()
 
 
-def _fit_streamed(model, trainer, tables, sequences, warm, split, dataset, cfg, tcfg, uses_user_features, strategy,
+def _fit_streamed(model, trainer, tables, sequences, warm, catalogue, split, dataset, cfg, tcfg, uses_user_features, strategy,
                   progress, cancel, shards_dir, t0) -> TrainResult:
     """``fit`` with windows streamed from Parquet shards (``recsys.train.stream``) under ``strategy``."""
     from recsys.train.stream import STREAM_LOSS, STREAM_LOSSES, window_dataset, write_window_shards
 
     if tcfg.loss not in STREAM_LOSSES:
         raise ValueError(STREAM_LOSS.format(loss=tcfg.loss))
-    catalogue = to_model_ids(np.flatnonzero(warm)).astype(np.int32)
     with tempfile.TemporaryDirectory(prefix="reclens-windows-") as tmp:
         shards = write_window_shards(sequences, cfg.max_len, catalogue, shards_dir or tmp)
-        batches = window_dataset(shards, catalogue, tables, tcfg.batch_size, tcfg.seed, uses_user_features)
+        batches = window_dataset(shards, tables, tcfg.batch_size, tcfg.seed, uses_user_features,
+                                 head_samples=tcfg.head_samples if sampled_head(tcfg, len(catalogue)) else None,
+                                 n_catalogue=len(catalogue))
         with strategy.scope():
             trainer.compile(optimizer=keras.optimizers.Adam(tcfg.learning_rate),
                             loss={"scores": MaskedSoftmaxCE(), "sequence_logits": MaskedSoftmaxCE()})

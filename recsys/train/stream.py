@@ -94,10 +94,11 @@ def read_shard(path, max_len: int, block: int = 8192):
 
 
 def window_dataset(
-    shards: WindowShards, catalogue: np.ndarray, tables: FeatureTables, batch_size: int, seed: int,
-    uses_user_features: bool, shuffle_buffer: int = 16_384,
+    shards: WindowShards, tables: FeatureTables, batch_size: int, seed: int,
+    uses_user_features: bool, shuffle_buffer: int = 16_384, head_samples: int | None = None, n_catalogue: int = 0,
 ) -> tf.data.Dataset:
-    """Batches ``(x, y)`` in the training model's layout, streamed from ``shards``.
+    """Batches ``(x, y)`` in the layout of the fixed-catalogue training model (``history``,
+    ``user_features``; the candidates live in the model), streamed from ``shards``.
 
     Every epoch visits the shards in a new seeded order and shuffles windows within a
     ``shuffle_buffer``; the last incomplete batch is dropped (a different remainder each epoch),
@@ -105,6 +106,10 @@ def window_dataset(
     element (``AutoShardPolicy.DATA``): under ``MultiWorkerMirroredStrategy`` every worker reads
     the same stream and keeps its slice of each global batch, so the gradient of a step is the
     gradient of the same global batch single-machine training would see.
+
+    ``head_samples``: also give ``candidate_columns``, the batch's target columns plus this many
+    random ones out of ``n_catalogue`` (each window's last position is a target), and the
+    ``scores`` labels as positions in it (``training_model(..., sampled_head=True)``).
 
     Returns:
         A ``tf.data.Dataset`` of known cardinality (batches per epoch).
@@ -118,14 +123,19 @@ def window_dataset(
         lambda p: tf.data.Dataset.from_generator(read_shard, args=(p, length), output_signature=sig)
     ).unbatch()
     rows = rows.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
-    cand = tf.constant(np.asarray(catalogue, np.int32))
     user_table = tf.constant(tables.user_ids.astype(np.int32)) if uses_user_features else None
 
     def to_model(users, hist, labels):
-        x = {"history": hist, "candidates": tf.broadcast_to(cand, [tf.shape(hist)[0], tf.shape(cand)[0]])}
+        x = {"history": hist}
         if user_table is not None:
             x["user_features"] = tf.gather(user_table, users)
-        return x, {"scores": labels[:, -1], "sequence_logits": labels}
+        last = labels[:, -1]
+        if head_samples:
+            negatives = tf.random.uniform([head_samples], 0, n_catalogue, dtype=tf.int32, seed=seed)
+            columns, where = tf.unique(tf.concat([last, negatives], 0))
+            x["candidate_columns"] = tf.broadcast_to(columns[None], [tf.shape(hist)[0], tf.shape(columns)[0]])
+            last = where[: tf.shape(last)[0]]
+        return x, {"scores": last, "sequence_logits": labels}
 
     batches = rows.batch(batch_size, drop_remainder=True).map(to_model, num_parallel_calls=tf.data.AUTOTUNE)
     batches = batches.apply(tf.data.experimental.assert_cardinality(shards.rows // batch_size))

@@ -96,6 +96,37 @@ def test_scores_and_submodel_shapes(dataset, model_and_tables):
     assert train["sequence_logits"].shape == (3, L, n)
 
 
+def test_catalogue_trainer_matches_per_row_candidates(dataset, model_and_tables):
+    """The fixed-catalogue training graph (item tower once per step) gives the per-row graph's
+    scores and sequence logits, and trains the same weights."""
+    model, tables = model_and_tables
+    catalogue = to_model_ids(np.arange(1, dataset.n_items, 2)).astype("int32")  # a subset, like warm items
+    x = _inputs(dataset, tables, candidates=np.arange(1, dataset.n_items, 2))
+    per_row = training_model(model)(x, training=False)
+    fixed_trainer = training_model(model, TINY_MODEL, tables, catalogue=catalogue)
+    assert "candidates" not in {t.name for t in fixed_trainer.inputs}
+    fixed = fixed_trainer({k: v for k, v in x.items() if k != "candidates"}, training=False)
+    for key in ("scores", "sequence_logits"):
+        np.testing.assert_allclose(np.asarray(fixed[key]), np.asarray(per_row[key]), rtol=1e-5, atol=1e-5)
+    trained = {id(w) for w in fixed_trainer.trainable_weights}
+    assert trained == {id(w) for w in model.trainable_weights}
+
+
+def test_sampled_head_scores_the_given_columns(dataset, model_and_tables):
+    """With sampled_head, scores covers the given catalogue columns only (as the model scores
+    those items) and sequence_logits still covers the whole catalogue."""
+    model, tables = model_and_tables
+    catalogue = to_model_ids(np.arange(dataset.n_items)).astype("int32")
+    columns = np.array([4, 0, 7], dtype="int32")
+    x = _inputs(dataset, tables, candidates=columns)  # candidate ids = catalogue[columns]
+    expected = model(x, training=False)
+    trainer = training_model(model, TINY_MODEL, tables, catalogue=catalogue, sampled_head=True)
+    inputs = {k: v for k, v in x.items() if k != "candidates"} | {"candidate_columns": np.tile(columns, (3, 1))}
+    out = trainer(inputs, training=False)
+    np.testing.assert_allclose(np.asarray(out["scores"]), np.asarray(expected), rtol=1e-5, atol=1e-5)
+    assert out["sequence_logits"].shape == (3, L, dataset.n_items)
+
+
 def test_submodels_share_weights(model_and_tables):
     model, _ = model_and_tables
     for sub in (embedding_model(model), interaction_model(model), attention_model(model)):

@@ -38,11 +38,11 @@ def test_window_dataset_batches_in_the_training_layout(dataset, split, trained, 
     seqs = user_sequences(split.train)
     cat = _catalogue(split, dataset)
     shards = write_window_shards(seqs, 12, cat, tmp_path, rows_per_shard=40)
-    data = window_dataset(shards, cat, trained.tables, batch_size=16, seed=0, uses_user_features=True,
+    data = window_dataset(shards, trained.tables, batch_size=16, seed=0, uses_user_features=True,
                           shuffle_buffer=64)
     assert int(data.cardinality()) == shards.rows // 16  # the incomplete last batch is dropped
     x, y = next(iter(data))
-    assert x["history"].shape == (16, 12) and x["candidates"].shape == (16, len(cat))
+    assert x["history"].shape == (16, 12) and "candidates" not in x  # the catalogue is inside the model
     assert x["user_features"].shape == (16, len(trained.tables.user_fields))
     np.testing.assert_array_equal(y["scores"].numpy(), y["sequence_logits"].numpy()[:, -1])
     first = [b[0]["history"].numpy() for b in data]
