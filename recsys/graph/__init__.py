@@ -7,7 +7,14 @@ from recsys.graph.adjacency import (
     to_csr_tensor,
     to_sparse_tensor,
 )
-from recsys.graph.lightgcn import LightGCN, LightGCNConfig, Propagation, graph_item_vectors, sample_negatives
+from recsys.graph.lightgcn import (
+    LightGCN,
+    LightGCNConfig,
+    Propagation,
+    graph_item_vectors,
+    graph_vectors,
+    sample_negatives,
+)
 from recsys.graph.similar_users import (
     BASES,
     GRAPH_FILE,
@@ -24,6 +31,7 @@ __all__ = [
     "LightGCNConfig",
     "Propagation",
     "graph_item_vectors",
+    "graph_vectors",
     "interaction_graph",
     "load_graph_vectors",
     "normalized_adjacency",

@@ -212,17 +212,27 @@ class LightGCN:
         return self.user_vectors_[np.asarray(user_idx)] @ self.item_vectors_.T
 
 
+def graph_vectors(train: pd.DataFrame, n_users: int, n_items: int, valid: pd.DataFrame | None = None,
+                  config: LightGCNConfig | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``([U, d] user, [N, d] item)`` LightGCN vectors of the ``train`` graph, for the
+    Transformer's ``graph_user_projection`` and ``graph_projection``: each side scaled to a mean
+    row norm of 1; users and items with no training interaction get zeros (their vectors would be
+    untrained noise)."""
+    model = LightGCN(config).fit(train, n_users, n_items, valid)
+    out = []
+    for vectors, column, n in ((model.user_vectors_, "user_idx", n_users), (model.item_vectors_, "item_idx", n_items)):
+        vectors = vectors.astype(np.float32)
+        warm = np.bincount(train[column].to_numpy(), minlength=n)[:n] > 0
+        vectors[~warm] = 0.0
+        scale = np.linalg.norm(vectors[warm], axis=1).mean() if warm.any() else 1.0
+        out.append(vectors / max(float(scale), 1e-12))
+    return out[0], out[1]
+
+
 def graph_item_vectors(train: pd.DataFrame, n_users: int, n_items: int, valid: pd.DataFrame | None = None,
                        config: LightGCNConfig | None = None) -> np.ndarray:
-    """``[N, d]`` LightGCN item vectors of the ``train`` graph, for the Transformer's
-    ``graph_projection``: scaled to a mean row norm of 1; items with no training interaction get
-    zeros (their vectors would be untrained noise)."""
-    model = LightGCN(config).fit(train, n_users, n_items, valid)
-    vectors = model.item_vectors_.astype(np.float32)
-    warm = np.bincount(train["item_idx"].to_numpy(), minlength=n_items) > 0
-    vectors[~warm] = 0.0
-    scale = np.linalg.norm(vectors[warm], axis=1).mean() if warm.any() else 1.0
-    return vectors / max(float(scale), 1e-12)
+    """``[N, d]``: the item half of ``graph_vectors``."""
+    return graph_vectors(train, n_users, n_items, valid, config)[1]
 
 
 def _train_step(net: Propagation, optimizer, adjacency, n_users: int, reg: float):

@@ -8,7 +8,9 @@ Stages and their layers (stable names, reachable with ``model.get_layer(name)``)
 - embedding: ``item_embedding`` (ids), ``text_projection`` (pretrained text vectors from the
   frozen ``item_text`` table), ``graph_projection`` (LightGCN item vectors from the frozen
   ``item_graph`` table, with ``use_graph``), ``feature_embedding`` (category multi-hots, ``item_features``),
-  ``numeric_projection`` (``item_numeric``), ``position_embedding``, ``user_embedding``;
+  ``numeric_projection`` (``item_numeric``), ``position_embedding``, ``user_embedding``,
+  ``graph_user_projection`` (LightGCN user vectors from the frozen ``user_graph`` table, row in
+  the last ``user_features`` column, with ``use_graph``; added to the user representation);
   outputs ``history_embedding`` ``[B, L, d]`` and ``candidate_embedding`` ``[B, C, d]``.
 - interaction: ``self_attention_{i}`` (causal ``MultiHeadAttention``, scores
   ``[B, heads, L, L]`` via ``attention_model``), ``sequence_output`` ``[B, L, d]``,
@@ -56,7 +58,8 @@ __all__ = [
 ]
 
 EMBEDDING_LAYERS = ("item_embedding", "text_projection", "graph_projection", "feature_embedding", "numeric_projection",
-                    "position_embedding", "user_embedding", "history_embedding", "candidate_embedding")
+                    "position_embedding", "user_embedding", "graph_user_projection", "history_embedding",
+                    "candidate_embedding")
 INTERACTION_LAYERS = ("self_attention_{i}", "sequence_output", "user_representation", "target_attention",
                       "target_context")
 OUTPUT_LAYERS = ("dot_score", "item_bias", "output_mlp", "scores")
@@ -137,9 +140,18 @@ def _head(get: _Get, history, hist_items, cand, candidates, user_features, cfg: 
         x = _transformer_block(get, x, mask, pad, i, cfg, tag)
     seq = get("sequence_output", lambda nm: layers.LayerNormalization(epsilon=1e-6, name=nm))(x)
     user = LastPosition(name=f"last_position{tag}")(seq)
-    if user_features is not None:
-        attrs = get("user_embedding", lambda nm: layers.Embedding(len(tables.user_tokens), cfg.dim, name=nm))(user_features)
+    n_fields = len(tables.user_fields)
+    graph_user = user_features is not None and get.has("user_graph", _uses_user_graph(cfg, tables))
+    if user_features is not None and get.has("user_embedding", cfg.use_user_features and n_fields > 0):
+        tokens = SliceSeq(0, n_fields, name=f"user_tokens{tag}")(user_features) if graph_user else user_features
+        attrs = get("user_embedding", lambda nm: layers.Embedding(len(tables.user_tokens), cfg.dim, name=nm))(tokens)
         user = layers.Add(name=f"add_user_attributes{tag}")([user, SumFields(name=f"user_attributes{tag}")(attrs)])
+    if graph_user:  # the last user_features column is the user's row of the LightGCN user table
+        row = SliceSeq(n_fields, n_fields + 1, name=f"user_graph_row{tag}")(user_features)
+        width = tables.user_graph.shape[1] if tables.user_graph is not None else None
+        vector = get("user_graph", lambda nm: LookupTable(len(tables.user_graph), width, name=nm))(row)
+        projected = get("graph_user_projection", lambda nm: layers.Dense(cfg.dim, use_bias=False, name=nm))(vector)
+        user = layers.Add(name=f"add_user_graph{tag}")([user, SumFields(name=f"user_graph_vector{tag}")(projected)])
     user = layers.Identity(name=f"user_representation{tag}")(user)
     dot_items, bias_ids = shared if shared is not None else (cand, candidates)
     terms = [
@@ -167,8 +179,8 @@ def build_model(cfg: ModelConfig, tables: FeatureTables) -> keras.Model:
     candidates = keras.Input((None,), dtype="int32", name="candidates")
     inputs = {"history": history, "candidates": candidates}
     user_features = None
-    if cfg.use_user_features and tables.user_fields:
-        user_features = keras.Input((len(tables.user_fields),), dtype="int32", name="user_features")
+    if (cfg.use_user_features and tables.user_fields) or _uses_user_graph(cfg, tables):
+        user_features = keras.Input((tables.user_columns,), dtype="int32", name="user_features")
         inputs["user_features"] = user_features
     ids = layers.Concatenate(axis=1, name="all_item_ids")([history, candidates])
     items = _item_tower(get, ids, cfg, tables)
@@ -177,6 +189,7 @@ def build_model(cfg: ModelConfig, tables: FeatureTables) -> keras.Model:
     scores, _ = _head(get, history, hist_items, cand, candidates, user_features, cfg, tables)
     model = keras.Model(inputs, scores, name="reclens_transformer")
     for name, values in (("item_text", tables.item_text), ("item_graph", tables.item_graph),
+                         ("user_graph", tables.user_graph),
                          ("item_features", tables.item_features),
                          ("item_numeric", tables.item_numeric)):
         if _has(model, name):
@@ -204,6 +217,10 @@ def gated_model(model: keras.Model, cfg: ModelConfig, tables: FeatureTables) -> 
     cand = _item_tower(get, candidates, cfg, tables, tag="_c", gates=gates)
     scores, _ = _head(get, history, hist_items, cand, candidates, inputs.get("user_features"), cfg, tables, tag="_g")
     return keras.Model(inputs, scores, name="gated_scores")
+
+
+def _uses_user_graph(cfg: ModelConfig, tables: FeatureTables) -> bool:
+    return cfg.use_graph and tables.user_graph is not None
 
 
 def _has(model: keras.Model, name: str) -> bool:

@@ -20,8 +20,9 @@ class ModelConfig:
         mlp_units: Hidden units of the output MLP.
         target_attention: Add the candidate-to-history attention term to the score.
         use_text: Use pretrained item text vectors (when the dataset has them).
-        use_graph: Use LightGCN item vectors of the training graph (``graph_projection``; off by
-            default: training first fits LightGCN on the training split).
+        use_graph: Use LightGCN item and user vectors of the training graph (``graph_projection``,
+            ``graph_user_projection``; off by default: training first fits LightGCN on the
+            training split).
         use_item_features: Use item categories and numeric columns (when present).
         use_user_features: Use user attributes (when present).
     """

@@ -40,6 +40,9 @@ class FeatureTables:
             ``None``. numeric_names: the Q columns.
         item_text: ``[N+1, T]`` float text vectors (row 0 zeros) or ``None``.
         item_graph: ``[N+1, G]`` float LightGCN item vectors (row 0 zeros) or ``None``.
+        user_graph: ``[U+1, G]`` float LightGCN user vectors (row ``u + 1`` for user index u, row 0
+            zeros for unknown users) or ``None``; when present, ``user_features`` has one more
+            column, the row to look up.
         user_tokens: Vocabulary of ``attribute=value`` tokens (index 0 = unknown).
         user_fields: User attribute names, one field each. user_ids: ``[n_users, F]`` int token
             ids per user index (empty when there are no attributes).
@@ -52,17 +55,31 @@ class FeatureTables:
     numeric_names: list[str] = field(default_factory=list)
     item_text: np.ndarray | None = None
     item_graph: np.ndarray | None = None
+    user_graph: np.ndarray | None = None
     user_tokens: list[str] = field(default_factory=lambda: ["<unknown>"])
     user_fields: list[str] = field(default_factory=list)
     user_ids: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int32))
 
+    @property
+    def user_columns(self) -> int:
+        """Width of the ``user_features`` input: one per attribute, plus the graph row."""
+        return len(self.user_fields) + (self.user_graph is not None)
+
+    @property
+    def n_users(self) -> int:
+        """Users with a row in these tables."""
+        return max(len(self.user_ids), len(self.user_graph) - 1 if self.user_graph is not None else 0)
+
     def user_features(self, user_idx) -> np.ndarray:
-        """``[B, F]`` int32 token ids for user indices (all zeros for unknown users, -1)."""
+        """``[B, F (+1)]`` int32: attribute token ids for user indices (zeros for unknown users,
+        -1), then, with ``user_graph``, the graph row (``u + 1``; 0 for unknown users)."""
         idx = np.asarray(user_idx, dtype=np.int64)
-        out = np.zeros((len(idx), len(self.user_fields)), dtype=np.int32)
+        out = np.zeros((len(idx), self.user_columns), dtype=np.int32)
         known = (idx >= 0) & (idx < len(self.user_ids))
         if self.user_fields:
-            out[known] = self.user_ids[idx[known]]
+            out[known, : len(self.user_fields)] = self.user_ids[idx[known]]
+        if self.user_graph is not None:
+            out[:, -1] = np.where((idx >= 0) & (idx < len(self.user_graph) - 1), idx + 1, 0)
         return out
 
 
@@ -116,13 +133,15 @@ def _user_tables(dataset: Dataset):
 
 
 def build_feature_tables(dataset: Dataset, text_vectors: np.ndarray | None = None,
-                         graph_vectors: np.ndarray | None = None) -> FeatureTables:
+                         graph_vectors: np.ndarray | None = None,
+                         graph_user_vectors: np.ndarray | None = None) -> FeatureTables:
     """Feature tables for a dataset.
 
     Args:
         dataset: The loaded dataset.
         text_vectors: ``[N, T]`` item text vectors in item-index order, or ``None``.
         graph_vectors: ``[N, G]`` LightGCN item vectors in item-index order, or ``None``.
+        graph_user_vectors: ``[U, G]`` LightGCN user vectors in user-index order, or ``None``.
     """
     tables = FeatureTables(n_items=dataset.n_items)
     if dataset.items is not None:
@@ -133,6 +152,9 @@ def build_feature_tables(dataset: Dataset, text_vectors: np.ndarray | None = Non
     if graph_vectors is not None:
         graph = np.asarray(graph_vectors, dtype=np.float32)
         tables.item_graph = np.vstack([np.zeros((1, graph.shape[1]), np.float32), graph])
+    if graph_user_vectors is not None:
+        graph = np.asarray(graph_user_vectors, dtype=np.float32)
+        tables.user_graph = np.vstack([np.zeros((1, graph.shape[1]), np.float32), graph])
     if dataset.users is not None and dataset.users.attributes:
         tables.user_tokens, tables.user_fields, tables.user_ids = _user_tables(dataset)
     return tables

@@ -227,8 +227,9 @@ def fit(
         text_vectors: ``[N, T]`` item text vectors in item-index order, or ``None``.
         progress: Called with ``{"stage": "batch" | "epoch", ...}`` events (UI progress bars).
         cancel: Set it to stop after the current batch; the best weights so far are kept.
-        graph_vectors: ``[N, G]`` LightGCN item vectors; with ``use_graph`` and none given, they
-            are fitted here on ``split.train`` (so no held-out interaction is in the graph).
+        graph_vectors: ``[N, G]`` LightGCN item vectors, or ``([U, G] user, [N, G] item)``; with
+            ``use_graph`` and none given, both are fitted here on ``split.train`` (so no held-out
+            interaction is in the graph).
         strategy: A ``tf.distribute`` strategy (``recsys.train.distributed.make_strategy``); the
             model is built and trained under its scope, with windows streamed from Parquet
             shards. ``None``: the default single-device strategy.
@@ -238,10 +239,12 @@ def fit(
     set_seed(train_config.seed)
     cfg, tcfg = model_config, train_config
     if cfg.use_graph and graph_vectors is None:
-        from recsys.graph import graph_item_vectors
+        from recsys.graph import graph_vectors as fit_graph_vectors
 
-        graph_vectors = graph_item_vectors(split.train, dataset.n_users, dataset.n_items, split.valid)
-    tables = build_feature_tables(dataset, text_vectors, graph_vectors if cfg.use_graph else None)
+        graph_vectors = fit_graph_vectors(split.train, dataset.n_users, dataset.n_items, split.valid)
+    user_graph, item_graph = graph_vectors if isinstance(graph_vectors, tuple) else (None, graph_vectors)
+    tables = build_feature_tables(dataset, text_vectors, item_graph if cfg.use_graph else None,
+                                  user_graph if cfg.use_graph else None)
     default = tf.distribute.get_strategy()
     strategy = strategy or default
     stream = tcfg.input_pipeline == "parquet" or strategy is not default

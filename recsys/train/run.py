@@ -158,7 +158,8 @@ def load_run(path) -> Run:
         user_fields=list(npz["user_fields"]), feature_names=list(npz["feature_names"]),
         numeric_names=list(npz["numeric_names"]),
     )
-    for name, attr in (("item_text", "item_text"), ("item_graph", "item_graph"), ("item_features", "item_features"),
+    for name, attr in (("item_text", "item_text"), ("item_graph", "item_graph"), ("user_graph", "user_graph"),
+                       ("item_features", "item_features"),
                        ("item_numeric", "item_numeric")):
         if any(layer.name == name for layer in model.layers):
             setattr(tables, attr, keras.ops.convert_to_numpy(model.get_layer(name).table))

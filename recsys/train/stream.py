@@ -123,7 +123,7 @@ def window_dataset(
         lambda p: tf.data.Dataset.from_generator(read_shard, args=(p, length), output_signature=sig)
     ).unbatch()
     rows = rows.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
-    user_table = tf.constant(tables.user_ids.astype(np.int32)) if uses_user_features else None
+    user_table = tf.constant(tables.user_features(np.arange(tables.n_users))) if uses_user_features else None
 
     def to_model(users, hist, labels):
         x = {"history": hist}
