@@ -52,19 +52,22 @@ def run_experiment(
     cancel=None,
     lightgcn_config: LightGCNConfig | None = None,
     strategy=None,
+    graph_vectors=None,
 ) -> Experiment:
     """Fit and evaluate ``models`` (``sasrec`` is the Transformer) under the default protocol.
 
     Every baseline, ``lightgcn`` included, is fitted on ``split.train`` (validation for early
     stopping or tuning) and tested with train + validation as history. ``strategy``: a
-    ``tf.distribute`` strategy for the Transformer (``recsys.train.fit``).
+    ``tf.distribute`` strategy for the Transformer (``recsys.train.fit``). ``graph_vectors``:
+    LightGCN vectors for a Transformer with ``use_graph`` (see ``fit``; fitted there if ``None``).
     """
     split = split or leave_last_out(dataset.interactions)
     scorers, seconds, result, fitted = {}, {}, None, {}
     for name in models:
         t0 = time.perf_counter()
         if name == "sasrec":
-            result = fit(dataset, split, model_config, train_config, text_vectors, progress, cancel, strategy=strategy)
+            result = fit(dataset, split, model_config, train_config, text_vectors, progress, cancel,
+                         graph_vectors=graph_vectors, strategy=strategy)
             from recsys.recommend import Recommender
 
             scorers[name] = SequenceScorer(Recommender(result.model, result.tables, model_config.max_len,

@@ -134,8 +134,10 @@ TRAIN = {
     "epochs": "train_epochs",
     "learning_rate": "train_learning_rate",
     "use_text": "train_use_text",
+    "use_graph": "train_use_graph",
 }
-"""Train form inputs by ``ModelConfig`` / ``TrainConfig`` field (``use_text``: the text-encoder toggle)."""
+"""Train form inputs by ``ModelConfig`` / ``TrainConfig`` field (``use_text``: the text-encoder toggle,
+``use_graph``: the graph-vectors toggle)."""
 
 TRAIN_SUBMIT = "train_submit"
 """The Train form's submit button."""

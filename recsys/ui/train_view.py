@@ -88,7 +88,7 @@ def render_form(outcome: LoadOutcome, job: TrainJob | None) -> TrainJob | None:
             key=state.TRAIN["max_len"],
             help="The model reads each user's most recent items, up to this many.",
         )
-        c = st.columns(4)
+        c = st.columns(5)
         epochs = c[0].number_input(
             "Epochs (at most)",
             1,
@@ -115,7 +115,14 @@ def render_form(outcome: LoadOutcome, job: TrainJob | None) -> TrainJob | None:
             help="Embed item titles and descriptions with the pretrained all-MiniLM-L6-v2 model "
             "and feed the vectors to the recommender (cached after the first time).",
         )
-        submitted = c[3].form_submit_button(
+        use_graph = c[3].toggle(
+            "Graph vectors",
+            value=last.use_graph,
+            key=state.TRAIN["use_graph"],
+            help="Fit LightGCN on the user-item graph of the training split first (about 30 s) and "
+            "feed its user and item vectors to the recommender.",
+        )
+        submitted = c[4].form_submit_button(
             "Train",
             type="primary",
             icon=":material/model_training:",
@@ -135,6 +142,7 @@ def render_form(outcome: LoadOutcome, job: TrainJob | None) -> TrainJob | None:
         epochs=int(epochs),
         learning_rate=float(rate),
         use_text=bool(use_text),
+        use_graph=bool(use_graph),
         batch_size=last.batch_size,
         max_eval_users=last.max_eval_users,
     )

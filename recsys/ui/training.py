@@ -66,6 +66,7 @@ class TrainSettings:
     epochs: int = TrainConfig.epochs
     learning_rate: float = TrainConfig.learning_rate
     use_text: bool = True
+    use_graph: bool = False
     batch_size: int = TrainConfig.batch_size
     max_eval_users: int | None = TrainConfig.max_eval_users
     lightgcn_epochs: int = LightGCNConfig.epochs
@@ -73,7 +74,8 @@ class TrainSettings:
 
     def model_config(self) -> ModelConfig:
         return ModelConfig(
-            max_len=self.max_len, dim=self.dim, heads=self.heads, blocks=self.blocks, use_text=self.use_text
+            max_len=self.max_len, dim=self.dim, heads=self.heads, blocks=self.blocks, use_text=self.use_text,
+            use_graph=self.use_graph,
         )
 
     def train_config(self) -> TrainConfig:
@@ -178,9 +180,19 @@ class TrainJob:
                 self.phase = "Embedding the item texts with the pretrained language model"
                 text_vectors, text_info = encode_items(dataset)
                 self.notice = text_info.get("notice")
+            graph = None
+            if self.settings.use_graph:  # within LightGCN's app budget, not the library's 170 s
+                from recsys.data import leave_last_out
+                from recsys.graph import graph_vectors
+
+                self.phase = "Fitting LightGCN on the user-item graph"
+                split = leave_last_out(dataset.interactions)  # the split run_experiment makes
+                graph = graph_vectors(split.train, dataset.n_users, dataset.n_items, split.valid,
+                                      self.settings.lightgcn_config())
             self.phase = "Preparing the training windows"
             experiment = run_experiment(
                 dataset,
+                graph_vectors=graph,
                 model_config=self.settings.model_config(),
                 train_config=self.settings.train_config(),
                 text_vectors=text_vectors,

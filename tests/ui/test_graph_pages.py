@@ -75,3 +75,24 @@ def test_a_run_without_graph_vectors_offers_to_fit_them(app_run: Trained, tmp_pa
     at.button(key=state.GRAPH_FIT).click().run()
     assert_clean(at)
     assert any("fitted on this run's interactions" in c.value for c in at.caption)
+
+
+def test_train_page_graph_toggle_feeds_lightgcn_vectors_to_the_transformer(app: AppTest):
+    from recsys.train import load_run
+    from recsys.ui.loading import Source
+    from tests.ui.helpers import make_interactions_csv
+    from tests.ui.trained import train_on_page
+
+    app.session_state[state.SOURCES] = {"interactions": Source("small.csv", make_interactions_csv())}
+    at = app.switch_page("app_pages/train.py").run()
+    assert at.toggle(key=state.TRAIN["use_graph"]).value is False  # off by default
+    at.toggle(key=state.TRAIN["use_graph"]).set_value(True)
+    train_on_page(at, poll_seconds=0.5)
+    assert_clean(at)
+    job = at.session_state[state.TRAIN_JOB]
+    assert job.status == "done" and job.settings.use_graph
+    run = load_run(job.run_path)
+    assert run.model_config.use_graph and run.tables.user_graph is not None
+    assert {"graph_projection", "graph_user_projection"} <= {layer.name for layer in run.model.layers}
+    at.switch_page("app_pages/recommend.py").run()
+    assert_clean(at)
