@@ -28,7 +28,8 @@ STEPS = [
         "app_pages/train.py",
         "Train",
         ":material/model_training:",
-        "train the Transformer with live progress and compare it with MostPopular, ItemKNN and EASE.",
+        "train the Transformer with live progress and compare it with MostPopular, ItemKNN, UserKNN, EASE "
+        "and LightGCN.",
     ),
     (
         "app_pages/recommend.py",

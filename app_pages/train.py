@@ -7,8 +7,8 @@ from recsys.ui.loading import current_outcome
 
 st.title("Train")
 st.caption(
-    "Trains the Transformer recommender on the current data, then the MostPopular, ItemKNN and EASE baselines, "
-    "and evaluates all of them the same way. Runs are saved in the workspace folder, so a page reload or a "
+    "Trains the Transformer recommender on the current data, then the MostPopular, ItemKNN, UserKNN, EASE and "
+    "LightGCN baselines, and evaluates all of them the same way. Runs are saved in the workspace folder, so a page reload or a "
     "restart loses nothing."
 )
 
