@@ -23,6 +23,7 @@ __all__ = [
     "embedding_map",
     "item_categories",
     "item_vectors",
+    "pca_2d",
 ]
 
 NO_TEXT_VECTORS = (
@@ -88,28 +89,39 @@ def item_vectors(recommender, kind: str = ID_EMBEDDING) -> np.ndarray:
     return np.asarray(out["candidate_embedding"].numpy()[0], dtype=np.float64)
 
 
+def pca_2d(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``[M, d]`` vectors -> (``[M, 2]`` coordinates on the first two principal components,
+    ``[2]`` explained-variance ratios); zeros where there is no variance (PCA by scikit-learn,
+    eigendecomposition of the ``[d, d]`` covariance: deterministic, and much faster than a full SVD
+    of ``[M, d]`` for thousands of rows)."""
+    from sklearn.decomposition import PCA
+
+    vectors = np.asarray(vectors, dtype=np.float64)
+    n = len(vectors)
+    components = min(2, n, vectors.shape[1])
+    coords, ratio = np.zeros((n, 2)), np.zeros(2)
+    if components == 0:
+        return coords, ratio
+    solver = "covariance_eigh" if vectors.shape[1] <= 4096 else "full"
+    pca = PCA(n_components=components, svd_solver=solver).fit(vectors)
+    if np.isfinite(pca.explained_variance_ratio_).all():  # all-equal vectors have no variance to explain
+        coords[:, :components] = pca.transform(vectors)
+        ratio[:components] = pca.explained_variance_ratio_
+    return coords, ratio
+
+
 def embedding_map(vectors: np.ndarray, dataset) -> EmbeddingMap:
-    """PCA (scikit-learn, eigendecomposition of the ``[d, d]`` covariance: deterministic, and much
-    faster than a full SVD of ``[N, d]`` for catalogues of thousands of items) of item vectors to 2-D.
+    """Item vectors on their first two principal components (``pca_2d``), with ids, titles and
+    first categories.
 
     Args:
         vectors: One row per item index, without the padding row (``item_vectors``).
         dataset: The run's dataset (ids, titles, categories).
     """
-    from sklearn.decomposition import PCA
-
-    vectors = np.asarray(vectors, dtype=np.float64)
     n = len(vectors)
     if n != dataset.n_items:
         raise ValueError(f"expected {dataset.n_items} item vectors (no padding row), got {n}")
-    components = min(2, n, vectors.shape[1])
-    solver = "covariance_eigh" if vectors.shape[1] <= 4096 else "full"
-    pca = PCA(n_components=components, svd_solver=solver).fit(vectors)
-    coords = np.zeros((n, 2))
-    ratio = np.zeros(2)
-    if np.isfinite(pca.explained_variance_ratio_).all():  # all-equal vectors have no variance to explain
-        coords[:, :components] = pca.transform(vectors)
-        ratio[:components] = pca.explained_variance_ratio_
+    coords, ratio = pca_2d(vectors)
     idx = np.arange(n)
     points = pd.DataFrame({
         "item_idx": idx,

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from recsys.data import Dataset
+from recsys.explain.maps import pca_2d
 from recsys.graph import LightGCN, LightGCNConfig, load_graph_vectors, similar_users_who_chose, user_similarities
 from recsys.ui import state
 from recsys.ui.charts.graph import graph_map_figure
@@ -56,15 +57,9 @@ def graph_vectors(path: str, dataset: Dataset, fit: bool = False) -> dict | None
 def map_points(vectors: np.ndarray, labels, groups) -> tuple[pd.DataFrame, tuple[float, float]]:
     """``[M, d]`` vectors on their first two principal components: ``x, y, label, group`` and the
     variance share of each component."""
-    v = np.asarray(vectors, dtype=np.float64)
-    centred = v - v.mean(0)
-    _, singular, vt = np.linalg.svd(centred, full_matrices=False)
-    coords = centred @ vt[:2].T
-    if coords.shape[1] < 2:
-        coords = np.c_[coords, np.zeros(len(coords))]
-    share = singular**2 / max(float((singular**2).sum()), 1e-12)
+    coords, share = pca_2d(vectors)
     points = pd.DataFrame({"x": coords[:, 0], "y": coords[:, 1], "label": list(labels), "group": list(groups)})
-    return points, (float(share[0]), float(share[1]) if len(share) > 1 else 0.0)
+    return points, (float(share[0]), float(share[1]))
 
 
 def _user_groups(dataset: Dataset) -> tuple[list[str], str | None]:

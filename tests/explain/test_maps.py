@@ -49,3 +49,15 @@ def test_embedding_map_by_hand(dataset):
     np.testing.assert_allclose(np.abs(m.points["y"]), 1.0)
     with pytest.raises(ValueError, match="no padding row"):
         M.embedding_map(np.vstack([np.zeros(3), vectors]), dataset)
+
+
+def test_pca_2d_by_hand():
+    """Points on a line: all variance on the first component, coordinates are the signed distances
+    from the mean along it; one-dimensional input pads the second axis with zeros."""
+    line = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0], [3.0, 3.0]])
+    coords, ratio = M.pca_2d(line)
+    np.testing.assert_allclose(ratio, [1.0, 0.0], atol=1e-12)
+    np.testing.assert_allclose(np.abs(coords[:, 0]), np.abs(np.array([-1.5, -0.5, 0.5, 1.5]) * np.sqrt(2)), atol=1e-9)
+    np.testing.assert_allclose(coords[:, 1], 0.0, atol=1e-9)
+    coords, ratio = M.pca_2d(np.array([[1.0], [2.0], [4.0]]))
+    assert coords.shape == (3, 2) and ratio[1] == 0.0 and np.all(coords[:, 1] == 0)
