@@ -13,7 +13,7 @@ from recsys.data.dataset import Dataset
 from recsys.data.split import Split, leave_last_out
 from recsys.evaluate.baselines import EASE, ItemKNN, MostPopular, UserKNN
 from recsys.evaluate.protocol import PROTOCOL, SequenceScorer, evaluate
-from recsys.graph.lightgcn import LightGCN, LightGCNConfig
+from recsys.graph.lightgcn import LightGCN, LightGCNConfig, transformer_inputs
 from recsys.model.config import ModelConfig
 from recsys.train.config import TrainConfig
 from recsys.train.fit import TrainResult, fit
@@ -59,13 +59,17 @@ def run_experiment(
     Every baseline, ``lightgcn`` included, is fitted on ``split.train`` (validation for early
     stopping or tuning) and tested with train + validation as history. ``strategy``: a
     ``tf.distribute`` strategy for the Transformer (``recsys.train.fit``). ``graph_vectors``:
-    LightGCN vectors for a Transformer with ``use_graph`` (see ``fit``; fitted there if ``None``).
+    LightGCN vectors for a Transformer with ``use_graph``; if ``None`` they come from the
+    ``lightgcn`` baseline when it is among ``models`` (one fit serves both), else ``fit`` fits them.
     """
     split = split or leave_last_out(dataset.interactions)
     scorers, seconds, result, fitted = {}, {}, None, {}
-    for name in models:
+    share_graph = model_config.use_graph and graph_vectors is None and "sasrec" in models and "lightgcn" in models
+    for name in sorted(models, key=lambda n: n != "lightgcn") if share_graph else models:
         t0 = time.perf_counter()
         if name == "sasrec":
+            if share_graph:
+                graph_vectors = transformer_inputs(fitted["lightgcn"], split.train)
             result = fit(dataset, split, model_config, train_config, text_vectors, progress, cancel,
                          graph_vectors=graph_vectors, strategy=strategy)
             from recsys.recommend import Recommender

@@ -14,6 +14,7 @@ from recsys.graph.lightgcn import (
     graph_item_vectors,
     graph_vectors,
     sample_negatives,
+    transformer_inputs,
 )
 from recsys.graph.similar_users import (
     BASES,
@@ -41,5 +42,6 @@ __all__ = [
     "symmetric_matmul",
     "to_csr_tensor",
     "to_sparse_tensor",
+    "transformer_inputs",
     "user_similarities",
 ]

@@ -215,11 +215,18 @@ class LightGCN:
 def graph_vectors(train: pd.DataFrame, n_users: int, n_items: int, valid: pd.DataFrame | None = None,
                   config: LightGCNConfig | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``([U, d] user, [N, d] item)`` LightGCN vectors of the ``train`` graph, for the
-    Transformer's ``graph_user_projection`` and ``graph_projection``: each side scaled to a mean
-    row norm of 1; users and items with no training interaction get zeros (their vectors would be
-    untrained noise)."""
-    model = LightGCN(config).fit(train, n_users, n_items, valid)
+    Transformer's ``graph_user_projection`` and ``graph_projection`` (``transformer_inputs`` of a
+    LightGCN fitted here)."""
+    return transformer_inputs(LightGCN(config).fit(train, n_users, n_items, valid), train)
+
+
+def transformer_inputs(model: LightGCN, train: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """A fitted LightGCN's ``([U, d] user, [N, d] item)`` vectors as Transformer inputs: each side
+    scaled to a mean row norm of 1; users and items with no interaction in ``train`` (the graph it
+    was fitted on) get zeros (their vectors would be untrained noise)."""
+    model._check()
     out = []
+    n_users, n_items = len(model.user_vectors_), len(model.item_vectors_)
     for vectors, column, n in ((model.user_vectors_, "user_idx", n_users), (model.item_vectors_, "item_idx", n_items)):
         vectors = vectors.astype(np.float32)
         warm = np.bincount(train[column].to_numpy(), minlength=n)[:n] > 0

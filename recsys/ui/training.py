@@ -180,19 +180,12 @@ class TrainJob:
                 self.phase = "Embedding the item texts with the pretrained language model"
                 text_vectors, text_info = encode_items(dataset)
                 self.notice = text_info.get("notice")
-            graph = None
-            if self.settings.use_graph:  # within LightGCN's app budget, not the library's 170 s
-                from recsys.data import leave_last_out
-                from recsys.graph import graph_vectors
-
-                self.phase = "Fitting LightGCN on the user-item graph"
-                split = leave_last_out(dataset.interactions)  # the split run_experiment makes
-                graph = graph_vectors(split.train, dataset.n_users, dataset.n_items, split.valid,
-                                      self.settings.lightgcn_config())
-            self.phase = "Preparing the training windows"
+            # With graph vectors, the leaderboard's LightGCN (app budget) is fitted first and its
+            # vectors feed the Transformer (run_experiment shares the one fit).
+            self.phase = ("Fitting LightGCN on the user-item graph, then preparing the training windows"
+                          if self.settings.use_graph else "Preparing the training windows")
             experiment = run_experiment(
                 dataset,
-                graph_vectors=graph,
                 model_config=self.settings.model_config(),
                 train_config=self.settings.train_config(),
                 text_vectors=text_vectors,

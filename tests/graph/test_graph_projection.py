@@ -108,3 +108,15 @@ def test_graph_user_vectors_without_a_users_file():
     result = fit(bare, leave_last_out(bare.interactions), cfg, replace(TINY_TRAIN, epochs=1))
     assert {t.name: tuple(t.shape[1:]) for t in result.model.inputs}["user_features"] == (1,)
     assert result.tables.user_fields == [] and result.tables.user_graph is not None
+
+
+def test_run_experiment_shares_one_lightgcn_fit_with_the_transformer(dataset, split):
+    from recsys.graph import LightGCNConfig, transformer_inputs
+    from recsys.pipeline import run_experiment
+
+    cfg = replace(TINY_MODEL, use_graph=True, use_text=False)
+    exp = run_experiment(dataset, ("sasrec", "lightgcn"), cfg, replace(TINY_TRAIN, epochs=1), split=split,
+                         lightgcn_config=LightGCNConfig(dim=8, layers=2, epochs=2, time_budget_s=None))
+    users, items = transformer_inputs(exp.baselines["lightgcn"], split.train)
+    np.testing.assert_allclose(exp.result.tables.item_graph[1:], items, atol=1e-6)
+    np.testing.assert_allclose(exp.result.tables.user_graph[1:], users, atol=1e-6)
