@@ -16,7 +16,7 @@ import pandas as pd  # noqa: E402
 
 from recsys.data import load_dataset  # noqa: E402
 from recsys.model import ModelConfig  # noqa: E402
-from recsys.pipeline import metrics_json, run_experiment  # noqa: E402
+from recsys.pipeline import MODEL_NAMES, metrics_json, run_experiment  # noqa: E402
 from recsys.train import TrainConfig  # noqa: E402
 
 
@@ -28,12 +28,15 @@ def main() -> None:
     p.add_argument("--max-len", type=int, default=ModelConfig().max_len)
     p.add_argument("--epochs", type=int, default=TrainConfig().epochs)
     p.add_argument("--no-side", action="store_true", help="ids only (plain SASRec-style inputs)")
+    p.add_argument("--models", default=",".join(MODEL_NAMES), help=f"comma-separated (default {','.join(MODEL_NAMES)})")
+    p.add_argument("--target-attention", action="store_true", help="add the target-attention term (off by default)")
     args = p.parse_args()
     demo = args.interactions == "assets/demo/interactions.csv"
     items = args.items or ("assets/demo/items.csv" if demo else None)
     users = args.users or ("assets/demo/users.csv" if demo else None)
     ds = load_dataset(args.interactions, None if args.no_side else items, None if args.no_side else users)
-    exp = run_experiment(ds, model_config=ModelConfig(max_len=args.max_len), train_config=TrainConfig(epochs=args.epochs))
+    cfg = ModelConfig(max_len=args.max_len, target_attention=args.target_attention)
+    exp = run_experiment(ds, tuple(args.models.split(",")), model_config=cfg, train_config=TrainConfig(epochs=args.epochs))
     report = metrics_json(exp, ds)
     rows = []
     for name, m in report["models"].items():

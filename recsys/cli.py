@@ -60,11 +60,12 @@ def _configs(args):
     from recsys.train import TrainConfig
 
     model = ModelConfig(max_len=args.max_len, dim=args.dim, blocks=args.blocks, heads=args.heads,
-                        dropout=args.dropout, target_attention=not args.no_target_attention, use_graph=args.graph)
+                        dropout=args.dropout, target_attention=args.target_attention, use_graph=args.graph)
     train = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr, loss=args.loss,
                         patience=args.patience, seed=args.seed, time_budget_s=args.time_budget or None,
                         input_pipeline=getattr(args, "input", "memory"),
-                        head_samples=None if args.head_samples in (None, 0) else args.head_samples)
+                        head_samples=None if args.head_samples in (None, 0) else args.head_samples,
+                        head_loss_weight=args.head_loss_weight)
     return model, train
 
 
@@ -163,7 +164,7 @@ def _cmd_explain(args) -> int:
           f"score {d['score']:.4f} (base value {d['base_value']:.4f})")
     print(d["reason"])
     rows = sorted(d["history"], key=lambda h: -abs(h["shap"]))[:10]
-    print("\nmost influential history items (SHAP, target attention):")
+    print("\nmost influential history items (SHAP, attention):")
     for h in rows:
         print(f"  {h['shap']:+.4f}  {h['attention']:.3f}  {h['item_id']:>8}  {h['title']}")
     print("side features (SHAP):")
@@ -206,12 +207,17 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--head-samples", type=int, default=t.head_samples,
                    help="with the full softmax, train target attention and the MLP on the batch's targets plus this "
                         f"many random items per step, not the whole catalogue (default {t.head_samples}; 0 = whole)")
+    p.add_argument("--head-loss-weight", type=float, default=t.head_loss_weight,
+                   help="weight of the output head's loss (target attention + MLP, one random prefix per window) "
+                        f"beside the dot-product loss at every position (default {t.head_loss_weight})")
     p.add_argument("--max-len", type=int, default=m.max_len, help="history length (most recent items kept)")
     p.add_argument("--dim", type=int, default=m.dim)
     p.add_argument("--blocks", type=int, default=m.blocks)
     p.add_argument("--heads", type=int, default=m.heads)
     p.add_argument("--dropout", type=float, default=m.dropout)
-    p.add_argument("--no-target-attention", action="store_true", help="score without the target-attention term")
+    p.add_argument("--target-attention", action=argparse.BooleanOptionalAction, default=m.target_attention,
+                   help="add the target-attention term (candidate -> history, through the output MLP) to the score "
+                        f"(default {'on' if m.target_attention else 'off'})")
     p.add_argument("--no-text", action="store_true", help="do not use pretrained item text vectors")
     p.add_argument("--graph", action="store_true",
                    help="feed LightGCN item vectors of the training graph to the Transformer (graph_projection)")

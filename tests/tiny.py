@@ -9,7 +9,7 @@ from recsys.data.demo import generate_demo
 from recsys.model import ModelConfig
 from recsys.train import TrainConfig
 
-TINY_MODEL = ModelConfig(max_len=12, dim=16, heads=2, blocks=2, dropout=0.0, mlp_units=8)
+TINY_MODEL = ModelConfig(max_len=12, dim=16, heads=2, blocks=2, dropout=0.0, mlp_units=8, target_attention=True)
 TINY_TRAIN = TrainConfig(epochs=2, batch_size=32, learning_rate=5e-3, seed=0)
 
 

@@ -33,6 +33,18 @@ class AttentionMaps:
         """``[n]`` target attention averaged over heads (zeros without target attention)."""
         return self.target.mean(0) if self.target.size else np.zeros(len(self.items))
 
+    @property
+    def history_weights(self) -> np.ndarray:
+        """``[n]`` how much the score attends to each history item: target attention (mean over
+        heads) when the model has it, else the last block's self-attention from the most recent
+        item, the position the user representation is read from (zeros for an empty history)."""
+        if self.target.size:
+            return self.target_mean
+        if not self.self_attention or not len(self.items):
+            return np.zeros(len(self.items))
+        last_layer = self.self_attention[max(self.self_attention, key=lambda k: int(k.rsplit("_", 1)[-1]))]
+        return last_layer[:, -1, :].mean(0)
+
 
 def attention_maps(scorer: ItemScorer) -> AttentionMaps:
     """Self-attention per layer and head, and target attention from the recommended item."""

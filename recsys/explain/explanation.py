@@ -43,7 +43,7 @@ class ItemExplanation:
     def to_dict(self) -> dict:
         """JSON-ready: user, item, score, base_value, history, side_features, counterfactual,
         faithfulness, reason, timings_ms."""
-        target = self.attention.target_mean
+        target = self.attention.history_weights
         side_data = self.side_shap.data if self.side_shap.data is not None else []
         return {
             "user": self.user_id,
@@ -114,7 +114,7 @@ def explain_item(recommender, dataset, model_config, user_id, item_id=None, rank
     cf = counterfactual(scorer, hist.values, k=k)
     timings["counterfactual"] = 1000 * (time.perf_counter() - t0)
     t0 = time.perf_counter()
-    faith = faithfulness(scorer, np.asarray(hist.values), att.target_mean) if scorer.n else {
+    faith = faithfulness(scorer, np.asarray(hist.values), att.history_weights) if scorer.n else {
         "curves": {}, "shap_auc": float("nan"), "attention_auc": float("nan"), "random_auc": float("nan"), "eraser": {}}
     timings["faithfulness"] = 1000 * (time.perf_counter() - t0)
     reason = plain_reason(hist, side)

@@ -8,7 +8,7 @@ from keras import ops
 
 __all__ = [
     "LookupTable", "PaddingMask", "CausalMask", "TargetMask", "PositionIds", "SliceSeq", "RowDot", "ScoreSum",
-    "SequenceLogits", "LastPosition", "SumFields", "Catalogue", "BroadcastBatch", "TakeColumns",
+    "SequenceLogits", "LastPosition", "TakePosition", "SumFields", "Catalogue", "BroadcastBatch", "TakeColumns",
 ]
 
 _PKG = "recsys"
@@ -66,11 +66,16 @@ class CausalMask(keras.layers.Layer):
 
 @keras.saving.register_keras_serializable(package=_PKG)
 class TargetMask(keras.layers.Layer):
-    """(history ``[B, L]``, candidates ``[B, C]``) -> ``[B, C, L]`` bool, True on real history items."""
+    """(history ``[B, L]``, candidates ``[B, C]``[, positions ``[B, 1]``]) -> ``[B, C, L]`` bool,
+    True on real history items (at or before each row's position, when given: training scores the
+    prefix that ends there)."""
 
-    def call(self, history, candidates):
-        real = ops.expand_dims(ops.not_equal(history, 0), 1)
-        return ops.logical_and(real, ops.expand_dims(ops.ones_like(candidates, dtype="bool"), -1))
+    def call(self, history, candidates, positions=None):
+        real = ops.not_equal(history, 0)
+        if positions is not None:
+            upto = ops.less_equal(ops.expand_dims(ops.arange(ops.shape(history)[1]), 0), ops.cast(positions, "int32"))
+            real = ops.logical_and(real, upto)
+        return ops.logical_and(ops.expand_dims(real, 1), ops.expand_dims(ops.ones_like(candidates, dtype="bool"), -1))
 
 
 @keras.saving.register_keras_serializable(package=_PKG)
@@ -142,6 +147,15 @@ class LastPosition(keras.layers.Layer):
 
     def call(self, x):
         return x[:, -1, :]
+
+
+@keras.saving.register_keras_serializable(package=_PKG)
+class TakePosition(keras.layers.Layer):
+    """(``[B, L, d]``, positions ``[B, 1]``) -> ``[B, d]``: each row's vector at its position."""
+
+    def call(self, x, positions):
+        index = ops.expand_dims(ops.cast(positions, "int32"), -1)  # [B, 1, 1]
+        return ops.squeeze(ops.take_along_axis(x, index, axis=1), 1)
 
 
 @keras.saving.register_keras_serializable(package=_PKG)

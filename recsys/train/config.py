@@ -34,6 +34,12 @@ class TrainConfig:
             this many random catalogue items per step instead of the whole catalogue (sampled
             softmax for that term); the dot-product scores at every position keep the full
             softmax. ``None`` (or a catalogue smaller than batch + samples): the whole catalogue.
+        head_loss_weight: Weight of the output head's loss (``scores``: the full score, target
+            attention and MLP included, of one random prefix per window) beside the dot-product
+            loss at every position (weight 1). The head sees one example per window per step, the
+            dot product up to ``max_len``: weighted equally (and always on the last position, as
+            before), it overfitted MovieLens-100k within six epochs (validation NDCG@10 peaked at
+            0.058, then fell); at 0.1 with random prefixes validation NDCG@10 kept rising to 0.078.
         input_pipeline: ``"memory"`` (windows in NumPy arrays, the default) or ``"parquet"``
             (windows streamed from Parquet shards through ``tf.data``; softmax loss; always used
             with a ``tf.distribute`` strategy, see ``recsys.train.stream``).
@@ -50,6 +56,7 @@ class TrainConfig:
     time_budget_s: float | None = 170.0
     input_pipeline: str = "memory"
     head_samples: int | None = 256
+    head_loss_weight: float = 0.1
 
     def __post_init__(self):
         if self.loss not in LOSSES:

@@ -26,7 +26,7 @@ from recsys.train.config import TrainConfig
 from recsys.train.distributed import adapt_trainer, is_multi_worker, peak_memory_mb
 from recsys.train.windows import Windows, make_windows, user_sequences
 
-__all__ = ["fit", "TrainResult", "MaskedSoftmaxCE", "set_seed", "warm_items", "forget_cold_ids"]
+__all__ = ["fit", "TrainResult", "MaskedSoftmaxCE", "set_seed", "warm_items", "forget_cold_ids", "head_positions"]
 
 
 def set_seed(seed: int) -> None:
@@ -75,6 +75,15 @@ def forget_cold_ids(model: keras.Model, warm: np.ndarray) -> None:
     bias.assign(values)
 
 
+def head_positions(labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """``[B]`` one random target position per window (labels ``[B, L]``, ``-1`` = padding; windows
+    are left-padded, so a window's targets fill its last positions). The output head trains on
+    these prefixes (``training_model``'s ``head_position``)."""
+    length = labels.shape[1]
+    n = np.maximum((labels >= 0).sum(axis=1), 1)
+    return (length - 1 - np.floor(rng.random(len(labels)) * n)).astype(np.int32)
+
+
 class _Batches(keras.utils.PyDataset):
     """Shuffled batches of windows in the layout the training model takes."""
 
@@ -116,15 +125,18 @@ class _Batches(keras.utils.PyDataset):
             rating = self.w.ratings[rows][:, -1:] - self.rating_mean
             return x, {"scores": rating.astype(np.float32), "sequence_logits": np.zeros((len(rows), 1), np.float32)}
         cand, labels = self._candidates(targ)
-        last = labels[:, -1]
         if self.cfg.loss != "softmax":  # the full softmax's catalogue is inside the training model
             x["candidates"] = np.broadcast_to(cand, (len(rows), len(cand))).copy()
-        elif self.sampled:
+            return x, {"scores": labels[:, -1].astype(np.int32), "sequence_logits": labels.astype(np.int32)}
+        position = head_positions(labels, self.rng)
+        x["head_position"] = position[:, None]
+        head = labels[np.arange(len(rows)), position]
+        if self.sampled:
             negatives = self.rng.integers(0, len(self.catalogue), self.cfg.head_samples)
-            columns = np.unique(np.concatenate([last[last >= 0], negatives])).astype(np.int32)
+            columns = np.unique(np.concatenate([head[head >= 0], negatives])).astype(np.int32)
             x["candidate_columns"] = np.broadcast_to(columns, (len(rows), len(columns))).copy()
-            last = np.where(last >= 0, np.searchsorted(columns, last), -1)
-        return x, {"scores": last.astype(np.int32), "sequence_logits": labels.astype(np.int32)}
+            head = np.where(head >= 0, np.searchsorted(columns, head), -1)
+        return x, {"scores": head.astype(np.int32), "sequence_logits": labels.astype(np.int32)}
 
 
 @dataclass
@@ -280,7 +292,7 @@ def fit(
         losses = {"scores": keras.losses.MeanSquaredError(), "sequence_logits": None}
     else:
         losses = {"scores": MaskedSoftmaxCE(), "sequence_logits": MaskedSoftmaxCE()}
-    trainer.compile(optimizer=keras.optimizers.Adam(tcfg.learning_rate), loss=losses)
+    trainer.compile(optimizer=keras.optimizers.Adam(tcfg.learning_rate), loss=losses, loss_weights=_loss_weights(tcfg))
     scorer = Recommender(model, tables, cfg.max_len, sequences, cfg.heads)
     valid = split.valid
     if tcfg.max_eval_users and len(valid) > tcfg.max_eval_users:
@@ -297,6 +309,12 @@ def fit(
         fit_seconds=time.perf_counter() - t0, rating_mean=rating_mean, stopped_for_time=monitor.stopped_for_time,
         peak_memory_mb=peak_memory_mb(),
     )
+
+
+def _loss_weights(tcfg: TrainConfig) -> dict | None:
+    """The head's weight beside the per-position dot-product loss (``TrainConfig.head_loss_weight``);
+    the rating loss trains the score alone."""
+    return None if tcfg.loss == "mse" else {"scores": tcfg.head_loss_weight, "sequence_logits": 1.0}
 
 
 def _valid_sample(split: Split, tcfg: TrainConfig):
@@ -320,7 +338,8 @@ def _fit_streamed(model, trainer, tables, sequences, warm, catalogue, split, dat
                                  n_catalogue=len(catalogue))
         with strategy.scope():
             trainer.compile(optimizer=keras.optimizers.Adam(tcfg.learning_rate),
-                            loss={"scores": MaskedSoftmaxCE(), "sequence_logits": MaskedSoftmaxCE()})
+                            loss={"scores": MaskedSoftmaxCE(), "sequence_logits": MaskedSoftmaxCE()},
+                            loss_weights=_loss_weights(tcfg))
         adapt_trainer(trainer, strategy, batches.element_spec)
         scorer = Recommender(model, tables, cfg.max_len, sequences, cfg.heads)
         # Workers of one cluster must stop at the same epoch: wall-clock budgets differ between

@@ -108,8 +108,9 @@ def window_dataset(
     gradient of the same global batch single-machine training would see.
 
     ``head_samples``: also give ``candidate_columns``, the batch's target columns plus this many
-    random ones out of ``n_catalogue`` (each window's last position is a target), and the
-    ``scores`` labels as positions in it (``training_model(..., sampled_head=True)``).
+    random ones out of ``n_catalogue``, and the ``scores`` labels as positions in it
+    (``training_model(..., sampled_head=True)``). ``head_position``: one target position per window
+    (a hash of the window), whose prefix the output head scores.
 
     Returns:
         A ``tf.data.Dataset`` of known cardinality (batches per epoch).
@@ -129,13 +130,23 @@ def window_dataset(
         x = {"history": hist}
         if user_table is not None:
             x["user_features"] = tf.gather(user_table, users)
-        last = labels[:, -1]
+        # One target position per window for the output head (see recsys.train.fit.head_positions),
+        # drawn from a hash of the window itself rather than a random op: tf.distribute may run
+        # this map on each replica's slice of the batch, and every worker must draw what one
+        # machine would. (So a window keeps its position across epochs; windows differ.)
+        n = tf.maximum(tf.reduce_sum(tf.cast(labels >= 0, tf.int64), axis=1), 1)
+        weights = tf.range(1, length + 1, dtype=tf.int64)
+        key = tf.reduce_sum(tf.cast(hist, tf.int64) * weights, axis=1) * 2654435761 + seed
+        draw = tf.cast(tf.math.floormod(key, 2**31), tf.float64) / 2**31
+        position = length - 1 - tf.cast(tf.floor(draw * tf.cast(n, tf.float64)), tf.int32)
+        x["head_position"] = position[:, None]
+        head = tf.gather(labels, position, batch_dims=1)
         if head_samples:
             negatives = tf.random.uniform([head_samples], 0, n_catalogue, dtype=tf.int32, seed=seed)
-            columns, where = tf.unique(tf.concat([last, negatives], 0))
+            columns, where = tf.unique(tf.concat([head, negatives], 0))
             x["candidate_columns"] = tf.broadcast_to(columns[None], [tf.shape(hist)[0], tf.shape(columns)[0]])
-            last = where[: tf.shape(last)[0]]
-        return x, {"scores": last, "sequence_logits": labels}
+            head = where[: tf.shape(head)[0]]
+        return x, {"scores": head, "sequence_logits": labels}
 
     batches = rows.batch(batch_size, drop_remainder=True).map(to_model, num_parallel_calls=tf.data.AUTOTUNE)
     batches = batches.apply(tf.data.experimental.assert_cardinality(shards.rows // batch_size))

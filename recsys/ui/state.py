@@ -135,9 +135,10 @@ TRAIN = {
     "learning_rate": "train_learning_rate",
     "use_text": "train_use_text",
     "use_graph": "train_use_graph",
+    "target_attention": "train_target_attention",
 }
 """Train form inputs by ``ModelConfig`` / ``TrainConfig`` field (``use_text``: the text-encoder toggle,
-``use_graph``: the graph-vectors toggle)."""
+``use_graph``: the graph-vectors toggle, ``target_attention``: the target-attention toggle)."""
 
 TRAIN_SUBMIT = "train_submit"
 """The Train form's submit button."""

@@ -122,6 +122,14 @@ def render_form(outcome: LoadOutcome, job: TrainJob | None) -> TrainJob | None:
             help="Fit LightGCN on the user-item graph of the training split first (about 30 s) and "
             "feed its user and item vectors to the recommender.",
         )
+        target_attention = c[3].toggle(
+            "Target attention",
+            value=last.target_attention,
+            key=state.TRAIN["target_attention"],
+            help="Add attention from each candidate item to the history (and its weights to the Explain "
+            "page). Off by default: slower to train, and less accurate within the time budget on "
+            "MovieLens-100k.",
+        )
         submitted = c[4].form_submit_button(
             "Train",
             type="primary",
@@ -143,6 +151,7 @@ def render_form(outcome: LoadOutcome, job: TrainJob | None) -> TrainJob | None:
         learning_rate=float(rate),
         use_text=bool(use_text),
         use_graph=bool(use_graph),
+        target_attention=bool(target_attention),
         batch_size=last.batch_size,
         max_eval_users=last.max_eval_users,
     )

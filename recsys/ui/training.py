@@ -67,6 +67,7 @@ class TrainSettings:
     learning_rate: float = TrainConfig.learning_rate
     use_text: bool = True
     use_graph: bool = False
+    target_attention: bool = ModelConfig.target_attention
     batch_size: int = TrainConfig.batch_size
     max_eval_users: int | None = TrainConfig.max_eval_users
     lightgcn_epochs: int = LightGCNConfig.epochs
@@ -75,7 +76,7 @@ class TrainSettings:
     def model_config(self) -> ModelConfig:
         return ModelConfig(
             max_len=self.max_len, dim=self.dim, heads=self.heads, blocks=self.blocks, use_text=self.use_text,
-            use_graph=self.use_graph,
+            use_graph=self.use_graph, target_attention=self.target_attention,
         )
 
     def train_config(self) -> TrainConfig:
@@ -103,6 +104,7 @@ def default_settings() -> TrainSettings:
             epochs=1,
             learning_rate=5e-3,
             use_text=False,
+            target_attention=True,  # the tests and the tiny app also exercise target-attention maps
             batch_size=256,
             max_eval_users=200,
             lightgcn_epochs=2,

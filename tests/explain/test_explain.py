@@ -142,3 +142,14 @@ def test_explain_item_end_to_end(dataset, rec):
     assert {"shap_auc", "attention_auc", "random_auc"} <= set(d["faithfulness"])
     assert {"attention", "shap", "counterfactual", "total"} <= set(d["timings_ms"])
     assert isinstance(d["reason"], str) and d["reason"].endswith(".")
+
+
+def test_history_weights_fall_back_to_the_last_blocks_attention_without_target_attention():
+    from recsys.explain.attention import AttentionMaps
+
+    last = np.array([[[1.0, 0, 0], [0.5, 0.5, 0], [0.2, 0.3, 0.5]], [[1.0, 0, 0], [0.5, 0.5, 0], [0.4, 0.1, 0.5]]])
+    first = np.full((2, 3, 3), 1 / 3)
+    maps = AttentionMaps(np.array([4, 5, 6]), {"self_attention_0": first, "self_attention_1": last}, np.zeros((0, 3)))
+    np.testing.assert_allclose(maps.history_weights, [0.3, 0.2, 0.5])  # most recent row, mean over heads
+    with_target = AttentionMaps(np.array([4, 5, 6]), {"self_attention_1": last}, np.array([[0.1, 0.1, 0.8]]))
+    np.testing.assert_allclose(with_target.history_weights, [0.1, 0.1, 0.8])

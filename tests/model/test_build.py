@@ -105,7 +105,8 @@ def test_catalogue_trainer_matches_per_row_candidates(dataset, model_and_tables)
     per_row = training_model(model)(x, training=False)
     fixed_trainer = training_model(model, TINY_MODEL, tables, catalogue=catalogue)
     assert "candidates" not in {t.name for t in fixed_trainer.inputs}
-    fixed = fixed_trainer({k: v for k, v in x.items() if k != "candidates"}, training=False)
+    last = np.full((3, 1), L - 1, dtype="int32")  # the whole history, as the model scores it
+    fixed = fixed_trainer({k: v for k, v in x.items() if k != "candidates"} | {"head_position": last}, training=False)
     for key in ("scores", "sequence_logits"):
         np.testing.assert_allclose(np.asarray(fixed[key]), np.asarray(per_row[key]), rtol=1e-5, atol=1e-5)
     trained = {id(w) for w in fixed_trainer.trainable_weights}
@@ -121,10 +122,31 @@ def test_sampled_head_scores_the_given_columns(dataset, model_and_tables):
     x = _inputs(dataset, tables, candidates=columns)  # candidate ids = catalogue[columns]
     expected = model(x, training=False)
     trainer = training_model(model, TINY_MODEL, tables, catalogue=catalogue, sampled_head=True)
-    inputs = {k: v for k, v in x.items() if k != "candidates"} | {"candidate_columns": np.tile(columns, (3, 1))}
+    inputs = {k: v for k, v in x.items() if k != "candidates"} | {"candidate_columns": np.tile(columns, (3, 1)),
+                                                                   "head_position": np.full((3, 1), L - 1, "int32")}
     out = trainer(inputs, training=False)
     np.testing.assert_allclose(np.asarray(out["scores"]), np.asarray(expected), rtol=1e-5, atol=1e-5)
     assert out["sequence_logits"].shape == (3, L, dataset.n_items)
+
+
+def test_head_position_scores_the_prefix_only(dataset, model_and_tables):
+    """The training head at position p sees the history up to p and nothing after it (the same
+    causal view as the sequence logits at p); at L - 1 it is the model's score."""
+    model, tables = model_and_tables
+    catalogue = to_model_ids(np.arange(dataset.n_items)).astype("int32")
+    trainer = training_model(model, TINY_MODEL, tables, catalogue=catalogue)
+    x = {k: v for k, v in _inputs(dataset, tables).items() if k != "candidates"}
+    p = L - 3
+    at_p = np.full((3, 1), p, "int32")
+    before = np.asarray(trainer(x | {"head_position": at_p}, training=False)["scores"])
+    changed = np.array(x["history"]).copy()
+    changed[:, p + 1:] = (changed[:, p + 1:] % dataset.n_items) + 1  # other real items after p
+    after = trainer(x | {"history": changed, "head_position": at_p}, training=False)
+    np.testing.assert_allclose(np.asarray(after["scores"]), before, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(np.asarray(after["sequence_logits"])[:, p], np.asarray(
+        trainer(x | {"head_position": at_p}, training=False)["sequence_logits"])[:, p], rtol=1e-5, atol=1e-5)
+    whole = trainer(x | {"history": changed, "head_position": np.full((3, 1), L - 1, "int32")}, training=False)
+    assert not np.allclose(np.asarray(whole["scores"]), before)  # the later items do matter at L - 1
 
 
 def test_submodels_share_weights(model_and_tables):

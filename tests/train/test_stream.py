@@ -44,7 +44,10 @@ def test_window_dataset_batches_in_the_training_layout(dataset, split, trained, 
     x, y = next(iter(data))
     assert x["history"].shape == (16, 12) and "candidates" not in x  # the catalogue is inside the model
     assert x["user_features"].shape == (16, len(trained.tables.user_fields))
-    np.testing.assert_array_equal(y["scores"].numpy(), y["sequence_logits"].numpy()[:, -1])
+    position = x["head_position"].numpy()[:, 0]  # one random real target per window for the head
+    labels = y["sequence_logits"].numpy()
+    np.testing.assert_array_equal(y["scores"].numpy(), labels[np.arange(16), position])
+    assert (y["scores"].numpy() >= 0).all()
     first = [b[0]["history"].numpy() for b in data]
     second = [b[0]["history"].numpy() for b in data]
     assert len(first) == shards.rows // 16

@@ -36,3 +36,14 @@ def test_long_histories_keep_the_most_recent_items():
     seqs = {0: np.arange(1, 21), 1: np.array([9])}
     h = last_items(seqs, [0, 1, 2], max_len=5)
     np.testing.assert_array_equal(h, [[16, 17, 18, 19, 20], [0, 0, 0, 0, 9], [0, 0, 0, 0, 0]])
+
+
+def test_head_positions_fall_on_real_targets_and_cover_them():
+    """One random target position per left-padded window: never padding, every target reachable."""
+    from recsys.train.fit import head_positions
+
+    labels = np.array([[-1, -1, -1, 4, 7], [1, 2, 3, 4, 5], [-1, -1, -1, -1, 9]])
+    rng = np.random.default_rng(0)
+    drawn = np.stack([head_positions(labels, rng) for _ in range(400)])  # [draws, windows]
+    assert (labels[np.arange(3), drawn] >= 0).all()
+    assert set(drawn[:, 0]) == {3, 4} and set(drawn[:, 1]) == {0, 1, 2, 3, 4} and set(drawn[:, 2]) == {4}

@@ -87,6 +87,8 @@ def test_train_page_graph_toggle_feeds_lightgcn_vectors_to_the_transformer(app: 
     at = app.switch_page("app_pages/train.py").run()
     assert at.toggle(key=state.TRAIN["use_graph"]).value is False  # off by default
     at.toggle(key=state.TRAIN["use_graph"]).set_value(True)
+    assert at.toggle(key=state.TRAIN["target_attention"]).value is True  # the tiny settings turn it on
+    at.toggle(key=state.TRAIN["target_attention"]).set_value(False)
     train_on_page(at, poll_seconds=0.5)
     assert_clean(at)
     job = at.session_state[state.TRAIN_JOB]
@@ -94,5 +96,7 @@ def test_train_page_graph_toggle_feeds_lightgcn_vectors_to_the_transformer(app: 
     run = load_run(job.run_path)
     assert run.model_config.use_graph and run.tables.user_graph is not None
     assert {"graph_projection", "graph_user_projection"} <= {layer.name for layer in run.model.layers}
+    assert not run.model_config.target_attention  # the toggle reaches the model
+    assert "target_attention" not in {layer.name for layer in run.model.layers}
     at.switch_page("app_pages/recommend.py").run()
     assert_clean(at)
