@@ -5,10 +5,11 @@
     .venv/bin/python benchmarks/text_encoder.py --skip-st --n-cache 2000
 
 Texts: the demo catalogue (assets/demo/items.csv, 1,500 items) through the item-text template,
-20-40 tokens each. Throughput is measured after a warm-up pass, so it excludes loading and XLA
-compilation (reported separately). The cache rows use 10,000 distinct texts (demo texts with an
-edition suffix) and a fresh temporary cache folder: cold = encode + write, warm = read only, in
-this process and in a fresh one (which must not even import TensorFlow).
+20-40 tokens each. Throughput is measured after a warm-up pass, so it excludes loading and graph
+tracing (reported separately). Rows: the default (the lean BERT graph of recsys.text.bert_graph)
+and the Keras backbone called directly, each in bfloat16 (where the CPU has it) and float32.
+The cache rows use 10,000 distinct texts (demo texts with an edition suffix) and a fresh
+temporary cache folder: cold = encode + write, warm = read only, in this process and in a fresh one (which must not even import TensorFlow).
 
 sentence-transformers runs in a separate throwaway venv (PyTorch is never a RecLens dependency):
 ``--setup-st`` creates it with ``pip install torch==2.13.0 sentence-transformers``.
@@ -78,12 +79,12 @@ def best_rate(encoder: TransformerTextEncoder, texts: list[str], repeats: int = 
     return best
 
 
-def measure_ours(texts: list[str], jit_compile: bool | None = None, precision: str = "auto") -> dict:
+def measure_ours(texts: list[str], lean_graph: bool = True, precision: str = "auto") -> dict:
     t = time.perf_counter()
-    encoder = TransformerTextEncoder(jit_compile=jit_compile, precision=precision).load()
+    encoder = TransformerTextEncoder(lean_graph=lean_graph, precision=precision).load()
     load_s = time.perf_counter() - t
     t = time.perf_counter()
-    vectors = encoder.encode(texts)  # first pass: traces/compiles one function per shape
+    vectors = encoder.encode(texts)  # first pass: traces the graph
     first_s = time.perf_counter() - t
     tokens = [len(x) for x in encoder.tokenize(texts)]
     return {"load_s": load_s, "first_s": first_s, "texts_per_s": best_rate(encoder, texts), "vectors": vectors,
@@ -147,14 +148,13 @@ def main() -> None:
 
     texts = demo_texts()
     print(f"{len(texts)} demo item texts; {os.cpu_count()} CPU cores; checkpoint {default_checkpoint()}")
-    default = measure_ours(texts)  # bfloat16 graph where the CPU has bfloat16 instructions, else float32 XLA
-    candidates = [("XLA", True, "float32"), ("graph", False, "float32")]
-    if default["encoder"].precision == "bfloat16":
-        candidates.insert(0, ("XLA", True, "bfloat16"))
-    others = [(f"RecLens Keras MiniLM, {how}, {prec}", measure_ours(texts, jit, prec)) for how, jit, prec in candidates]
+    default = measure_ours(texts)  # lean graph, bfloat16 where the CPU has bfloat16 instructions
     enc = default["encoder"]
-    print(f"default on this CPU: {enc.precision}, {'XLA' if enc.jit_compile else 'graph'} "
-          f"(native bfloat16: {native_bfloat16()})")
+    candidates = [("Keras backbone", False, enc.precision)]
+    if enc.precision == "bfloat16":
+        candidates += [("lean graph", True, "float32"), ("Keras backbone", False, "float32")]
+    others = [(f"RecLens Keras MiniLM, {how}, {prec}", measure_ours(texts, lean, prec)) for how, lean, prec in candidates]
+    print(f"default on this CPU: {enc.graph_} graph, {enc.precision} (native bfloat16: {native_bfloat16()})")
     lo, mean, hi = default["tokens"]
     print(f"tokens per text: min {lo}, mean {mean:.1f}, max {hi}\n")
 
@@ -171,14 +171,13 @@ def main() -> None:
             r["texts_per_s"] = max(r["texts_per_s"], best_rate(r["encoder"], texts))
         cache = measure_cache(cache_texts(texts, args.n_cache), tmp)
 
-    how = "XLA" if enc.jit_compile else "graph"
-    rows = [(f"RecLens Keras MiniLM, {how}, {enc.precision} (default)", default)] + others
-    print(f"{'encoder':<44} {'texts/s':>8} {'vs ST':>6}  {'load s':>6} {'1st pass s':>10}")
+    rows = [(f"RecLens Keras MiniLM, {enc.graph_} graph, {enc.precision} (default)", default)] + others
+    print(f"{'encoder':<52} {'texts/s':>8} {'vs ST':>6}  {'load s':>6} {'1st pass s':>10}")
     for name, r in rows:
         ratio = f"{r['texts_per_s'] / st['texts_per_s']:.2f}x" if st else "-"
-        print(f"{name:<44} {r['texts_per_s']:8.0f} {ratio:>6}  {r['load_s']:6.1f} {r['first_s']:10.1f}")
+        print(f"{name:<52} {r['texts_per_s']:8.0f} {ratio:>6}  {r['load_s']:6.1f} {r['first_s']:10.1f}")
     if st:
-        print(f"{'sentence-transformers + PyTorch ' + st['torch']:<44} {st['texts_per_s']:8.0f} {'1.00x':>6}"
+        print(f"{'sentence-transformers + PyTorch ' + st['torch']:<52} {st['texts_per_s']:8.0f} {'1.00x':>6}"
               f"  (torch threads {st['threads']})")
         for _, r in (rows[0], next(r for r in rows if r[1]["encoder"].precision == "float32")):
             cos = np.sum(r["vectors"] * st["vectors"], axis=1)

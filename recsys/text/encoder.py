@@ -12,13 +12,14 @@ set before ``keras_hub`` is imported. Loading is lazy (the first ``encode``), so
 encoder, reading its ``fingerprint`` and serving cached vectors never imports TensorFlow.
 
 Speed: texts are tokenized in one call, sorted by length and run in batches padded to the batch's
-own length, rounded up to a few bucket sizes (multiples of 8 up to 64 tokens, then of 32) so the
-compiled forward function is traced for a handful of shapes only. On CPUs with native bfloat16
-matrix instructions (AVX512-BF16 or AMX) the backbone runs in bfloat16 by default, as a TF graph
-whose matmuls go to oneDNN's bfloat16 kernels (XLA's CPU backend has none: bfloat16 under XLA is
-no faster than float32). Measured on a 2-core AVX512-BF16 CPU: 330 texts/s against 245 for
-float32 under XLA, still cosine >= 0.9998 to the sentence-transformers reference (the precision
-is part of the cache key and of ``info``). Float32 runs under XLA (about 20% over a plain graph).
+own longest text, through one compiled TF graph traced once for any shape. A ``BertBackbone`` runs
+through ``bert_graph.lean_bert_forward`` (the same arithmetic over the backbone's weights, in ops
+oneDNN fuses: 1.3x calling the backbone). On CPUs with native bfloat16 matrix instructions
+(AVX512-BF16 or AMX) it computes in bfloat16 by default: oneDNN's bfloat16 matmuls run at about
+twice float32's speed, and the vectors stay at cosine >= 0.9998 to the sentence-transformers
+reference (the precision is part of the cache key and of ``info``). XLA is not used: its CPU
+backend has no bfloat16 matmul kernels, it recompiles for every padded shape, and the lean float32
+graph is faster than the backbone under XLA anyway (``benchmarks/text_encoder.py``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from recsys.errors import RecLensError
+from recsys.text.bert_graph import lean_bert_forward
 from recsys.text.messages import TextMsg
 
 __all__ = [
@@ -46,7 +48,6 @@ __all__ = [
     "TransformerTextEncoder",
     "checkpoint_fingerprint",
     "default_checkpoint",
-    "length_bucket",
     "native_bfloat16",
 ]
 
@@ -119,24 +120,6 @@ def checkpoint_fingerprint(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def length_bucket(n: int, max_length: int) -> int:
-    """Padded length for a batch whose longest text has ``n`` tokens.
-
-    Multiples of 8 up to 64, then of 32, capped at ``max_length``: at most ~14 compiled shapes at
-    256 tokens, and short item texts (20-40 tokens) waste under 8 tokens of padding.
-    """
-    step = 8 if n <= 64 else 32
-    return int(min(max_length, max(step, -(-n // step) * step)))
-
-
-def _batch_bucket(n: int, batch_size: int) -> int:
-    """Rows per call: the next power of two (padding rows are copies), at most ``batch_size``."""
-    b = 1
-    while b < n:
-        b *= 2
-    return min(b, batch_size)
-
-
 class TransformerTextEncoder:
     """Sentence encoder over a local Hugging Face BERT-family checkpoint, run in Keras.
 
@@ -147,22 +130,22 @@ class TransformerTextEncoder:
         max_length: Tokens kept per text (truncation); defaults to the checkpoint's
             ``sentence_bert_config.json`` ``max_seq_length``, else 256.
         batch_size: Texts per forward call.
-        jit_compile: Compile the forward function with XLA (each new padded shape costs ~1.5 s
-            of compilation once per process). ``None``: XLA for float32 (about 20% faster than a
-            plain graph), a plain graph for bfloat16 (oneDNN's bfloat16 matmuls, ~2x XLA's).
+        lean_graph: Run BERT backbones through ``bert_graph.lean_bert_forward`` (faster, same
+            vectors); ``False`` calls the Keras backbone. Other model types always call it.
         precision: ``"float32"``, ``"bfloat16"`` (weights and activations; pooling and
             normalisation stay float32) or ``"auto"``: bfloat16 where the CPU computes it natively
             (``native_bfloat16()``), float32 elsewhere (emulated bfloat16 would be slower).
 
     Attributes:
         backbone_: The ``keras_hub`` backbone (after ``load``). tokenizer_: The HF tokenizer.
+        graph_: ``"lean"`` or ``"keras"``: which forward graph ``load`` built.
     """
 
     kind = "transformer"
     notice = None
 
     def __init__(self, checkpoint: str | Path | None = None, *, name: str | None = None,
-                 max_length: int | None = None, batch_size: int = 32, jit_compile: bool | None = None,
+                 max_length: int | None = None, batch_size: int = 64, lean_graph: bool = True,
                  precision: str = "auto"):
         if precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
@@ -171,7 +154,7 @@ class TransformerTextEncoder:
         self.name = name
         self.max_length = max_length
         self.batch_size = int(batch_size)
-        self.jit_compile = self.precision == "float32" if jit_compile is None else bool(jit_compile)
+        self.lean_graph = bool(lean_graph)
         self._lock = threading.Lock()
         self._fingerprint: str | None = None
         self._error: str | None = None
@@ -268,7 +251,7 @@ class TransformerTextEncoder:
         from tokenizers import Tokenizer
 
         tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
-        tokenizer.no_padding()  # we pad per batch, to the batch's own bucketed length
+        tokenizer.no_padding()  # we pad per batch, to the batch's own longest text
         tokenizer.enable_truncation(self.seq_length)
         pad = tokenizer.token_to_id("[PAD]")
         if pad is None:
@@ -278,13 +261,19 @@ class TransformerTextEncoder:
         backbone = cls.from_preset(str(path), dtype=self.precision)
         input_names = set(backbone.input.keys()) if isinstance(backbone.input, dict) else {"token_ids", "padding_mask"}
         pooling = self.pooling
+        lean = lean_bert_forward(backbone) if self.lean_graph else None
 
-        def forward(token_ids, padding_mask):
+        def sequence(token_ids, padding_mask):
+            if lean is not None:
+                return lean(token_ids, padding_mask)
             inputs = {"token_ids": token_ids, "padding_mask": padding_mask}
             if "segment_ids" in input_names:
                 inputs["segment_ids"] = tf.zeros_like(token_ids)
             out = backbone(inputs, training=False)
-            seq = tf.cast(out["sequence_output"] if isinstance(out, dict) else out, tf.float32)
+            return out["sequence_output"] if isinstance(out, dict) else out
+
+        def forward(token_ids, padding_mask):
+            seq = tf.cast(sequence(token_ids, padding_mask), tf.float32)
             if pooling == "cls":
                 pooled = seq[:, 0]
             else:
@@ -293,7 +282,9 @@ class TransformerTextEncoder:
             return tf.math.l2_normalize(pooled, axis=-1)
 
         self._pad_id = int(pad or 0)
-        self._forward = tf.function(forward, jit_compile=self.jit_compile, autograph=False)
+        self.graph_ = "lean" if lean is not None else "keras"
+        spec = [tf.TensorSpec([None, None], tf.int32)] * 2  # one trace serves every padded shape
+        self._forward = tf.function(forward, input_signature=spec, autograph=False)
         self.tokenizer_ = tokenizer
         self.backbone_ = backbone
 
@@ -328,16 +319,13 @@ class TransformerTextEncoder:
         return out
 
     def _run(self, ids: list[list[int]], rows: np.ndarray, longest: int) -> np.ndarray:
-        length = length_bucket(longest, self.seq_length)
-        batch = _batch_bucket(len(rows), self.batch_size)
-        token_ids = np.full((batch, length), self._pad_id, dtype=np.int32)
-        mask = np.zeros((batch, length), dtype=np.int32)
-        for j in range(batch):
-            seq = ids[rows[j] if j < len(rows) else rows[0]]  # filler rows repeat a real one
+        token_ids = np.full((len(rows), longest), self._pad_id, dtype=np.int32)
+        mask = np.zeros((len(rows), longest), dtype=np.int32)
+        for j, row in enumerate(rows):
+            seq = ids[row]
             token_ids[j, :len(seq)] = seq
             mask[j, :len(seq)] = 1
-        # numpy inputs are traced by shape and dtype, like tensors: one trace per bucket
-        return np.asarray(self._forward(token_ids, mask))[:len(rows)]
+        return np.asarray(self._forward(token_ids, mask))
 
 
 MiniLMEncoder = TransformerTextEncoder

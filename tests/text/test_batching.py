@@ -1,17 +1,10 @@
-"""Length-sorted, bucketed batches and progress, checked without running the model."""
+"""Length-sorted batches padded to their own longest text, and progress, without running the model."""
 
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from recsys.text import TransformerTextEncoder
-from recsys.text.encoder import length_bucket
-
-
-@pytest.mark.parametrize(("n", "expected"), [(1, 8), (8, 8), (9, 16), (30, 32), (64, 64), (65, 96), (200, 224), (300, 256)])
-def test_length_buckets(n, expected):
-    assert length_bucket(n, 256) == expected
 
 
 def test_batches_are_sorted_by_length_padded_and_reported(monkeypatch):
@@ -32,7 +25,7 @@ def test_batches_are_sorted_by_length_padded_and_reported(monkeypatch):
     monkeypatch.setattr(TransformerTextEncoder, "dim", 2)
     progress = []
     out = enc.encode(["x"] * len(ids), progress=lambda d, t: progress.append((d, t)))
-    # sorted by length: batches of 4, 4, 2 rows padded to their own bucket (8, 16, 32)
-    assert shapes == [(4, 8), (4, 16), (2, 32)]
+    # sorted by length (2,3,3,4 | 5,7,9,11 | 12,30): each batch padded to its own longest text
+    assert shapes == [(4, 4), (4, 11), (2, 30)]
     assert progress == [(0, 10), (4, 10), (8, 10), (10, 10)]
     np.testing.assert_array_equal(out[:, 0], np.arange(1, 11))  # back in input order

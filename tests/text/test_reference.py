@@ -70,3 +70,15 @@ def test_precision_is_part_of_the_cache_key(minilm):
     assert minilm.fingerprint in (fp32.fingerprint, bf16.fingerprint)
     with pytest.raises(ValueError, match="precision"):
         TransformerTextEncoder(precision="float16")
+
+
+def test_lean_graph_matches_the_keras_backbone(minilm):
+    # bert_graph re-implements the backbone's forward pass for speed: same vectors, both precisions
+    assert minilm.graph_ == "lean"
+    texts = REFERENCE["sentences"]
+    for precision in ("float32", "bfloat16"):
+        lean = TransformerTextEncoder(precision=precision).load()
+        keras_path = TransformerTextEncoder(precision=precision, lean_graph=False).load()
+        assert (lean.graph_, keras_path.graph_) == ("lean", "keras")
+        cos = np.sum(lean.encode(texts) * keras_path.encode(texts), axis=1)
+        assert cos.min() >= (0.99999 if precision == "float32" else 0.9998), (precision, cos.min())
