@@ -30,13 +30,15 @@ def main() -> None:
     p.add_argument("--no-side", action="store_true", help="ids only (plain SASRec-style inputs)")
     p.add_argument("--models", default=",".join(MODEL_NAMES), help=f"comma-separated (default {','.join(MODEL_NAMES)})")
     p.add_argument("--target-attention", action="store_true", help="add the target-attention term (off by default)")
+    p.add_argument("--time-budget", type=float, default=TrainConfig().time_budget_s, help="training seconds (0 = none)")
     args = p.parse_args()
     demo = args.interactions == "assets/demo/interactions.csv"
     items = args.items or ("assets/demo/items.csv" if demo else None)
     users = args.users or ("assets/demo/users.csv" if demo else None)
     ds = load_dataset(args.interactions, None if args.no_side else items, None if args.no_side else users)
     cfg = ModelConfig(max_len=args.max_len, target_attention=args.target_attention)
-    exp = run_experiment(ds, tuple(args.models.split(",")), model_config=cfg, train_config=TrainConfig(epochs=args.epochs))
+    exp = run_experiment(ds, tuple(args.models.split(",")), model_config=cfg, train_config=TrainConfig(
+        epochs=args.epochs, time_budget_s=args.time_budget or None))
     report = metrics_json(exp, ds)
     rows = []
     for name, m in report["models"].items():
@@ -45,7 +47,10 @@ def main() -> None:
     print(f"{ds.name}: {ds.n_users} users, {ds.n_items} items, {len(ds.interactions):,} interactions; "
           "leave-last-out, full ranking, seen items excluded")
     if exp.result is not None:
-        print(f"sasrec: best epoch {exp.result.best_epoch} of {len(exp.result.curve)}")
+        ends = [0.0] + [row["seconds"] for row in exp.result.curve]
+        per_epoch = sorted(b - a for a, b in zip(ends, ends[1:]))
+        print(f"sasrec: best epoch {exp.result.best_epoch} of {len(exp.result.curve)}; seconds per epoch incl. validation: "
+              f"first {ends[1]:.1f}, median {per_epoch[len(per_epoch) // 2]:.1f}")
     print(pd.DataFrame(rows).sort_values("test ndcg@10", ascending=False).to_string(index=False, float_format=lambda x: f"{x:.4f}"))
 
 

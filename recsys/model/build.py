@@ -35,6 +35,7 @@ from recsys.model.layers import (
     LookupTable,
     PaddingMask,
     PositionIds,
+    RealPositions,
     RowDot,
     ScoreSum,
     SequenceLogits,
@@ -252,6 +253,9 @@ def training_model(model: keras.Model, cfg: ModelConfig | None = None, tables: F
     so target attention and the MLP, the step's most expensive part (``[B, heads, C, L]``), run
     on C columns instead of N; ``sequence_logits`` stays a full softmax over the catalogue.
 
+    With ``catalogue``, ``sequence_logits`` is ``[M, N]``: only the batch's M real (non-padding)
+    history positions, row by row (``RealPositions``; ``MaskedSoftmaxCE`` reads this layout), as
+    half of all positions are padding with 200-item histories on MovieLens-100k.
     With ``catalogue``, ``scores`` is the full score of the history prefix ending at the extra
     input ``head_position`` ``[B, 1]`` (``L - 1``: the whole history, as ``model`` scores it).
     Training draws a random position per window: the output head then learns from every position
@@ -281,7 +285,8 @@ def training_model(model: keras.Model, cfg: ModelConfig | None = None, tables: F
     cand_ids = BroadcastBatch(name="head_ids_per_user")(head_ids, history)
     scores, seq = _head(get, history, hist_items, cand, cand_ids, inputs.get("user_features"), cfg, tables, tag="_t",
                         shared=(head_items, head_ids), head_position=positions)
-    seq_logits = SequenceLogits(name="sequence_logits")(seq, items, model.get_layer("item_bias")(ids))
+    real = RealPositions(name="real_positions")(seq, history)  # [M, d]: padding needs no logits
+    seq_logits = SequenceLogits(name="sequence_logits")(real, items, model.get_layer("item_bias")(ids))
     return keras.Model(inputs, {"scores": scores, "sequence_logits": seq_logits}, name="trainer")
 
 

@@ -8,7 +8,7 @@ from keras import ops
 
 __all__ = [
     "LookupTable", "PaddingMask", "CausalMask", "TargetMask", "PositionIds", "SliceSeq", "RowDot", "ScoreSum",
-    "SequenceLogits", "LastPosition", "TakePosition", "SumFields", "Catalogue", "BroadcastBatch", "TakeColumns",
+    "SequenceLogits", "RealPositions", "LastPosition", "TakePosition", "SumFields", "Catalogue", "BroadcastBatch", "TakeColumns",
 ]
 
 _PKG = "recsys"
@@ -131,14 +131,28 @@ class ScoreSum(keras.layers.Layer):
 class SequenceLogits(keras.layers.Layer):
     """(sequence ``[B, L, d]``, candidates ``[B, C, d]``, item bias ``[B, C, 1]``) -> ``[B, L, C]``:
     the dot-product score of every candidate at every history position (training only).
-    Candidates and bias may be ``[1, C, ...]``: one catalogue shared by the batch."""
+    Candidates and bias may be ``[1, C, ...]``: one catalogue shared by the batch; then the
+    sequence may also be ``[M, d]`` (``RealPositions``), giving ``[M, C]``."""
 
     def call(self, sequence, candidates, bias):
+        if len(sequence.shape) == 2:  # [M, d] vectors of real positions (RealPositions): [M, C]
+            return ops.matmul(sequence, ops.transpose(candidates[0])) + ops.squeeze(bias, -1)
         if candidates.shape[0] == 1:
             dots = ops.einsum("bld,cd->blc", sequence, candidates[0])
         else:
             dots = ops.einsum("bld,bcd->blc", sequence, candidates)
         return dots + ops.expand_dims(ops.squeeze(bias, -1), 1)
+
+
+@keras.saving.register_keras_serializable(package=_PKG)
+class RealPositions(keras.layers.Layer):
+    """(sequence ``[B, L, d]``, history ``[B, L]``) -> ``[M, d]``: the vectors at the batch's M
+    real (non-padding) history positions, row by row (training: the per-position logits and their
+    softmax, the costliest part of a step over a catalogue, then skip the padding)."""
+
+    def call(self, sequence, history):
+        flat = ops.reshape(sequence, (-1, ops.shape(sequence)[-1]))
+        return ops.take(flat, ops.nonzero(ops.reshape(ops.not_equal(history, 0), (-1,)))[0], axis=0)
 
 
 @keras.saving.register_keras_serializable(package=_PKG)

@@ -39,11 +39,17 @@ def set_seed(seed: int) -> None:
 class MaskedSoftmaxCE(keras.losses.Loss):
     """Softmax cross-entropy over candidates; labels ``< 0`` (padding) are ignored.
 
-    ``y_true`` ``[...]`` int label = column of the target in ``y_pred`` ``[..., C]``.
+    ``y_true`` ``[...]`` int label = column of the target in ``y_pred`` ``[..., C]``. Or, when
+    both are 2-D: ``y_true`` ``[B, L]`` and ``y_pred`` ``[M, C]``, logits at the M real labels only,
+    row by row (``training_model``'s catalogue layout: windows put a real label exactly where the
+    history has a real item).
     """
 
     def call(self, y_true, y_pred):
         labels = ops.cast(y_true, "int32")
+        if len(labels.shape) == len(y_pred.shape):  # compact: keep the real labels, in row order
+            labels = ops.reshape(labels, (-1,))
+            labels = ops.take(labels, ops.nonzero(ops.greater_equal(labels, 0))[0])
         valid = ops.cast(ops.greater_equal(labels, 0), y_pred.dtype)
         logp = ops.log_softmax(y_pred, axis=-1)
         picked = ops.squeeze(ops.take_along_axis(logp, ops.expand_dims(ops.maximum(labels, 0), -1), axis=-1), -1)

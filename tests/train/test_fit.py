@@ -8,6 +8,20 @@ from recsys.train import TrainConfig, fit, load_run, save_run
 from tests.tiny import TINY_MODEL, TINY_TRAIN
 
 
+def test_softmax_loss_reads_the_compact_layout_like_the_full_one():
+    """MaskedSoftmaxCE on [M, C] logits at the real positions equals it on [B, L, C] with padding."""
+    from recsys.train.fit import MaskedSoftmaxCE
+
+    rng = np.random.default_rng(0)
+    labels = np.array([[-1, -1, 2, 0], [1, 3, 3, 2]], "int32")  # [B=2, L=4], -1 = padding
+    logits = rng.normal(size=(2, 4, 5)).astype("float32")  # [B, L, C]
+    full = float(MaskedSoftmaxCE()(labels, logits))
+    compact = float(MaskedSoftmaxCE()(labels, logits[labels >= 0]))  # [M=6, C], row by row
+    logp = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+    by_hand = -np.mean([logp[b, t, labels[b, t]] for b in range(2) for t in range(4) if labels[b, t] >= 0])
+    assert full == pytest.approx(by_hand, rel=1e-5) and compact == pytest.approx(by_hand, rel=1e-5)
+
+
 def test_fit_records_a_curve_and_keeps_the_best_epoch(trained):
     assert len(trained.curve) == TINY_TRAIN.epochs
     assert {"epoch", "loss", "valid_ndcg@10", "valid_hr@10", "seconds"} <= set(trained.curve[0])
