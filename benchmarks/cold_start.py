@@ -1,6 +1,6 @@
 """What the pretrained text vectors buy: an ablation on the demo data and a cold-start table.
 
-``python benchmarks/cold_start.py [--epochs 8] [--holdout 0.1] [--seed 0]``
+``python benchmarks/cold_start.py [--epochs 8] [--holdout 0.1] [--seed 0] [--skip-ablation | --skip-cold]``
 
 Every variant trains for the same number of epochs (early stopping on validation NDCG@10 still
 picks the best one) with no time budget, so the comparison does not depend on machine load.
@@ -80,6 +80,7 @@ def main() -> None:
     p.add_argument("--holdout", type=float, default=0.1)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--skip-ablation", action="store_true")
+    p.add_argument("--skip-cold", action="store_true", help="the ablation table only")
     args = p.parse_args()
     ds = load_dataset(*DEMO)
     vectors, info = encode_items(ds)
@@ -102,6 +103,8 @@ def main() -> None:
         rows.append({"model": "EASE (reference)", **_row(ref, "ease")})
         print("Ablation (all test users)")
         print(pd.DataFrame(rows).to_string(index=False, float_format=lambda x: f"{x:.4f}"), "\n")
+    if args.skip_cold:
+        return
 
     rng = np.random.default_rng(args.seed)
     seen = np.unique(split.train["item_idx"])
