@@ -20,7 +20,7 @@ class ModelConfig:
         mlp_units: Hidden units of the output MLP.
         target_attention: Add the candidate-to-history attention term (DIN/BST-style, through the
             output MLP) to the score. Off by default: on MovieLens-100k it cost twice the training
-            time per epoch and lowered test NDCG@10 within the 3-minute budget (0.055 with it,
+            time per epoch and lowered test NDCG@10 within the 3-minute budget (0.055-0.076 with it,
             0.095-0.106 without; README, "Accuracy"); on for explanations that want its weights.
         use_text: Use pretrained item text vectors (when the dataset has them).
         use_graph: Use LightGCN item and user vectors of the training graph (``graph_projection``,
