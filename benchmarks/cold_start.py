@@ -117,7 +117,7 @@ def main() -> None:
         cfg = ModelConfig(use_text=use_text, use_item_features=use_feat)
         exp = run_experiment(ds, ("sasrec",), cfg, tcfg, split=cold, text_vectors=vectors if use_text else None)
         r = exp.result
-        scorers = {"sasrec": SequenceScorer(Recommender(r.model, r.tables, cfg.max_len, r.sequences, cfg.heads))}
+        scorers = {"sasrec": SequenceScorer(Recommender(r.model, r.tables, cfg.max_len, r.sequences, cfg.heads, cfg))}
         w = evaluate(warm, scorers, ds.n_items, ds.n_users, parts=("test",))
         rows.append({"model": f"transformer, {name}", **{f"cold {k}": v for k, v in _row(exp.table, "sasrec").items()},
                      **{f"warm {k}": v for k, v in _row(w, "sasrec").items()}, "fit s": exp.fit_seconds["sasrec"]})

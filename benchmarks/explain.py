@@ -37,7 +37,7 @@ def main() -> None:
     ds = load_dataset("assets/demo/interactions.csv", "assets/demo/items.csv", "assets/demo/users.csv")
     cfg = ModelConfig()
     result = fit(ds, leave_last_out(ds.interactions), cfg, TrainConfig(epochs=args.epochs))
-    rec = Recommender(result.model, result.tables, cfg.max_len, user_sequences(ds.interactions), cfg.heads)
+    rec = Recommender(result.model, result.tables, cfg.max_len, user_sequences(ds.interactions), cfg.heads, cfg)
     long_users = [u for u, s in rec.sequences.items() if len(s) >= cfg.max_len][: args.users + 2]
     ids = ds.user_encoder.inverse_transform(long_users)
     explain_item(rec, ds, cfg, ids[0])  # warm-up: traces the model calls

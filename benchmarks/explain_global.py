@@ -50,7 +50,7 @@ def _setup(args):
         print(f"text vectors: {info.get('name')} ({info.get('kind')}, {info.get('dim')}-d)")
     cfg = ModelConfig()
     result = fit(ds, leave_last_out(ds.interactions), cfg, TrainConfig(epochs=args.epochs), text_vectors=vectors)
-    rec = Recommender(result.model, result.tables, cfg.max_len, user_sequences(ds.interactions), cfg.heads)
+    rec = Recommender(result.model, result.tables, cfg.max_len, user_sequences(ds.interactions), cfg.heads, cfg)
     return rec, ds, cfg
 
 

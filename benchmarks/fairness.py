@@ -45,7 +45,7 @@ def _model(args, dataset, split):
     result = fit(dataset, split, cfg, tcfg)
     if args.save_run:
         save_run(result, dataset, args.save_run)
-    scorer = SequenceScorer(Recommender(result.model, result.tables, cfg.max_len, result.sequences, cfg.heads))
+    scorer = SequenceScorer(Recommender(result.model, result.tables, cfg.max_len, result.sequences, cfg.heads, cfg))
     return scorer, (f"default Transformer trained here: {result.best_epoch} epochs kept, {result.fit_seconds:.0f} s, "
                     f"no text vectors, time budget {args.time_budget or 'none'}")
 

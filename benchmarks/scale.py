@@ -50,11 +50,11 @@ def measure(n: int) -> dict:
     result = fit(ds, split, cfg, TrainConfig(epochs=1, time_budget_s=None, input_pipeline="parquet"))
     epoch_s = result.curve[0]["seconds"]
     train_peak = result.peak_memory_mb
-    rec = Recommender(result.model, result.tables, cfg.max_len, result.sequences, cfg.heads)
+    rec = Recommender(result.model, result.tables, cfg.max_len, result.sequences, cfg.heads, cfg)
     t0 = time.perf_counter()
     table = evaluate(split, {"sasrec": SequenceScorer(rec)}, ds.n_items, ds.n_users, parts=("test",))
     eval_s = time.perf_counter() - t0
-    full = Recommender(result.model, result.tables, cfg.max_len, user_sequences(ds.interactions), cfg.heads)
+    full = Recommender(result.model, result.tables, cfg.max_len, user_sequences(ds.interactions), cfg.heads, cfg)
     with tempfile.TemporaryDirectory() as tmp:
         info = recommend_all_users(full, ds, os.path.join(tmp, "recs.parquet"), k=10)
         written = len(pd.read_parquet(os.path.join(tmp, "recs.parquet"), columns=["rank"]))

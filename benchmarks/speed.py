@@ -41,7 +41,7 @@ def main() -> None:
                  f"{epoch_times[1]:.1f} s", "< 20 s"))
     rows.append(("  first epoch (incl. graph tracing)", f"{epoch_times[0]:.1f} s", ""))
 
-    scorer = SequenceScorer(Recommender(result.model, result.tables, cfg.max_len, result.sequences, cfg.heads))
+    scorer = SequenceScorer(Recommender(result.model, result.tables, cfg.max_len, result.sequences, cfg.heads, cfg))
     users_1000 = split.test["user_idx"].to_numpy()[:1000]
     history = pd.concat([split.train, split.valid])
     rank_users(scorer, users_1000[:50], history, 10)  # warm-up
@@ -53,7 +53,7 @@ def main() -> None:
     big = load_dataset(big_inter, big_items)
     tables = build_feature_tables(big)
     model = build_model(cfg, tables)
-    rec = Recommender(model, tables, cfg.max_len, user_sequences(big.interactions), cfg.heads)
+    rec = Recommender(model, tables, cfg.max_len, user_sequences(big.interactions), cfg.heads, cfg)
     for _ in range(5):
         rec.recommend_indices([0], k=10)
     times = []

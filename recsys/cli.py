@@ -60,7 +60,8 @@ def _configs(args):
     from recsys.train import TrainConfig
 
     model = ModelConfig(max_len=args.max_len, dim=args.dim, blocks=args.blocks, heads=args.heads,
-                        dropout=args.dropout, target_attention=args.target_attention, use_graph=args.graph)
+                        dropout=args.dropout, target_attention=args.target_attention,
+                        target_window=args.target_window, use_graph=args.graph)
     train = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr, loss=args.loss,
                         patience=args.patience, seed=args.seed, time_budget_s=args.time_budget or None,
                         input_pipeline=getattr(args, "input", "memory"),
@@ -218,6 +219,9 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--target-attention", action=argparse.BooleanOptionalAction, default=m.target_attention,
                    help="add the target-attention term (candidate -> history, through the output MLP) to the score "
                         f"(default {'on' if m.target_attention else 'off'})")
+    p.add_argument("--target-window", type=int, default=m.target_window,
+                   help=f"target attention reads this many most recent history items (default {m.target_window}; "
+                        "0 = the whole history)")
     p.add_argument("--no-text", action="store_true", help="do not use pretrained item text vectors")
     p.add_argument("--graph", action="store_true",
                    help="feed LightGCN item vectors of the training graph to the Transformer (graph_projection)")

@@ -75,7 +75,7 @@ def run_experiment(
             from recsys.recommend import Recommender
 
             scorers[name] = SequenceScorer(Recommender(result.model, result.tables, model_config.max_len,
-                                                       result.sequences, model_config.heads))
+                                                       result.sequences, model_config.heads, model_config))
         elif name in BASELINES:
             baseline = LightGCN(lightgcn_config) if name == "lightgcn" else BASELINES[name]()
             fitted[name] = baseline.fit(split.train, dataset.n_users, dataset.n_items, split.valid)

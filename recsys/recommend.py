@@ -7,15 +7,17 @@ import pandas as pd
 import tensorflow as tf
 
 from recsys.errors import DataError
+from recsys.model.build import catalogue_model
 from recsys.model.features import FeatureTables, from_model_ids, to_model_ids
 from recsys.model.sequences import last_items
 
 __all__ = ["Recommender", "top_k", "users_per_batch"]
 
 
-def users_per_batch(n_items: int, max_len: int, heads: int = 2, budget: float = 4e7) -> int:
-    """Users per model call so the ``[B, heads, N, L]`` target-attention tensor stays ~160 MB."""
-    return int(max(1, min(512, budget // max(n_items * max_len * heads, 1))))
+def users_per_batch(n_items: int, window: int, heads: int = 2, budget: float = 4e7) -> int:
+    """Users per model call so the ``[B, heads, N, K]`` target-attention tensor (K = ``window``
+    history positions) stays ~160 MB."""
+    return int(max(1, min(512, budget // max(n_items * window * heads, 1))))
 
 
 def top_k(scores: np.ndarray, k: int, exclude=None) -> tuple[np.ndarray, np.ndarray]:
@@ -56,15 +58,26 @@ class Recommender:
         max_len: History length L of the model.
         sequences: ``user_idx -> model ids`` in time order: the histories to recommend from.
         heads: Attention heads (sizes the batches).
+        model_config: The model's ``ModelConfig``; with it, rankings run the shared-candidate graph
+            (``recsys.model.catalogue_model``: the item tower once per call, not once per user).
     """
 
-    def __init__(self, model, tables: FeatureTables, max_len: int, sequences: dict[int, np.ndarray], heads: int = 2):
+    def __init__(self, model, tables: FeatureTables, max_len: int, sequences: dict[int, np.ndarray], heads: int = 2,
+                 model_config=None):
         self.model, self.tables, self.max_len, self.sequences = model, tables, max_len, sequences
         self.n_items = tables.n_items
-        self.batch = users_per_batch(self.n_items, max_len, heads)
+        # Batches are sized by the largest per-user tensor: target attention's [B, heads, N, K]
+        # (K: its RecentWindow; runs saved before it had one attend over all L positions), else,
+        # without model_config, the per-row item tower's [B, N, width]; else only [B, N] scores.
+        names = {layer.name: layer for layer in model.layers}
+        window = (names["target_window"].size if "target_window" in names
+                  else max_len if "target_attention" in names or model_config is None else 1)
+        self.batch = users_per_batch(self.n_items, window, heads)
         self._uses_user_features = any(t.name == "user_features" for t in model.inputs)
         self._call = tf.function(lambda x: model(x, training=False), reduce_retracing=True)
         self._compiled: dict = {}
+        if model_config is not None:
+            self._call, _ = self.compiled("catalogue", lambda m: catalogue_model(m, model_config, tables))
 
     def compiled(self, name: str, build) -> tuple:
         """``(call, input names)`` of a sub-model built once from this model (``build(model)``),
@@ -83,7 +96,8 @@ class Recommender:
 
     def score_histories(self, histories: np.ndarray, user_idx=None, candidates=None) -> np.ndarray:
         """``[U, L]`` model-id histories -> ``[U, N]`` scores in item-index order (or ``[U, C]``
-        for ``candidates``, item indices ``[C]`` shared by all rows)."""
+        for ``candidates``, item indices ``[C]`` shared by all rows: ``self._call`` may read the
+        first row only)."""
         histories = np.asarray(histories, dtype=np.int32)
         user_idx = np.full(len(histories), -1) if user_idx is None else np.asarray(user_idx)
         cand = to_model_ids(np.arange(self.n_items) if candidates is None else candidates).astype(np.int32)

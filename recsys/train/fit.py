@@ -299,7 +299,7 @@ def fit(
     else:
         losses = {"scores": MaskedSoftmaxCE(), "sequence_logits": MaskedSoftmaxCE()}
     trainer.compile(optimizer=keras.optimizers.Adam(tcfg.learning_rate), loss=losses, loss_weights=_loss_weights(tcfg))
-    scorer = Recommender(model, tables, cfg.max_len, sequences, cfg.heads)
+    scorer = Recommender(model, tables, cfg.max_len, sequences, cfg.heads, cfg)
     valid = split.valid
     if tcfg.max_eval_users and len(valid) > tcfg.max_eval_users:
         valid = valid.sample(tcfg.max_eval_users, random_state=tcfg.seed)
@@ -347,7 +347,7 @@ def _fit_streamed(model, trainer, tables, sequences, warm, catalogue, split, dat
                             loss={"scores": MaskedSoftmaxCE(), "sequence_logits": MaskedSoftmaxCE()},
                             loss_weights=_loss_weights(tcfg))
         adapt_trainer(trainer, strategy, batches.element_spec)
-        scorer = Recommender(model, tables, cfg.max_len, sequences, cfg.heads)
+        scorer = Recommender(model, tables, cfg.max_len, sequences, cfg.heads, cfg)
         # Workers of one cluster must stop at the same epoch: wall-clock budgets differ between
         # machines, validation NDCG (same weights, same users) does not.
         budget = None if is_multi_worker(strategy) else tcfg.time_budget_s

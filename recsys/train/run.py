@@ -55,7 +55,8 @@ class Run:
     def recommender(self) -> Recommender:
         """Recommends from each user's whole history (all loaded interactions)."""
         seqs = user_sequences(self.dataset.interactions)
-        return Recommender(self.model, self.tables, self.model_config.max_len, seqs, self.model_config.heads)
+        return Recommender(self.model, self.tables, self.model_config.max_len, seqs, self.model_config.heads,
+                           self.model_config)
 
 
 def _schema_dict(schema) -> dict | None:

@@ -1,3 +1,5 @@
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -13,6 +15,7 @@ from recsys.explain import (
     plain_reason,
     side_feature_shap,
 )
+from recsys.model import build_model
 from recsys.model.sequences import user_sequences
 from recsys.recommend import Recommender
 from tests.tiny import TINY_MODEL
@@ -79,6 +82,20 @@ def test_attention_maps_to_the_right_items_after_truncation_and_padding(dataset,
         np.testing.assert_allclose(maps.target.sum(-1), 1.0, atol=1e-5)
         for layer in maps.self_attention.values():
             assert layer.shape == (TINY_MODEL.heads, len(expected), len(expected))
+
+
+def test_windowed_target_attention_maps_to_the_most_recent_items(dataset, trained):
+    """With target_window K < L, the K most recent history items share the target attention and
+    older items get 0."""
+    cfg = dataclasses.replace(TINY_MODEL, target_window=4)
+    model = build_model(cfg, trained.tables)
+    windowed = Recommender(model, trained.tables, cfg.max_len, user_sequences(dataset.interactions))
+    seqs = windowed.sequences
+    user = max(seqs, key=lambda u: len(seqs[u]))
+    maps = attention_maps(ItemScorer(windowed, cfg, user, 0))
+    assert maps.target.shape == (cfg.heads, cfg.max_len)
+    assert np.all(maps.target[:, :-4] == 0)
+    np.testing.assert_allclose(maps.target[:, -4:].sum(-1), 1.0, atol=1e-5)
 
 
 def test_counterfactual_is_verified_by_rescoring(rec):

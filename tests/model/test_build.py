@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import keras
 import numpy as np
 import pytest
@@ -6,6 +8,7 @@ from recsys.model import (
     attention_model,
     build_feature_tables,
     build_model,
+    catalogue_model,
     embedding_model,
     gated_model,
     interaction_model,
@@ -13,6 +16,7 @@ from recsys.model import (
     training_model,
 )
 from recsys.model.features import to_model_ids
+from recsys.model.layers import RecentWindow
 from tests.tiny import TINY_MODEL, text_vectors
 
 L = TINY_MODEL.max_len
@@ -116,6 +120,16 @@ def test_catalogue_trainer_matches_per_row_candidates(dataset, model_and_tables)
     assert trained == {id(w) for w in model.trainable_weights}
 
 
+def test_catalogue_model_gives_the_model_scores(dataset, model_and_tables):
+    """Shared candidates (the item tower once per call) score exactly as the model does."""
+    model, tables = model_and_tables
+    x = _inputs(dataset, tables)
+    shared = catalogue_model(model, TINY_MODEL, tables)
+    assert "item_embedding" in {layer.name for layer in shared.layers}
+    np.testing.assert_allclose(np.asarray(shared(x, training=False)), np.asarray(model(x, training=False)),
+                               rtol=1e-5, atol=1e-5)
+
+
 def test_sampled_head_scores_the_given_columns(dataset, model_and_tables):
     """With sampled_head, scores covers the given catalogue columns only (as the model scores
     those items) and sequence_logits still covers the whole catalogue."""
@@ -190,6 +204,35 @@ def test_attention_rows_sum_to_one_over_real_items_and_are_causal(dataset, model
         ta = np.asarray(att["target_attention"])[row]  # [heads, C, L]
         np.testing.assert_allclose(ta.sum(-1), 1.0, atol=1e-5)
         assert np.all(ta[..., :pad] == 0)
+
+
+def test_recent_window_takes_the_k_items_ending_at_each_position():
+    seq = np.arange(12, dtype="float32").reshape(2, 6, 1)
+    hist = np.array([[0, 0, 3, 4, 5, 6], [1, 2, 3, 4, 5, 6]], dtype="int32")
+    window, ids = RecentWindow(3)(seq, hist)  # scoring: the 3 most recent positions
+    np.testing.assert_array_equal(np.asarray(ids), hist[:, 3:])
+    np.testing.assert_array_equal(np.asarray(window)[..., 0], seq[:, 3:, 0])
+    window, ids = RecentWindow(3)(seq, hist, np.array([[1], [4]], dtype="int32"))  # training prefixes
+    np.testing.assert_array_equal(np.asarray(ids), [[0, 0, 0], [3, 4, 5]])  # row 0 starts before position 0
+    np.testing.assert_array_equal(np.asarray(window)[1, :, 0], [8, 9, 10])
+
+
+def test_target_attention_reads_a_window_of_recent_items(dataset):
+    """With target_window K < L, target attention covers positions L - K .. L - 1 (rows sum to
+    one over the real ones), and the catalogue trainer at L - 1 still gives the model's scores."""
+    cfg = replace(TINY_MODEL, target_window=4)
+    tables = build_feature_tables(dataset, text_vectors(dataset.n_items))
+    model = build_model(cfg, tables)
+    x = _inputs(dataset, tables, n_pad=(0, 5, 10))
+    ta = np.asarray(attention_model(model)(x)["target_attention"])
+    assert ta.shape == (3, cfg.heads, dataset.n_items, 4)
+    np.testing.assert_allclose(ta.sum(-1), 1.0, atol=1e-5)
+    assert np.all(ta[2, ..., :2] == 0)  # the third history has only two real items, at L - 2 and L - 1
+    catalogue = to_model_ids(np.arange(dataset.n_items)).astype("int32")
+    trainer = training_model(model, cfg, tables, catalogue=catalogue)
+    out = trainer({k: v for k, v in x.items() if k != "candidates"} | {"head_position": np.full((3, 1), L - 1, "int32")},
+                  training=False)
+    np.testing.assert_allclose(np.asarray(out["scores"]), np.asarray(model(x, training=False)), rtol=1e-5, atol=1e-5)
 
 
 def test_keras_save_and_load_round_trip(tmp_path, dataset, trained):
