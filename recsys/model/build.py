@@ -275,8 +275,12 @@ def training_model(model: keras.Model, cfg: ModelConfig | None = None, tables: F
 
     ``sampled_head``: ``scores`` covers only the catalogue columns given as the extra input
     ``candidate_columns`` ``[B, C]`` (identical rows, e.g. the batch's targets plus random items),
-    so target attention and the MLP, the step's most expensive part (``[B, heads, C, L]``), run
-    on C columns instead of N; ``sequence_logits`` stays a full softmax over the catalogue.
+    so target attention and the MLP, the step's most expensive part (``[B, heads, C, K]``), run
+    on C columns instead of N; ``sequence_logits`` stays a full softmax over the catalogue. The
+    extra input ``column_log_q`` ``[B, C]`` (log of each column's chance to be sampled in the step)
+    is subtracted from these scores (logQ correction, Bengio & Senecal 2008; Yi et al. 2019):
+    the batch's targets are drawn by popularity, and without it the head learned to push popular
+    items down.
 
     With ``catalogue``, ``sequence_logits`` is ``[M, N]``: only the batch's M real (non-padding)
     history positions, row by row (``RealPositions``; ``MaskedSoftmaxCE`` reads this layout), as
@@ -310,6 +314,9 @@ def training_model(model: keras.Model, cfg: ModelConfig | None = None, tables: F
     cand_ids = BroadcastBatch(name="head_ids_per_user")(head_ids, history)
     scores, seq = _head(get, history, hist_items, cand, cand_ids, inputs.get("user_features"), cfg, tables, tag="_t",
                         shared=(head_items, head_ids), head_position=positions)
+    if sampled_head:  # logQ correction: the sampled softmax then estimates the full one
+        log_q = inputs["column_log_q"] = keras.Input((None,), name="column_log_q")
+        scores = layers.Subtract(name="sampling_correction")([scores, log_q])
     real = RealPositions(name="real_positions")(seq, history)  # [M, d]: padding needs no logits
     seq_logits = SequenceLogits(name="sequence_logits")(real, items, model.get_layer("item_bias")(ids))
     return keras.Model(inputs, {"scores": scores, "sequence_logits": seq_logits}, name="trainer")

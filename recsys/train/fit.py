@@ -24,6 +24,7 @@ from recsys.model.features import FeatureTables, build_feature_tables, to_model_
 from recsys.recommend import Recommender
 from recsys.train.config import TrainConfig
 from recsys.train.distributed import adapt_trainer, is_multi_worker, peak_memory_mb
+from recsys.train.sampling import column_log_q, target_frequencies
 from recsys.train.windows import Windows, make_windows, user_sequences
 
 __all__ = ["fit", "TrainResult", "MaskedSoftmaxCE", "set_seed", "warm_items", "forget_cold_ids", "head_positions"]
@@ -102,6 +103,7 @@ class _Batches(keras.utils.PyDataset):
         self.order = self.rng.permutation(len(windows))
         self.catalogue = catalogue  # [C] sorted model ids of the warm items
         self.sampled = sampled  # the output head scores the targets + head_samples random columns
+        self.frequencies = target_frequencies(windows.targets, catalogue) if sampled else None
 
     def __len__(self) -> int:
         return int(np.ceil(len(self.w) / self.cfg.batch_size))
@@ -141,6 +143,8 @@ class _Batches(keras.utils.PyDataset):
             negatives = self.rng.integers(0, len(self.catalogue), self.cfg.head_samples)
             columns = np.unique(np.concatenate([head[head >= 0], negatives])).astype(np.int32)
             x["candidate_columns"] = np.broadcast_to(columns, (len(rows), len(columns))).copy()
+            log_q = column_log_q(columns, self.frequencies, int((head >= 0).sum()), self.cfg.head_samples)
+            x["column_log_q"] = np.broadcast_to(log_q.astype(np.float32), (len(rows), len(columns))).copy()
             head = np.where(head >= 0, np.searchsorted(columns, head), -1)
         return x, {"scores": head.astype(np.int32), "sequence_logits": labels.astype(np.int32)}
 
@@ -341,7 +345,8 @@ def _fit_streamed(model, trainer, tables, sequences, warm, catalogue, split, dat
         shards = write_window_shards(sequences, cfg.max_len, catalogue, shards_dir or tmp)
         batches = window_dataset(shards, tables, tcfg.batch_size, tcfg.seed, uses_user_features,
                                  head_samples=tcfg.head_samples if sampled_head(tcfg, len(catalogue)) else None,
-                                 n_catalogue=len(catalogue))
+                                 n_catalogue=len(catalogue), frequencies=target_frequencies(
+                                     np.concatenate([s[1:] for s in sequences.values()]), catalogue))
         with strategy.scope():
             trainer.compile(optimizer=keras.optimizers.Adam(tcfg.learning_rate),
                             loss={"scores": MaskedSoftmaxCE(), "sequence_logits": MaskedSoftmaxCE()},

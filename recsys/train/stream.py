@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 import tensorflow as tf
 
 from recsys.model.features import FeatureTables
+from recsys.train.sampling import column_log_q
 from recsys.train.windows import make_windows
 
 __all__ = ["WindowShards", "write_window_shards", "read_shard", "window_dataset", "STREAM_LOSSES", "STREAM_LOSS"]
@@ -96,6 +97,7 @@ def read_shard(path, max_len: int, block: int = 8192):
 def window_dataset(
     shards: WindowShards, tables: FeatureTables, batch_size: int, seed: int,
     uses_user_features: bool, shuffle_buffer: int = 16_384, head_samples: int | None = None, n_catalogue: int = 0,
+    frequencies: np.ndarray | None = None,
 ) -> tf.data.Dataset:
     """Batches ``(x, y)`` in the layout of the fixed-catalogue training model (``history``,
     ``user_features``; the candidates live in the model), streamed from ``shards``.
@@ -108,8 +110,9 @@ def window_dataset(
     gradient of the same global batch single-machine training would see.
 
     ``head_samples``: also give ``candidate_columns``, the batch's target columns plus this many
-    random ones out of ``n_catalogue``, and the ``scores`` labels as positions in it
-    (``training_model(..., sampled_head=True)``). ``head_position``: one target position per window
+    random ones out of ``n_catalogue``, their ``column_log_q`` (targets drawn with
+    ``frequencies`` ``[n_catalogue]``, ``recsys.train.sampling``), and the ``scores`` labels as
+    positions in the columns (``training_model(..., sampled_head=True)``). ``head_position``: one target position per window
     (a hash of the window), whose prefix the output head scores.
 
     Returns:
@@ -145,6 +148,8 @@ def window_dataset(
             negatives = tf.random.uniform([head_samples], 0, n_catalogue, dtype=tf.int32, seed=seed)
             columns, where = tf.unique(tf.concat([head, negatives], 0))
             x["candidate_columns"] = tf.broadcast_to(columns[None], [tf.shape(hist)[0], tf.shape(columns)[0]])
+            log_q = tf.cast(column_log_q(columns, frequencies, tf.shape(head)[0], head_samples), tf.float32)
+            x["column_log_q"] = tf.broadcast_to(log_q[None], tf.shape(x["candidate_columns"]))
             head = where[: tf.shape(head)[0]]
         return x, {"scores": head, "sequence_logits": labels}
 

@@ -139,10 +139,14 @@ def test_sampled_head_scores_the_given_columns(dataset, model_and_tables):
     x = _inputs(dataset, tables, candidates=columns)  # candidate ids = catalogue[columns]
     expected = model(x, training=False)
     trainer = training_model(model, TINY_MODEL, tables, catalogue=catalogue, sampled_head=True)
+    log_q = np.log(np.array([0.5, 0.9, 0.01], dtype="float32"))
     inputs = {k: v for k, v in x.items() if k != "candidates"} | {"candidate_columns": np.tile(columns, (3, 1)),
+                                                                   "column_log_q": np.zeros((3, 3), "float32"),
                                                                    "head_position": np.full((3, 1), L - 1, "int32")}
     out = trainer(inputs, training=False)
     np.testing.assert_allclose(np.asarray(out["scores"]), np.asarray(expected), rtol=1e-5, atol=1e-5)
+    corrected = trainer(inputs | {"column_log_q": np.tile(log_q, (3, 1))}, training=False)["scores"]
+    np.testing.assert_allclose(np.asarray(corrected), np.asarray(expected) - log_q, rtol=1e-5, atol=1e-5)
     assert out["sequence_logits"].shape == ((x["history"] != 0).sum(), dataset.n_items)
 
 
