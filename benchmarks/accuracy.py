@@ -29,7 +29,8 @@ def main() -> None:
     p.add_argument("--epochs", type=int, default=TrainConfig().epochs)
     p.add_argument("--no-side", action="store_true", help="ids only (plain SASRec-style inputs)")
     p.add_argument("--models", default=",".join(MODEL_NAMES), help=f"comma-separated (default {','.join(MODEL_NAMES)})")
-    p.add_argument("--target-attention", action="store_true", help="add the target-attention term (off by default)")
+    p.add_argument("--target-attention", action=argparse.BooleanOptionalAction, default=ModelConfig().target_attention,
+                   help="the target-attention term (on by default)")
     p.add_argument("--time-budget", type=float, default=TrainConfig().time_budget_s, help="training seconds (0 = none)")
     args = p.parse_args()
     demo = args.interactions == "assets/demo/interactions.csv"

@@ -19,9 +19,9 @@ class ModelConfig:
         dropout: Dropout rate (embeddings, attention, feed-forward).
         mlp_units: Hidden units of the output MLP.
         target_attention: Add the candidate-to-history attention term (DIN/BST-style, through the
-            output MLP) to the score. Off by default: on MovieLens-100k it cost twice the training
-            time per epoch and lowered test NDCG@10 within the 3-minute budget (0.055-0.076 with it,
-            0.095-0.106 without; README, "Accuracy"); on for explanations that want its weights.
+            output MLP) to the score; its weights show which history items a recommendation
+            attends to. On MovieLens-100k (default settings, text vectors and genres) test
+            NDCG@10 was 0.1099 with it and 0.1094 without, in 149 s and 120 s of training.
         target_window: Target attention reads the candidate's match with this many most recent
             history items (BST and DIN attend over recent behaviour), so its cost, ``[B, heads, C,
             K]``, does not grow with ``max_len`` (``0``: the whole history).
@@ -39,7 +39,7 @@ class ModelConfig:
     blocks: int = 2
     dropout: float = 0.2
     mlp_units: int = 32
-    target_attention: bool = False
+    target_attention: bool = True
     target_window: int = 50
     use_text: bool = True
     use_graph: bool = False

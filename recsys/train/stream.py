@@ -111,7 +111,7 @@ def window_dataset(
 
     ``head_samples``: also give ``candidate_columns``, the batch's target columns plus this many
     random ones out of ``n_catalogue``, their ``column_log_q`` (targets drawn with
-    ``frequencies`` ``[n_catalogue]``, ``recsys.train.sampling``), and the ``scores`` labels as
+    ``frequencies`` ``[n_catalogue]``, uniform when ``None``; ``recsys.train.sampling``), and the ``scores`` labels as
     positions in the columns (``training_model(..., sampled_head=True)``). ``head_position``: one target position per window
     (a hash of the window), whose prefix the output head scores.
 
@@ -145,10 +145,11 @@ def window_dataset(
         x["head_position"] = position[:, None]
         head = tf.gather(labels, position, batch_dims=1)
         if head_samples:
+            freq = frequencies if frequencies is not None else np.full(n_catalogue, 1.0 / max(n_catalogue, 1))
             negatives = tf.random.uniform([head_samples], 0, n_catalogue, dtype=tf.int32, seed=seed)
             columns, where = tf.unique(tf.concat([head, negatives], 0))
             x["candidate_columns"] = tf.broadcast_to(columns[None], [tf.shape(hist)[0], tf.shape(columns)[0]])
-            log_q = tf.cast(column_log_q(columns, frequencies, tf.shape(head)[0], head_samples), tf.float32)
+            log_q = tf.cast(column_log_q(columns, freq, tf.shape(head)[0], head_samples), tf.float32)
             x["column_log_q"] = tf.broadcast_to(log_q[None], tf.shape(x["candidate_columns"]))
             head = where[: tf.shape(head)[0]]
         return x, {"scores": head, "sequence_logits": labels}

@@ -126,8 +126,8 @@ def render_form(outcome: LoadOutcome, job: TrainJob | None) -> TrainJob | None:
             "Target attention",
             value=last.target_attention,
             key=state.TRAIN["target_attention"],
-            help="Add attention from each candidate item to the history (and its weights to the Explain "
-            "page). Off by default: slower to train, and less accurate within the time budget on "
+            help="Add attention from each candidate item to its 50 most recent history items (and its "
+            "weights to the Explain page). About 1.25x the training time; as accurate as without it on "
             "MovieLens-100k.",
         )
         submitted = c[4].form_submit_button(
