@@ -23,11 +23,14 @@ class AttentionMaps:
         target: ``[heads, n]`` attention from the recommended item to each history item (0 for
             items older than its window, ``ModelConfig.target_window``; empty when the model has
             no target attention).
+        target_window: How many of the most recent history positions target attention reads
+            (``None`` without it).
     """
 
     items: np.ndarray
     self_attention: dict
     target: np.ndarray
+    target_window: int | None = None
 
     @property
     def target_mean(self) -> np.ndarray:
@@ -55,11 +58,12 @@ def attention_maps(scorer: ItemScorer) -> AttentionMaps:
     out = {k: v.numpy()[0] for k, v in call(x).items()}
     pos = scorer.positions
     self_att = {k: v[:, pos][:, :, pos] for k, v in sorted(out.items()) if k.startswith("self_attention_")}
-    target = np.zeros((0, len(pos)))
+    target, window = np.zeros((0, len(pos))), None
     if "target_attention" in out:  # [heads, 1, K] over the K most recent positions L - K .. L - 1
         ta = out["target_attention"][:, 0]
-        start = len(scorer.history) - ta.shape[-1]
+        window = ta.shape[-1]
+        start = len(scorer.history) - window
         target = np.zeros((ta.shape[0], len(pos)), ta.dtype)
         inside = pos >= start
         target[:, inside] = ta[:, pos[inside] - start]
-    return AttentionMaps(scorer.items.copy(), self_att, target)
+    return AttentionMaps(scorer.items.copy(), self_att, target, window)

@@ -114,9 +114,12 @@ def render_attention(e: ItemExplanation) -> None:
         "Each row is a history item (oldest first) and how much it attends to earlier items; the model "
         "is causal, so nothing attends to later items."
     )
+    older = len(att.items) - att.target_window if att.target.size and att.target_window else 0
     right.caption(
         "How much the recommended item attends to each history item. Attention shows where the model "
         "looks, not what moves the score: see the SHAP values and the deletion curves."
+        + (f" Target attention reads the {att.target_window} most recent items: the {older} older ones show 0."
+           if older > 0 else "")
     )
 
 

@@ -94,7 +94,7 @@ def test_windowed_target_attention_maps_to_the_most_recent_items(dataset, traine
     user = max(seqs, key=lambda u: len(seqs[u]))
     maps = attention_maps(ItemScorer(windowed, cfg, user, 0))
     assert maps.target.shape == (cfg.heads, cfg.max_len)
-    assert np.all(maps.target[:, :-4] == 0)
+    assert np.all(maps.target[:, :-4] == 0) and maps.target_window == 4
     np.testing.assert_allclose(maps.target[:, -4:].sum(-1), 1.0, atol=1e-5)
 
 
