@@ -110,9 +110,10 @@ def window_dataset(
     gradient of the same global batch single-machine training would see.
 
     ``head_samples``: also give ``candidate_columns``, the batch's target columns plus this many
-    random ones out of ``n_catalogue``, their ``column_log_q`` (targets drawn with
-    ``frequencies`` ``[n_catalogue]``, uniform when ``None``; ``recsys.train.sampling``), and the ``scores`` labels as
-    positions in the columns (``training_model(..., sampled_head=True)``). ``head_position``: one target position per window
+    random ones out of ``n_catalogue``, their ``column_log_q`` (targets drawn with ``frequencies``
+    ``[n_catalogue]``, uniform when ``None``; ``recsys.train.sampling``), and the ``scores`` labels
+    as positions in the columns (``training_model(..., sampled_head=True)``).
+    ``head_position``: one target position per window
     (a hash of the window), whose prefix the output head scores.
 
     Returns:

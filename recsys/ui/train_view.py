@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from recsys.evaluate import PROTOCOL
+from recsys.model import ModelConfig
 from recsys.ui import charts, state
 from recsys.ui.loading import LoadOutcome
 from recsys.ui.runs import RunPick, data_key, workspace
@@ -126,8 +127,8 @@ def render_form(outcome: LoadOutcome, job: TrainJob | None) -> TrainJob | None:
             "Target attention",
             value=last.target_attention,
             key=state.TRAIN["target_attention"],
-            help="Add attention from each candidate item to its 50 most recent history items (and its "
-            "weights to the Explain page). About 1.25x the training time; as accurate as without it on "
+            help=f"Add attention from each candidate item to its {ModelConfig.target_window} most recent history "
+            "items (and its weights to the Explain page). About 1.25x the training time; as accurate as without it on "
             "MovieLens-100k.",
         )
         submitted = c[4].form_submit_button(
