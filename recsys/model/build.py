@@ -136,8 +136,9 @@ def _head(get: _Get, history, hist_items, cand, candidates, user_features, cfg: 
     ``[B, L, d]``, candidate representations ``[B, C, d]`` and ids ``[B, C]`` -> (scores ``[B, C]``,
     sequence output ``[B, L, d]``).
 
-    ``shared``: ``([1, C, d], [1, C])``, the same candidates for every row (training on a fixed
-    catalogue); the dot score and the item bias then read them once instead of per row.
+    ``shared``: ``([1, C, d], [1, C])``, the same candidates for every row (a fixed catalogue, in
+    training and ranking), given instead of ``cand`` and ``candidates``: the dot score and the item
+    bias read them once; target attention, which needs them per row, broadcasts them.
     ``head_position``: ``[B, 1]`` (training only) score the history prefix ending at each row's
     position instead of the whole history (the causal encoder makes ``seq[:, t]`` the prefix's
     representation; target attention reads the window of the prefix's K most recent items).
@@ -173,6 +174,9 @@ def _head(get: _Get, history, hist_items, cand, candidates, user_features, cfg: 
         get("item_bias", lambda nm: layers.Embedding(tables.n_items + 1, 1, embeddings_initializer="zeros", name=nm))(bias_ids),
     ]
     if get.has("target_attention", cfg.target_attention):
+        if shared is not None:
+            cand = BroadcastBatch(name=f"candidate_rows{tag}")(shared[0], history)
+            candidates = BroadcastBatch(name=f"candidate_ids{tag}")(shared[1], history)
         recent, recent_ids = RecentWindow(cfg.target_window_size, name=f"target_window{tag}")(seq, history, head_position)
         context, _ = get("target_attention", lambda nm: layers.MultiHeadAttention(
             cfg.heads, max(cfg.dim // cfg.heads, 1), dropout=cfg.dropout, name=nm,
@@ -248,9 +252,7 @@ def catalogue_model(model: keras.Model, cfg: ModelConfig, tables: FeatureTables)
     ids = FirstRow(name="shared_candidates")(inputs["candidates"])  # [1, C]
     hist_items = _item_tower(get, history, cfg, tables, tag="_h")
     items = _item_tower(get, ids, cfg, tables, tag="_s")  # [1, C, d]
-    cand = BroadcastBatch(name="candidate_rows")(items, history)  # read by target attention only
-    cand_ids = BroadcastBatch(name="candidate_ids")(ids, history)
-    scores, _ = _head(get, history, hist_items, cand, cand_ids, inputs.get("user_features"), cfg, tables, tag="_s",
+    scores, _ = _head(get, history, hist_items, None, None, inputs.get("user_features"), cfg, tables, tag="_s",
                       shared=(items, ids))
     return keras.Model(inputs, scores, name="catalogue_scores")
 
@@ -310,9 +312,7 @@ def training_model(model: keras.Model, cfg: ModelConfig | None = None, tables: F
         columns = inputs["candidate_columns"] = keras.Input((None,), dtype="int32", name="candidate_columns")
         head_items = TakeColumns(name="head_rows")(items, columns)
         head_ids = TakeColumns(name="head_ids")(ids, columns)
-    cand = BroadcastBatch(name="head_rows_per_user")(head_items, history)
-    cand_ids = BroadcastBatch(name="head_ids_per_user")(head_ids, history)
-    scores, seq = _head(get, history, hist_items, cand, cand_ids, inputs.get("user_features"), cfg, tables, tag="_t",
+    scores, seq = _head(get, history, hist_items, None, None, inputs.get("user_features"), cfg, tables, tag="_t",
                         shared=(head_items, head_ids), head_position=positions)
     if sampled_head:  # logQ correction: the sampled softmax then estimates the full one
         log_q = inputs["column_log_q"] = keras.Input((None,), name="column_log_q")

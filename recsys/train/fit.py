@@ -143,7 +143,7 @@ class _Batches(keras.utils.PyDataset):
             negatives = self.rng.integers(0, len(self.catalogue), self.cfg.head_samples)
             columns = np.unique(np.concatenate([head[head >= 0], negatives])).astype(np.int32)
             x["candidate_columns"] = np.broadcast_to(columns, (len(rows), len(columns))).copy()
-            log_q = column_log_q(columns, self.frequencies, int((head >= 0).sum()), self.cfg.head_samples)
+            log_q = column_log_q(self.frequencies, int((head >= 0).sum()), self.cfg.head_samples)[columns]
             x["column_log_q"] = np.broadcast_to(log_q.astype(np.float32), (len(rows), len(columns))).copy()
             head = np.where(head >= 0, np.searchsorted(columns, head), -1)
         return x, {"scores": head.astype(np.int32), "sequence_logits": labels.astype(np.int32)}

@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import numpy as np
-import tensorflow as tf
 
 __all__ = ["column_log_q", "target_frequencies"]
 
 
-def column_log_q(columns: np.ndarray, frequencies: np.ndarray, draws, negatives: int):
-    """``[C]`` log-probability that each catalogue column is in a step's sampled head set: the
+def column_log_q(frequencies: np.ndarray, draws: int, negatives: int) -> np.ndarray:
+    """``[N]`` log-probability that each catalogue column is in a step's sampled head set: the
     step's ``draws`` targets, drawn with ``frequencies`` ``[N]`` (sum 1), plus ``negatives``
-    uniform columns. NumPy or TensorFlow arrays (the streamed input pipeline runs it in-graph)."""
-    xp = tf.math if isinstance(columns, tf.Tensor) else np
-    p = np.minimum(frequencies, 1.0 - 1e-7)
-    if isinstance(columns, tf.Tensor):
-        p = tf.gather(tf.constant(p, tf.float64), columns)
-        draws = tf.cast(draws, tf.float64)
-    else:
-        p = p[columns]
-    missed = xp.exp(draws * xp.log1p(-p) + negatives * np.log1p(-1.0 / len(frequencies)))
-    return xp.log(xp.maximum(1.0 - missed, 1e-12))
+    uniform columns."""
+    missed = np.exp(draws * np.log1p(-np.minimum(frequencies, 1.0 - 1e-7)) + negatives * np.log1p(-1.0 / len(frequencies)))
+    return np.log(np.maximum(1.0 - missed, 1e-12))
 
 
 def target_frequencies(targets: np.ndarray, catalogue: np.ndarray) -> np.ndarray:

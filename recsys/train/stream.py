@@ -129,6 +129,9 @@ def window_dataset(
     ).unbatch()
     rows = rows.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
     user_table = tf.constant(tables.user_features(np.arange(tables.n_users))) if uses_user_features else None
+    if head_samples:  # every batch has batch_size windows (drop_remainder), so one table serves all
+        freq = frequencies if frequencies is not None else np.full(n_catalogue, 1.0 / max(n_catalogue, 1))
+        log_q_table = tf.constant(column_log_q(freq, batch_size, head_samples), tf.float32)
 
     def to_model(users, hist, labels):
         x = {"history": hist}
@@ -146,11 +149,10 @@ def window_dataset(
         x["head_position"] = position[:, None]
         head = tf.gather(labels, position, batch_dims=1)
         if head_samples:
-            freq = frequencies if frequencies is not None else np.full(n_catalogue, 1.0 / max(n_catalogue, 1))
             negatives = tf.random.uniform([head_samples], 0, n_catalogue, dtype=tf.int32, seed=seed)
             columns, where = tf.unique(tf.concat([head, negatives], 0))
             x["candidate_columns"] = tf.broadcast_to(columns[None], [tf.shape(hist)[0], tf.shape(columns)[0]])
-            log_q = tf.cast(column_log_q(columns, freq, tf.shape(head)[0], head_samples), tf.float32)
+            log_q = tf.gather(log_q_table, columns)
             x["column_log_q"] = tf.broadcast_to(log_q[None], tf.shape(x["candidate_columns"]))
             head = where[: tf.shape(head)[0]]
         return x, {"scores": head, "sequence_logits": labels}

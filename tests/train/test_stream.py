@@ -9,6 +9,7 @@ from recsys.model.features import to_model_ids
 from recsys.train import TrainConfig, fit, load_run, save_run
 from recsys.train.distributed import NO_TF_CONFIG, UNKNOWN_STRATEGY, is_chief, make_strategy, worker_out
 from recsys.train.fit import warm_items
+from recsys.train.sampling import column_log_q, target_frequencies
 from recsys.train.stream import STREAM_LOSS, window_dataset, write_window_shards
 from recsys.train.windows import make_windows, user_sequences
 from tests.tiny import TINY_MODEL
@@ -91,3 +92,19 @@ def test_strategies_and_their_errors(monkeypatch):
     assert is_chief()
     monkeypatch.setenv("TF_CONFIG", '{"cluster": {"worker": ["a:1", "b:2"]}, "task": {"type": "worker", "index": 1}}')
     assert not is_chief() and worker_out("runs/big/") == "runs/big-worker1"
+
+
+def test_window_dataset_samples_head_columns_with_their_log_q(dataset, split, trained, tmp_path):
+    """The streamed sampled head gets the batch's target columns plus random ones, each with the
+    logQ correction for batches of batch_size draws."""
+    seqs = user_sequences(split.train)
+    cat = _catalogue(split, dataset)
+    shards = write_window_shards(seqs, 12, cat, tmp_path)
+    freq = target_frequencies(make_windows(seqs, 12).targets, cat)
+    data = window_dataset(shards, trained.tables, batch_size=16, seed=0, uses_user_features=True,
+                          head_samples=8, n_catalogue=len(cat), frequencies=freq)
+    x, y = next(iter(data))
+    columns = x["candidate_columns"].numpy()[0]
+    np.testing.assert_allclose(x["column_log_q"].numpy()[0], column_log_q(freq, 16, 8)[columns], rtol=1e-6)
+    labels = y["sequence_logits"].numpy()[np.arange(16), x["head_position"].numpy()[:, 0]]
+    np.testing.assert_array_equal(columns[y["scores"].numpy()], labels)  # head labels index the columns
