@@ -12,6 +12,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recsys.errors import Msg, NotFittedError
+from recsys.evaluate.ease import GramEigen
 
 __all__ = ["MostPopular", "ItemKNN", "UserKNN", "EASE", "interaction_matrix", "user_similarity", "SIMILARITIES"]
 
@@ -147,19 +148,14 @@ class EASE(_Baseline):
     """EASE (Steck 2019): ``B = I - P diag(1/diag(P))``, ``P = (X^T X + lambda I)^-1``, zero diagonal.
 
     ``lambda`` is chosen from ``lambdas`` by validation NDCG@10 when ``valid`` is given to ``fit``.
+    One eigendecomposition serves every ``lambda`` (``recsys.evaluate.ease.GramEigen``).
     """
 
     name = "ease"
 
-    def __init__(self, lambdas=(10.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0)):
+    def __init__(self, lambdas=(10.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0), chunk: int = 1024):
         self.lambdas = tuple(lambdas)
-
-    @staticmethod
-    def _weights(gram: np.ndarray, lam: float) -> np.ndarray:
-        p = np.linalg.inv(gram + lam * np.eye(len(gram)))
-        b = -p / np.diag(p)
-        np.fill_diagonal(b, 0.0)
-        return b.astype(np.float32)
+        self.chunk = chunk
 
     def fit(self, train: pd.DataFrame, n_users: int, n_items: int, valid: pd.DataFrame | None = None) -> EASE:
         from recsys.evaluate.metrics import ndcg
@@ -167,25 +163,31 @@ class EASE(_Baseline):
 
         self.n_users_, self.n_items_ = n_users, n_items
         x = interaction_matrix(train, n_users, n_items)
-        gram = (x.T @ x).toarray().astype(np.float64)
+        self.factors_ = GramEigen.fit(x)
         if valid is None or len(self.lambdas) == 1:
             self.lambda_ = self.lambdas[len(self.lambdas) // 2] if valid is None else self.lambdas[0]
-            self.weights_ = self._weights(gram, self.lambda_)
             return self
         users = valid["user_idx"].to_numpy()
         profile = x[users]
         seen = np.split(profile.indices, profile.indptr[1:-1])
         self.validation_ = {}
-        best = -1.0
         for lam in self.lambdas:
-            w = self._weights(gram, lam)
-            ranked, _ = top_k(np.asarray(profile @ w), 10, seen)
-            score = ndcg(ranked, valid["item_idx"].to_numpy(), k=10)
-            self.validation_[lam] = score
-            if score > best:
-                best, self.lambda_, self.weights_ = score, lam, w
+            ranked, _ = top_k(self._scores(profile, lam), 10, seen)
+            self.validation_[lam] = ndcg(ranked, valid["item_idx"].to_numpy(), k=10)
+        self.lambda_ = max(self.lambdas, key=lambda lam: (self.validation_[lam], -self.lambdas.index(lam)))
         return self
+
+    def _scores(self, profile: sp.csr_matrix, lam: float) -> np.ndarray:
+        diag = self.factors_.diag_p(lam)
+        parts = [self.factors_.scores(profile[i : i + self.chunk], lam, diag) for i in range(0, profile.shape[0], self.chunk)]
+        return np.concatenate(parts) if parts else np.zeros((0, self.n_items_), np.float32)
+
+    @property
+    def weights_(self) -> np.ndarray:
+        """``[N, N]`` item-item weights ``B`` at the chosen ``lambda`` (formed on request)."""
+        self._check()
+        return self.factors_.weights(self.lambda_)
 
     def scores(self, user_idx, history: pd.DataFrame) -> np.ndarray:
         self._check()
-        return np.asarray(self._profile(user_idx, history) @ self.weights_)
+        return self._scores(self._profile(user_idx, history), self.lambda_)

@@ -60,3 +60,20 @@ def test_evaluate_returns_a_tidy_table():
     assert got[("valid", "hr@1")] == pytest.approx(1.0)
     # test history adds the valid item: u0 {0,1,2} -> 3 hit; u1 {0,1,2} -> 3 hit; u2 {0,1,2,3} -> none
     assert got[("test", "hr@1")] == pytest.approx(2 / 3)
+
+
+@pytest.mark.parametrize("n_users,n_items", [(30, 12), (12, 30)])  # primal (N <= U) and dual (U < N)
+def test_ease_from_one_eigendecomposition_matches_the_inverse(n_users, n_items):
+    rng = np.random.default_rng(0)
+    pairs = pd.DataFrame({"user_idx": rng.integers(0, n_users, 120), "item_idx": rng.integers(0, n_items, 120)})
+    pairs = pairs.drop_duplicates()
+    x = np.zeros((n_users, n_items))
+    x[pairs.user_idx, pairs.item_idx] = 1
+    ease = EASE(lambdas=(5.0, 50.0)).fit(pairs, n_users, n_items)
+    assert ease.factors_.dual == (n_users < n_items)
+    for lam in (5.0, 50.0):
+        p = np.linalg.inv(x.T @ x + lam * np.eye(n_items))
+        expected = np.eye(n_items) - p / np.diag(p)
+        np.fill_diagonal(expected, 0.0)
+        np.testing.assert_allclose(ease.factors_.weights(lam), expected, atol=1e-5)
+        np.testing.assert_allclose(ease.factors_.scores(x[:4], lam), x[:4] @ expected, atol=1e-4)
