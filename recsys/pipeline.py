@@ -15,6 +15,7 @@ from recsys.evaluate.baselines import EASE, ItemKNN, MostPopular, UserKNN
 from recsys.evaluate.protocol import PROTOCOL, SequenceScorer, evaluate
 from recsys.graph.lightgcn import LightGCN, LightGCNConfig, transformer_inputs
 from recsys.model.config import ModelConfig
+from recsys.model.features import build_feature_tables
 from recsys.train.config import TrainConfig
 from recsys.train.fit import TrainResult, fit
 
@@ -53,6 +54,7 @@ def run_experiment(
     lightgcn_config: LightGCNConfig | None = None,
     strategy=None,
     graph_vectors=None,
+    skip=None,
 ) -> Experiment:
     """Fit and evaluate ``models`` (``sasrec`` is the Transformer) under the default protocol.
 
@@ -61,11 +63,25 @@ def run_experiment(
     ``tf.distribute`` strategy for the Transformer (``recsys.train.fit``). ``graph_vectors``:
     LightGCN vectors for a Transformer with ``use_graph``; if ``None`` they come from the
     ``lightgcn`` baseline when it is among ``models`` (one fit serves both), else ``fit`` fits them.
+
+    ``progress`` also receives ``{"stage": "model", "model": name, "status": "fitting" |
+    "evaluating" | "done" | "skipped", "seconds": ...}`` around each model, so each gets its own
+    stage in a progress display. ``skip`` (a ``threading.Event``): once set, the baselines not yet
+    started are skipped (their rows are missing from the table); the Transformer always runs.
     """
     split = split or leave_last_out(dataset.interactions)
-    scorers, seconds, result, fitted = {}, {}, None, {}
+    seconds, result, fitted, tables = {}, None, {}, []
+    emit = progress or (lambda event: None)
     share_graph = model_config.use_graph and graph_vectors is None and "sasrec" in models and "lightgcn" in models
+    features = build_feature_tables(dataset).item_features  # intra-list diversity reads item categories
+    vectors = features[1:] if features is not None else None
     for name in sorted(models, key=lambda n: n != "lightgcn") if share_graph else models:
+        if name != "sasrec" and name not in BASELINES:
+            raise ValueError(f"Unknown model '{name}'. Choose from {', '.join(MODEL_NAMES)}.")
+        if name != "sasrec" and skip is not None and skip.is_set() and not (share_graph and name == "lightgcn"):
+            emit({"stage": "model", "model": name, "status": "skipped", "seconds": 0.0})
+            continue
+        emit({"stage": "model", "model": name, "status": "fitting", "seconds": 0.0})
         t0 = time.perf_counter()
         if name == "sasrec":
             if share_graph:
@@ -74,17 +90,16 @@ def run_experiment(
                          graph_vectors=graph_vectors, strategy=strategy)
             from recsys.recommend import Recommender
 
-            scorers[name] = SequenceScorer(Recommender(result.model, result.tables, model_config.max_len,
-                                                       result.sequences, model_config.heads, model_config))
-        elif name in BASELINES:
-            baseline = LightGCN(lightgcn_config) if name == "lightgcn" else BASELINES[name]()
-            fitted[name] = baseline.fit(split.train, dataset.n_users, dataset.n_items, split.valid)
-            scorers[name] = fitted[name]
+            scorer = SequenceScorer(Recommender(result.model, result.tables, model_config.max_len,
+                                                result.sequences, model_config.heads, model_config))
         else:
-            raise ValueError(f"Unknown model '{name}'. Choose from {', '.join(MODEL_NAMES)}.")
+            baseline = LightGCN(lightgcn_config) if name == "lightgcn" else BASELINES[name]()
+            scorer = fitted[name] = baseline.fit(split.train, dataset.n_users, dataset.n_items, split.valid)
         seconds[name] = time.perf_counter() - t0
-    vectors = result.tables.item_features[1:] if result is not None and result.tables.item_features is not None else None
-    table = evaluate(split, scorers, dataset.n_items, dataset.n_users, item_vectors=vectors)
+        emit({"stage": "model", "model": name, "status": "evaluating", "seconds": seconds[name]})
+        tables.append(evaluate(split, {name: scorer}, dataset.n_items, dataset.n_users, item_vectors=vectors))
+        emit({"stage": "model", "model": name, "status": "done", "seconds": time.perf_counter() - t0})
+    table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=["model", "split", "metric", "value"])
     return Experiment(split=split, table=table, fit_seconds=seconds, result=result, baselines=fitted)
 
 

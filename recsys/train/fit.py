@@ -27,7 +27,8 @@ from recsys.train.distributed import adapt_trainer, is_multi_worker, peak_memory
 from recsys.train.sampling import column_log_q, target_frequencies
 from recsys.train.windows import Windows, make_windows, user_sequences
 
-__all__ = ["fit", "TrainResult", "MaskedSoftmaxCE", "set_seed", "warm_items", "forget_cold_ids", "head_positions"]
+__all__ = ["fit", "TrainResult", "STOP_REASONS", "TIME_LIMIT", "MaskedSoftmaxCE", "set_seed", "warm_items",
+           "forget_cold_ids", "head_positions"]
 
 
 def set_seed(seed: int) -> None:
@@ -149,6 +150,10 @@ class _Batches(keras.utils.PyDataset):
         return x, {"scores": head.astype(np.int32), "sequence_logits": labels.astype(np.int32)}
 
 
+STOP_REASONS = ("early stopping", "max epochs", "time limit", "cancelled")
+TIME_LIMIT = "stopped after {epochs} of {max_epochs} epochs: time limit ({limit:.0f} s of training)"
+
+
 @dataclass
 class TrainResult:
     """A trained model and what happened while training.
@@ -156,10 +161,14 @@ class TrainResult:
     Attributes:
         model: The scoring model with the best validation weights.
         tables: Its feature tables. sequences: training histories (model ids) per user.
-        curve: One dict per epoch: ``epoch, loss, valid_ndcg@10, valid_hr@10, seconds``.
+        curve: One dict per epoch: ``epoch, loss, valid_ndcg@10, valid_hr@10, seconds`` (seconds
+            since training started, its first step included).
         best_epoch: Epoch whose weights were kept. cancelled: stopped by the caller.
-        fit_seconds: Wall time. rating_mean: added back to MSE scores.
-        stopped_for_time: the time budget ended training before early stopping did.
+        fit_seconds: Wall time of ``fit``, preparation included. rating_mean: added back to MSE scores.
+        stop_reason: Why training ended, one of ``STOP_REASONS``; ``"time limit"`` means the
+            safety cap (``TrainConfig.time_budget_s``) cut training before early stopping did.
+        setup_seconds: Wall time before the first training step finished (feature tables, model,
+            windows, graph tracing): not counted against the time limit.
         peak_memory_mb: peak resident memory of the process when training ended.
         input_pipeline: ``"memory"`` or ``"parquet"`` (what fed the batches).
         replicas: replicas that trained in sync (1 on one device).
@@ -175,35 +184,64 @@ class TrainResult:
     cancelled: bool = False
     fit_seconds: float = 0.0
     rating_mean: float = 0.0
-    stopped_for_time: bool = False
+    stop_reason: str = "max epochs"
+    setup_seconds: float = 0.0
     peak_memory_mb: float = 0.0
     input_pipeline: str = "memory"
     replicas: int = 1
 
+    @property
+    def stopped_for_time(self) -> bool:
+        """The time limit cut training (``stop_reason == "time limit"``)."""
+        return self.stop_reason == "time limit"
+
+    @property
+    def stop_message(self) -> str | None:
+        """The loud sentence for a run the time limit cut short (``None`` otherwise)."""
+        if not self.stopped_for_time:
+            return None
+        return TIME_LIMIT.format(epochs=len(self.curve), max_epochs=self.train_config.epochs,
+                                 limit=self.train_config.time_budget_s)
+
 
 class _Monitor(keras.callbacks.Callback):
-    """Validation NDCG@10 each epoch, early stopping with best weights, progress, cancellation."""
+    """Validation NDCG@10 each epoch, early stopping with best weights, progress, cancellation and
+    the time limit, a safety cap counted from the end of the first training step (so preparing the
+    model and tracing its graph, which a busy machine slows most, never cut training short)."""
 
     def __init__(self, scorer: Recommender, valid_users, valid_items, patience, progress, cancel, n_batches, epochs,
-                 time_budget_s=None):
+                 time_budget_s=None, started: float | None = None):
         super().__init__()
-        self.time_budget_s, self.stopped_for_time = time_budget_s, False
+        self.time_budget_s = time_budget_s
         self.scorer, self.users, self.items = scorer, valid_users, valid_items
         self.patience, self.progress, self.cancel = patience, progress, cancel
         self.n_batches, self.epochs = n_batches, epochs
         self.curve, self.best, self.best_epoch, self.best_weights, self.wait = [], -1.0, 0, None, 0
-        self.cancelled, self.t0 = False, time.perf_counter()
+        self.started = started if started is not None else time.perf_counter()
+        self.t0, self.clock, self.setup_seconds = time.perf_counter(), None, 0.0
+        self.stop_reason = "max epochs"
 
     def _emit(self, event: dict) -> None:
         if self.progress is not None:
             self.progress(event)
 
+    def _stop(self, reason: str) -> None:
+        if self.stop_reason == "max epochs":
+            self.stop_reason = reason
+        self.model.stop_training = True
+
     def on_train_batch_end(self, batch, logs=None):
+        if self.clock is None:  # the first step traced the graph: the time limit starts now
+            self.clock = time.perf_counter()
+            self.setup_seconds = self.clock - self.started
         self._emit({"stage": "batch", "batch": batch + 1, "batches": self.n_batches, "epoch": len(self.curve) + 1,
                     "epochs": self.epochs, "loss": float((logs or {}).get("loss", np.nan))})
         if self.cancel is not None and self.cancel.is_set():
-            self.cancelled = True
-            self.model.stop_training = True
+            self._stop("cancelled")
+
+    @property
+    def cancelled(self) -> bool:
+        return self.stop_reason == "cancelled"
 
     def on_epoch_end(self, epoch, logs=None):
         ranked, _ = self.scorer.recommend_indices(self.users, k=10)
@@ -221,12 +259,25 @@ class _Monitor(keras.callbacks.Callback):
         else:
             self.wait += 1
             if self.wait >= self.patience:
-                self.model.stop_training = True
-        last = row["seconds"] - (self.curve[-2]["seconds"] if len(self.curve) > 1 else 0.0)
-        if self.time_budget_s is not None and row["seconds"] + last > self.time_budget_s:
-            self.stopped_for_time = True
-            self.model.stop_training = True
+                self._stop("early stopping")
+        if self.time_budget_s is not None and self.clock is not None and epoch + 1 < self.epochs:
+            elapsed = time.perf_counter() - self.clock
+            last = row["seconds"] - (self.curve[-2]["seconds"] if len(self.curve) > 1 else 0.0)
+            if elapsed + last > self.time_budget_s:  # the next epoch would end past the limit
+                self._stop("time limit")
         self._emit({"stage": "epoch", **row, "epochs": self.epochs, "best_epoch": self.best_epoch})
+
+    def finish(self, model: keras.Model, warm: np.ndarray) -> None:
+        """Restore the best weights and forget the untrained ids of items with no training data."""
+        if self.best_weights is not None:
+            model.set_weights(self.best_weights)
+        forget_cold_ids(model, warm)
+
+
+def _phase(progress, phase: str) -> None:
+    """Tell the caller what ``fit`` is doing before the first step: ``model``, ``windows`` or ``compile``."""
+    if progress is not None:
+        progress({"stage": "phase", "phase": phase})
 
 
 def fit(
@@ -247,7 +298,8 @@ def fit(
         dataset: The loaded dataset (feature tables come from its items and users).
         split: Train / validation / test parts.
         text_vectors: ``[N, T]`` item text vectors in item-index order, or ``None``.
-        progress: Called with ``{"stage": "batch" | "epoch", ...}`` events (UI progress bars).
+        progress: Called with ``{"stage": "phase" | "batch" | "epoch", ...}`` events (UI progress
+            bars; ``phase`` events name the preparation step: ``model``, ``windows``, ``compile``).
         cancel: Set it to stop after the current batch; the best weights so far are kept.
         graph_vectors: ``[N, G]`` LightGCN item vectors, or ``([U, G] user, [N, G] item)``; with
             ``use_graph`` and none given, both are fitted here on ``split.train`` (so no held-out
@@ -260,6 +312,7 @@ def fit(
     t0 = time.perf_counter()
     set_seed(train_config.seed)
     cfg, tcfg = model_config, train_config
+    _phase(progress, "model")
     if cfg.use_graph and graph_vectors is None:
         from recsys.graph import graph_vectors as fit_graph_vectors
 
@@ -295,6 +348,7 @@ def fit(
     if stream:
         return _fit_streamed(model, trainer, tables, sequences, warm, catalogue, split, dataset, cfg, tcfg, uses_user_features,
                              strategy, progress, cancel, shards_dir, t0)
+    _phase(progress, "windows")
     windows = make_windows(sequences, cfg.max_len, ratings, every_position=tcfg.loss == "mse")
     batches = _Batches(windows, tables, tcfg, uses_user_features, rating_mean, catalogue,
                        sampled_head(tcfg, len(catalogue)))
@@ -304,20 +358,20 @@ def fit(
         losses = {"scores": MaskedSoftmaxCE(), "sequence_logits": MaskedSoftmaxCE()}
     trainer.compile(optimizer=keras.optimizers.Adam(tcfg.learning_rate), loss=losses, loss_weights=_loss_weights(tcfg))
     scorer = Recommender(model, tables, cfg.max_len, sequences, cfg.heads, cfg)
-    valid = split.valid
-    if tcfg.max_eval_users and len(valid) > tcfg.max_eval_users:
-        valid = valid.sample(tcfg.max_eval_users, random_state=tcfg.seed)
-    monitor = _Monitor(scorer, valid["user_idx"].to_numpy(), valid["item_idx"].to_numpy(), tcfg.patience,
-                       progress, cancel, len(batches), tcfg.epochs, tcfg.time_budget_s)
+    monitor = _Monitor(scorer, *_valid_sample(split, tcfg), tcfg.patience, progress, cancel, len(batches), tcfg.epochs,
+                       tcfg.time_budget_s, started=t0)
+    _phase(progress, "compile")
     trainer.fit(batches, epochs=tcfg.epochs, callbacks=[monitor], verbose=0)
-    if monitor.best_weights is not None:
-        model.set_weights(monitor.best_weights)
-    forget_cold_ids(model, warm)
+    monitor.finish(model, warm)
+    return _result(monitor, model, tables, cfg, tcfg, sequences, t0, rating_mean=rating_mean)
+
+
+def _result(monitor: _Monitor, model, tables, cfg, tcfg, sequences, t0, **extra) -> TrainResult:
     return TrainResult(
         model=model, tables=tables, model_config=cfg, train_config=tcfg, sequences=sequences,
         curve=monitor.curve, best_epoch=monitor.best_epoch, cancelled=monitor.cancelled,
-        fit_seconds=time.perf_counter() - t0, rating_mean=rating_mean, stopped_for_time=monitor.stopped_for_time,
-        peak_memory_mb=peak_memory_mb(),
+        fit_seconds=time.perf_counter() - t0, stop_reason=monitor.stop_reason, setup_seconds=monitor.setup_seconds,
+        peak_memory_mb=peak_memory_mb(), **extra,
     )
 
 
@@ -342,6 +396,7 @@ def _fit_streamed(model, trainer, tables, sequences, warm, catalogue, split, dat
     if tcfg.loss not in STREAM_LOSSES:
         raise ValueError(STREAM_LOSS.format(loss=tcfg.loss))
     with tempfile.TemporaryDirectory(prefix="reclens-windows-") as tmp:
+        _phase(progress, "windows")
         shards = write_window_shards(sequences, cfg.max_len, catalogue, shards_dir or tmp)
         batches = window_dataset(shards, tables, tcfg.batch_size, tcfg.seed, uses_user_features,
                                  head_samples=tcfg.head_samples if sampled_head(tcfg, len(catalogue)) else None,
@@ -357,14 +412,9 @@ def _fit_streamed(model, trainer, tables, sequences, warm, catalogue, split, dat
         # machines, validation NDCG (same weights, same users) does not.
         budget = None if is_multi_worker(strategy) else tcfg.time_budget_s
         monitor = _Monitor(scorer, *_valid_sample(split, tcfg), tcfg.patience, progress, cancel,
-                           shards.rows // tcfg.batch_size, tcfg.epochs, budget)
+                           shards.rows // tcfg.batch_size, tcfg.epochs, budget, started=t0)
+        _phase(progress, "compile")
         trainer.fit(batches, epochs=tcfg.epochs, callbacks=[monitor], verbose=0, shuffle=False)
-    if monitor.best_weights is not None:
-        model.set_weights(monitor.best_weights)
-    forget_cold_ids(model, warm)
-    return TrainResult(
-        model=model, tables=tables, model_config=cfg, train_config=tcfg, sequences=sequences,
-        curve=monitor.curve, best_epoch=monitor.best_epoch, cancelled=monitor.cancelled,
-        fit_seconds=time.perf_counter() - t0, stopped_for_time=monitor.stopped_for_time,
-        peak_memory_mb=peak_memory_mb(), input_pipeline="parquet", replicas=strategy.num_replicas_in_sync,
-    )
+    monitor.finish(model, warm)
+    return _result(monitor, model, tables, cfg, tcfg, sequences, t0, input_pipeline="parquet",
+                   replicas=strategy.num_replicas_in_sync)

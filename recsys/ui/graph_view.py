@@ -21,21 +21,21 @@ from recsys.ui.charts.graph import graph_map_figure
 from recsys.ui.recommend_view import item_categories
 from recsys.ui.text import md_escape
 
-__all__ = ["BASIS_LABELS", "FIT_SECONDS", "graph_vectors", "map_points", "render_graph_map", "render_similar_users",
+__all__ = ["BASIS_LABELS", "FIT_EPOCHS", "graph_vectors", "map_points", "render_graph_map", "render_similar_users",
            "similar_users_table"]
 
-FIT_SECONDS = 20.0
+FIT_EPOCHS = 20  # a fixed count, not a time budget: the map must not depend on machine load
 BASIS_LABELS = {"graph": "graph (LightGCN vectors)", "cosine": "shared items (cosine)",
                 "pearson": "shared items (Pearson)"}
 NO_VECTORS = (
     "This run has no LightGCN vectors saved with it (runs trained in the app keep them). Fit LightGCN on the "
-    "run's interactions to see the map (about {seconds:.0f} s at most)."
+    "run's interactions to see the map ({epochs} epochs)."
 )
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _fitted(path: str, _dataset: Dataset) -> dict:
-    model = LightGCN(LightGCNConfig(epochs=50, time_budget_s=FIT_SECONDS)).fit(
+    model = LightGCN(LightGCNConfig(epochs=FIT_EPOCHS)).fit(
         _dataset.interactions, _dataset.n_users, _dataset.n_items)
     return {"user_vectors": model.user_vectors_, "item_vectors": model.item_vectors_, "best_epoch": model.best_epoch_,
             "epochs": len(model.curve_), "fitted_here": True}
@@ -76,7 +76,7 @@ def render_graph_map(path: str, dataset: Dataset) -> None:
     """The Model page's map of the graph embeddings (items or users), or the offer to fit them."""
     vectors = graph_vectors(path, dataset)
     if vectors is None:
-        st.info(NO_VECTORS.format(seconds=FIT_SECONDS), icon=":material/hub:")
+        st.info(NO_VECTORS.format(epochs=FIT_EPOCHS), icon=":material/hub:")
         if not st.button("Fit LightGCN", key=state.GRAPH_FIT):
             return
         vectors = graph_vectors(path, dataset, fit=True)

@@ -36,6 +36,7 @@ from recsys.data import (
 from recsys.data.interactions import clean_interactions
 from recsys.errors import DataError
 from recsys.ui import state
+from recsys.ui.text_jobs import text_job
 
 __all__ = [
     "DEMO_DIR",
@@ -158,6 +159,11 @@ class LoadOutcome:
     def ok(self) -> bool:
         return self.dataset is not None
 
+    @property
+    def load_key(self) -> str:
+        """Fingerprint of the files and the column choices: what the encoded dataset depends on."""
+        return hashlib.sha256(repr(self.key).encode()).hexdigest()[:16]
+
 
 def _inspect(sources: Sources, config: DataConfig, outcome: LoadOutcome) -> None:
     """Column names and auto-detected roles of each file (errors are left to the full load)."""
@@ -278,4 +284,14 @@ def current_outcome() -> LoadOutcome:
     if held is None or held.key != (sources.key, choice):
         held = _load_cached(sources, choice)
         st.session_state[state.LOADED] = held
+        _start_text_vectors(held)
     return held
+
+
+def _start_text_vectors(outcome: LoadOutcome) -> None:
+    """Encode the item texts in the background as soon as the data loads, so the Train page finds
+    them ready (``recsys.ui.text_jobs``); only when training would use them by default."""
+    from recsys.ui.training import default_settings
+
+    if outcome.ok and outcome.dataset.items is not None and default_settings().use_text:
+        text_job(outcome.dataset, outcome.load_key)

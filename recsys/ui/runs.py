@@ -76,6 +76,8 @@ def runs_for(key: str, name: str, folder: Path | None = None) -> list[dict]:
                     "cancelled": full.get("cancelled", False),
                     "curve": full.get("curve", []),
                     "batch_loss": (full.get("info") or {}).get("batch_loss"),
+                    "stop_reason": full.get("stop_reason"),
+                    "stop_message": full.get("stop_message"),
                 }
             )
     return found

@@ -32,6 +32,7 @@ __all__ = [
     "RUN_SELECT",
     "TRAIN",
     "TRAIN_SUBMIT",
+    "SKIP_BASELINES",
     "CANCEL",
     "USER_SELECT",
     "USER_TEXT",
@@ -136,11 +137,15 @@ TRAIN = {
     "use_text": "train_use_text",
     "use_graph": "train_use_graph",
     "target_attention": "train_target_attention",
+    "baselines": "train_baselines",
+    "time_limit": "train_time_limit",
 }
 """Train form inputs by ``ModelConfig`` / ``TrainConfig`` field (``use_text``: the text-encoder toggle,
 ``use_graph``: the graph-vectors toggle, ``target_attention``: the target-attention toggle)."""
 
 TRAIN_SUBMIT = "train_submit"
+SKIP_BASELINES = "train_skip_baselines"
+"""Button: skip the baselines of the running job that have not started."""
 """The Train form's submit button."""
 
 CANCEL = "train_cancel"

@@ -9,11 +9,13 @@ import streamlit as st
 
 from recsys.evaluate import PROTOCOL
 from recsys.model import ModelConfig
+from recsys.train import TrainConfig
 from recsys.ui import charts, state
 from recsys.ui.loading import LoadOutcome
 from recsys.ui.runs import RunPick, data_key, workspace
 from recsys.ui.text import md_escape
 from recsys.ui.training import (
+    BASELINES,
     CANCELLED_EARLY,
     TrainJob,
     TrainSettings,
@@ -48,10 +50,14 @@ def leaderboard(metrics: dict, part: str = "test") -> pd.DataFrame:
 
 
 def current_job(outcome: LoadOutcome) -> TrainJob | None:
-    """This session's last training, or one still running on the same files (a reloaded page)."""
+    """This session's last training of the current data, or one still running on the same files (a
+    reloaded page). A job on other data (the user loaded new files since) is never shown."""
+    key = data_key(outcome)
     job = st.session_state.get(state.TRAIN_JOB)
+    if job is not None and job.data_key != key:
+        job = None
     if job is None or not job.running:
-        running = active_job(data_key(outcome))
+        running = active_job(key)
         if running is not None:
             job = st.session_state[state.TRAIN_JOB] = running
     return job
@@ -89,15 +95,16 @@ def render_form(outcome: LoadOutcome, job: TrainJob | None) -> TrainJob | None:
             key=state.TRAIN["max_len"],
             help="The model reads each user's most recent items, up to this many.",
         )
-        c = st.columns(5)
+        c = st.columns(4)
         epochs = c[0].number_input(
             "Epochs (at most)",
             1,
             100,
             last.epochs,
             key=state.TRAIN["epochs"],
-            help="Training stops earlier when validation NDCG@10 has not improved for 3 epochs, "
-            "or before it would pass about 3 minutes.",
+            help=f"Training stops earlier when validation NDCG@10 has not improved for {TrainConfig.patience} "
+            "epochs (the best epoch's weights are kept), so the same settings give the same model on a busy "
+            "machine, only later.",
         )
         rate = c[1].number_input(
             "Learning rate",
@@ -131,7 +138,28 @@ def render_form(outcome: LoadOutcome, job: TrainJob | None) -> TrainJob | None:
             "items (and its weights to the Explain page). About 1.25x the training time; as accurate as without it on "
             "MovieLens-100k.",
         )
-        submitted = c[4].form_submit_button(
+        c = st.columns([3, 1, 1])
+        baselines = c[0].multiselect(
+            "Baselines",
+            list(BASELINES),
+            default=[b for b in last.baselines if b in BASELINES],
+            format_func=MODEL_LABELS.get,
+            key=state.TRAIN["baselines"],
+            help="Fitted after the Transformer and evaluated the same way, fastest first; each shows its own "
+            "stage while it runs and can be skipped. LightGCN trains until validation stops improving (the "
+            "slowest). With Graph vectors on, LightGCN is always fitted first.",
+        )
+        minutes = c[1].number_input(
+            "Time limit (minutes)",
+            1,
+            600,
+            int(round((last.time_limit_s or 0) / 60)) or 30,
+            key=state.TRAIN["time_limit"],
+            help="A safety cap on the Transformer's training, not a schedule: early stopping decides when it "
+            "ends. Preparing the data and model and the baselines do not count. If the cap cuts training short "
+            "the page says so.",
+        )
+        submitted = c[2].form_submit_button(
             "Train",
             type="primary",
             icon=":material/model_training:",
@@ -155,8 +183,11 @@ def render_form(outcome: LoadOutcome, job: TrainJob | None) -> TrainJob | None:
         target_attention=bool(target_attention),
         batch_size=last.batch_size,
         max_eval_users=last.max_eval_users,
+        time_limit_s=float(minutes) * 60.0,
+        baselines=tuple(b for b in BASELINES if b in baselines),
+        lightgcn_epochs=last.lightgcn_epochs,
     )
-    job = start_training(outcome.dataset, settings, workspace(), data_key(outcome))
+    job = start_training(outcome.dataset, settings, workspace(), data_key(outcome), outcome.load_key)
     st.session_state[state.TRAIN_JOB] = job
     return job
 
@@ -166,24 +197,51 @@ def _thin(points: list) -> list:
     return points[::step]
 
 
+STOP_WORDS = {"early stopping": "early stopping", "max epochs": "reaching its epoch limit",
+              "time limit": "the time limit", "cancelled": "cancellation"}
+STAGE_ICONS = {"done": "✓", "running": "▶", "waiting": "·", "skipped": "–"}
+
+
+def stage_table(job: TrainJob) -> pd.DataFrame:
+    """The job's stages for display: a status mark, what the stage does, its seconds so far."""
+    return pd.DataFrame([
+        {" ": STAGE_ICONS[r["status"]], "stage": r["stage"], "seconds": None if r["status"] == "waiting" else r["seconds"]}
+        for r in job.stages.rows()
+    ])
+
+
 @st.fragment(run_every=POLL_SECONDS)
 def render_live(job: TrainJob) -> None:
-    """Progress bar, live curves and the cancel button; re-runs every second until the job ends."""
+    """Progress bar, the stages, live curves, cancel and skip; re-runs every second until the job ends."""
     if not job.running:
         st.rerun()  # the whole page: show the leaderboard
     st.progress(job.fraction, text=job.label())
+    st.container(key="train_stages").dataframe(
+        stage_table(job), hide_index=True, column_config={"seconds": st.column_config.NumberColumn(format="%.0f s")}
+    )
     epochs = list(job.epochs)
     left, right = st.columns(2)
     left.plotly_chart(charts.loss_figure(epochs, _thin(list(job.batches))), key="live_loss")
     best = epochs[-1]["best_epoch"] if epochs else None
     right.plotly_chart(charts.ndcg_figure(epochs, best), key="live_ndcg")
+    left, right = st.columns(2)
     stopping = job.cancel.is_set()
-    st.button(
+    left.button(
         "Stopping after this batch ..." if stopping else "Cancel training",
         key=state.CANCEL,
         on_click=job.cancel.set,
         disabled=stopping,
         icon=":material/stop_circle:",
+        help="Stops the Transformer after the current batch; the best weights so far are kept and evaluated.",
+    )
+    skipping = job.skip.is_set()
+    right.button(
+        "Skipping the remaining baselines" if skipping else "Skip the remaining baselines",
+        key=state.SKIP_BASELINES,
+        on_click=job.skip.set,
+        disabled=skipping,
+        icon=":material/skip_next:",
+        help="Baselines that have not started are left out of the leaderboard (the one running finishes).",
     )
 
 
@@ -206,6 +264,9 @@ def render_job(job: TrainJob | None) -> None:
         )
     else:
         st.success(f"Trained and evaluated in {seconds:.0f} s; saved in the workspace.", icon=":material/check_circle:")
+    if job.stop_message:
+        st.warning(f"The Transformer {job.stop_message}: it had not converged. Raise the time limit and train "
+                   "again for a fair comparison.", icon=":material/timer_off:")
     if job.notice:
         st.warning(md_escape(job.notice), icon=":material/warning:")
 
@@ -238,5 +299,10 @@ def render_results(pick: RunPick) -> None:
     left, right = st.columns(2)
     left.plotly_chart(charts.loss_figure(curve, record.get("batch_loss")), key="run_loss")
     right.plotly_chart(charts.ndcg_figure(curve, best), key="run_ndcg")
+    if record.get("stop_message"):
+        st.warning(f"The Transformer {record['stop_message']}: it had not converged, so the comparison above "
+                   "is not fair to it. Train again with a higher time limit.", icon=":material/timer_off:")
     if best:
-        st.caption(f"The weights of epoch {best} (best validation NDCG@10) were kept.")
+        reason = STOP_WORDS.get(record.get("stop_reason"))
+        ended = f" Training ended by {reason} after {len(curve)} epochs." if reason else ""
+        st.caption(f"The weights of epoch {best} (best validation NDCG@10) were kept.{ended}")

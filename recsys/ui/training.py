@@ -24,8 +24,11 @@ from recsys.graph import LightGCNConfig, save_graph_vectors
 from recsys.model import ModelConfig
 from recsys.pipeline import metrics_json, run_experiment
 from recsys.train import TrainConfig, save_run
+from recsys.ui.stages import Stages
+from recsys.ui.text_jobs import text_job
 
 __all__ = [
+    "BASELINES",
     "TINY_ENV",
     "TrainJob",
     "TrainSettings",
@@ -55,6 +58,9 @@ def text_encoder_available() -> bool:
     return True
 
 
+BASELINES = ("pop", "itemknn", "userknn", "ease", "lightgcn")  # fast to slow: the slowest can be skipped
+
+
 @dataclass(frozen=True)
 class TrainSettings:
     """What the Train form sets; the rest of ``ModelConfig`` / ``TrainConfig`` keeps its defaults."""
@@ -70,8 +76,9 @@ class TrainSettings:
     target_attention: bool = ModelConfig.target_attention
     batch_size: int = TrainConfig.batch_size
     max_eval_users: int | None = TrainConfig.max_eval_users
+    time_limit_s: float | None = TrainConfig.time_budget_s
+    baselines: tuple[str, ...] = BASELINES
     lightgcn_epochs: int = LightGCNConfig.epochs
-    lightgcn_seconds: float = 30.0  # LightGCN's time budget in the app (its leaderboard row)
 
     def model_config(self) -> ModelConfig:
         return ModelConfig(
@@ -85,11 +92,16 @@ class TrainSettings:
             learning_rate=self.learning_rate,
             batch_size=self.batch_size,
             max_eval_users=self.max_eval_users,
+            time_budget_s=self.time_limit_s,
         )
 
     def lightgcn_config(self) -> LightGCNConfig:
-        return LightGCNConfig(epochs=self.lightgcn_epochs, time_budget_s=self.lightgcn_seconds,
-                              max_eval_users=self.max_eval_users)
+        return LightGCNConfig(epochs=self.lightgcn_epochs, max_eval_users=self.max_eval_users)
+
+    def models(self) -> tuple[str, ...]:
+        """The Transformer, then the chosen baselines (LightGCN too when its vectors feed the model)."""
+        chosen = [b for b in BASELINES if b in self.baselines or (b == "lightgcn" and self.use_graph)]
+        return ("sasrec", *chosen)
 
 
 def default_settings() -> TrainSettings:
@@ -119,10 +131,12 @@ class TrainJob:
     Attributes:
         batches: ``(step, loss)`` per training batch; step counts epochs (1.5 = half of epoch 2).
         epochs: The ``"epoch"`` progress events (``epoch, loss, valid_ndcg@10, ...``).
+        stages: Each step of the job with its status and elapsed time (``recsys.ui.stages``).
         status: ``running``, ``done``, ``cancelled`` (saved with the best weights so far when an
             epoch had finished, else not saved: ``run_path`` is ``None``) or ``failed`` (``error``
             says why).
-        phase: What the thread is doing, in words.
+        skip: Set it to skip the baselines that have not started yet.
+        stop_message: Set when the time limit cut training short (shown loudly on the page).
         run_path: The saved run's folder once saved.
     """
 
@@ -130,27 +144,35 @@ class TrainJob:
     dataset_name: str
     workspace: Path
     data_key: str
+    text_key: str | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
+    skip: threading.Event = field(default_factory=threading.Event)
     batches: list = field(default_factory=list)
     epochs: list = field(default_factory=list)
     last_batch: dict = field(default_factory=dict)
+    stages: Stages = field(default_factory=Stages)
     status: str = "running"
-    phase: str = "Starting"
     error: str | None = None
     notice: str | None = None
+    stop_message: str | None = None
     run_path: str | None = None
     started: float = field(default_factory=time.time)
     finished: float | None = None
     thread: threading.Thread | None = field(default=None, repr=False)
+
+    def __post_init__(self):
+        if not self.stages.items:
+            texts = ("texts",) if self.settings.use_text else ()
+            self.stages = Stages.plan((*texts, "model", "windows", "compile", "train", *self.settings.models(), "save"))
 
     @property
     def running(self) -> bool:
         return self.status == "running"
 
     def progress(self, event: dict) -> None:
-        """The ``progress`` callback of ``recsys.train.fit``."""
+        """The ``progress`` callback of ``recsys.pipeline.run_experiment`` and ``recsys.train.fit``."""
+        self.stages.on_event(event)
         if event["stage"] == "batch":
-            self.phase = "Training the Transformer"
             self.last_batch = event
             self.batches.append((event["epoch"] - 1 + event["batch"] / event["batches"], event["loss"]))
         elif event["stage"] == "epoch":
@@ -158,7 +180,7 @@ class TrainJob:
 
     @property
     def fraction(self) -> float:
-        """Share of the planned batches done (training may stop earlier, on validation)."""
+        """Share of the planned training batches done (training may stop earlier, on validation)."""
         if self.status != "running":
             return 1.0
         b = self.last_batch
@@ -167,45 +189,59 @@ class TrainJob:
         return min(1.0, ((b["epoch"] - 1) * b["batches"] + b["batch"]) / (b["epochs"] * b["batches"]))
 
     def label(self) -> str:
-        b = self.last_batch
         elapsed = f"{time.time() - self.started:.0f} s"
-        if self.phase == "Training the Transformer" and b:
+        stage = self.stages.current
+        if stage is None:
+            started = any(s.status != "waiting" for s in self.stages.items)
+            return f"{'Finishing' if started else 'Starting'} ({elapsed})"
+        if stage.key == "train" and self.last_batch:
+            b = self.last_batch
             return f"Epoch {b['epoch']} of at most {b['epochs']}, batch {b['batch']} of {b['batches']} ({elapsed})"
-        return f"{self.phase} ({elapsed})"
+        return f"{stage.label}{': ' + stage.detail if stage.detail else ''} ({elapsed})"
+
+    def _text_vectors(self, dataset):
+        """The item text vectors: from the background job started when the data loaded (waiting
+        for it if it still runs), else encoded here."""
+        if not self.settings.use_text or dataset.items is None:
+            self.stages.finish("texts", "skipped")
+            return None, None
+        self.stages.start("texts", "waiting for the encoder")
+        job = text_job(dataset, self.text_key or self.data_key)
+        while not job.wait(0.5):
+            self.stages.start("texts", f"{job.done_texts:,} of {job.total_texts:,} texts encoded")
+        if job.error is not None:
+            raise RecLensError(f"The item texts could not be encoded ({job.error}). Turn off the text encoder.")
+        self.stages.finish("texts")
+        return job.vectors, job.info
 
     def _run(self, dataset: Dataset) -> None:
         try:
-            text_vectors, text_info = None, None
-            if self.settings.use_text:
-                from recsys.text import encode_items
-
-                self.phase = "Embedding the item texts with the pretrained language model"
-                text_vectors, text_info = encode_items(dataset)
-                self.notice = text_info.get("notice")
-            # With graph vectors, the leaderboard's LightGCN (app budget) is fitted first and its
-            # vectors feed the Transformer (run_experiment shares the one fit).
-            self.phase = ("Fitting LightGCN on the user-item graph, then preparing the training windows"
-                          if self.settings.use_graph else "Preparing the training windows")
+            text_vectors, text_info = self._text_vectors(dataset)
+            self.notice = (text_info or {}).get("notice")
             experiment = run_experiment(
                 dataset,
+                models=self.settings.models(),
                 model_config=self.settings.model_config(),
                 train_config=self.settings.train_config(),
                 text_vectors=text_vectors,
-                progress=self._progress_then_evaluate,
+                progress=self.progress,
                 cancel=self.cancel,
                 lightgcn_config=self.settings.lightgcn_config(),
+                skip=self.skip,
             )
             result = experiment.result
             if result.cancelled and not result.curve:
                 self.status = "cancelled"  # nothing worth saving: no epoch was validated
                 return
-            self.phase = "Saving the run"
+            self.stop_message = result.stop_message
+            self.stages.start("save")
             step = max(1, len(self.batches) // MAX_SAVED_BATCHES)
             info = {
                 "data_key": self.data_key,
                 "settings": dataclasses.asdict(self.settings),
                 "text": _jsonable(text_info),
                 "batch_loss": [list(b) for b in self.batches[::step]],
+                "stages": self.stages.rows(),
             }
             folder = _new_run_dir(self.workspace, dataset.name)
             path = save_run(result, dataset, folder, metrics=metrics_json(experiment, dataset), info=info)
@@ -219,23 +255,8 @@ class TrainJob:
             log.exception("training failed")
             self.status, self.error = "failed", UNEXPECTED.format(kind=type(err).__name__, detail=err)
         finally:
+            self.stages.close()
             self.finished = time.time()
-
-    def _progress_then_evaluate(self, event: dict) -> None:
-        self.progress(event)
-        if event["stage"] != "epoch":
-            return
-        cfg = self.settings.train_config()
-        over = (
-            event["epoch"] >= event["epochs"]
-            or event["epoch"] - event["best_epoch"] >= cfg.patience
-            or self.cancel.is_set()
-        )
-        self.phase = (
-            "Fitting the baselines and evaluating every model (all items ranked for each test user)"
-            if over
-            else f"Epoch {event['epoch']} done, starting the next one"
-        )
 
 
 def _jsonable(info: dict | None) -> dict | None:
@@ -269,9 +290,12 @@ def active_job(data_key: str) -> TrainJob | None:
     return job if job is not None and job.running else None
 
 
-def start_training(dataset: Dataset, settings: TrainSettings, workspace: Path, data_key: str) -> TrainJob:
-    """Start training ``dataset`` in a daemon thread and return the job to poll."""
-    job = TrainJob(settings=settings, dataset_name=dataset.name, workspace=Path(workspace), data_key=data_key)
+def start_training(dataset: Dataset, settings: TrainSettings, workspace: Path, data_key: str,
+                   text_key: str | None = None) -> TrainJob:
+    """Start training ``dataset`` in a daemon thread and return the job to poll (``text_key``: the
+    fingerprint the data's background text job runs under, ``LoadOutcome.load_key``)."""
+    job = TrainJob(settings=settings, dataset_name=dataset.name, workspace=Path(workspace), data_key=data_key,
+                   text_key=text_key)
     job.thread = threading.Thread(target=job._run, args=(dataset,), name="reclens-train", daemon=True)
     with _ACTIVE_LOCK:
         _ACTIVE[data_key] = job

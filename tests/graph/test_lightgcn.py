@@ -69,6 +69,7 @@ def test_time_budget_stops_training(dataset, split):
     cfg = LightGCNConfig(dim=8, layers=1, epochs=1000, batch_size=4096, time_budget_s=0.5)
     model = LightGCN(cfg).fit(split.train, dataset.n_users, dataset.n_items, split.valid)
     assert len(model.curve_) < 1000
+    assert model.stop_reason_ in ("time limit", "early stopping")
 
 
 def test_unfitted_lightgcn_raises():

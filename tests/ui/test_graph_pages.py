@@ -64,7 +64,7 @@ def test_a_run_without_graph_vectors_offers_to_fit_them(app_run: Trained, tmp_pa
     shutil.copytree(source, workspace / "run-without-graph")
     (workspace / "run-without-graph" / GRAPH_FILE).unlink()
     monkeypatch.setenv(WORKSPACE_ENV, str(workspace))
-    monkeypatch.setattr(graph_view, "FIT_SECONDS", 1.0)  # a couple of epochs are enough for the map
+    monkeypatch.setattr(graph_view, "FIT_EPOCHS", 2)  # a couple of epochs are enough for the map
     at = AppTest.from_file(str(APP), default_timeout=120).run()
     at = at.switch_page("app_pages/explain.py").run()
     assert_clean(at)
