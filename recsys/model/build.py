@@ -43,6 +43,7 @@ from recsys.model.layers import (
     ScoreSum,
     SequenceLogits,
     SliceSeq,
+    SubtractRow,
     SumFields,
     TakeColumns,
     TakePosition,
@@ -266,7 +267,7 @@ def _has(model: keras.Model, name: str) -> bool:
 
 
 def training_model(model: keras.Model, cfg: ModelConfig | None = None, tables: FeatureTables | None = None,
-                   catalogue=None, sampled_head: bool = False) -> keras.Model:
+                   catalogue=None, sampled_head: bool = False, sampled_sequence: bool = False) -> keras.Model:
     """Same weights, two outputs: ``scores`` ``[B, C]`` (last position, the full score) and
     ``sequence_logits`` ``[B, L, C]`` (dot score at every position, SASRec's dense signal).
 
@@ -283,6 +284,11 @@ def training_model(model: keras.Model, cfg: ModelConfig | None = None, tables: F
     is subtracted from these scores (logQ correction, Bengio & Senecal 2008; Yi et al. 2019):
     the batch's targets are drawn by popularity, and without it the head learned to push popular
     items down.
+
+    ``sampled_sequence``: likewise for ``sequence_logits``, for large catalogues: they cover only
+    the columns given as ``sequence_columns`` ``[B, C]`` (identical rows: the batch's targets plus
+    random items), minus ``sequence_log_q`` ``[B, C]`` (the same logQ correction), so the
+    per-position softmax costs ``[M, C]`` instead of ``[M, N]``.
 
     With ``catalogue``, ``sequence_logits`` is ``[M, N]``: only the batch's M real (non-padding)
     history positions, row by row (``RealPositions``; ``MaskedSoftmaxCE`` reads this layout), as
@@ -318,7 +324,16 @@ def training_model(model: keras.Model, cfg: ModelConfig | None = None, tables: F
         log_q = inputs["column_log_q"] = keras.Input((None,), name="column_log_q")
         scores = layers.Subtract(name="sampling_correction")([scores, log_q])
     real = RealPositions(name="real_positions")(seq, history)  # [M, d]: padding needs no logits
-    seq_logits = SequenceLogits(name="sequence_logits")(real, items, model.get_layer("item_bias")(ids))
+    seq_items, seq_ids = items, ids
+    if sampled_sequence:
+        seq_columns = inputs["sequence_columns"] = keras.Input((None,), dtype="int32", name="sequence_columns")
+        seq_items = TakeColumns(name="sequence_rows")(items, seq_columns)
+        seq_ids = TakeColumns(name="sequence_ids")(ids, seq_columns)
+    seq_logits = SequenceLogits(name="sequence_logits" if not sampled_sequence else "sampled_sequence_logits")(
+        real, seq_items, model.get_layer("item_bias")(seq_ids))
+    if sampled_sequence:
+        seq_log_q = inputs["sequence_log_q"] = keras.Input((None,), name="sequence_log_q")
+        seq_logits = SubtractRow(name="sequence_logits")(seq_logits, seq_log_q)
     return keras.Model(inputs, {"scores": scores, "sequence_logits": seq_logits}, name="trainer")
 
 

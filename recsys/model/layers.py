@@ -9,7 +9,7 @@ from keras import ops
 __all__ = [
     "LookupTable", "PaddingMask", "CausalMask", "TargetMask", "PositionIds", "SliceSeq", "RowDot", "ScoreSum",
     "SequenceLogits", "RealPositions", "LastPosition", "TakePosition", "RecentWindow", "SumFields", "Catalogue",
-    "BroadcastBatch", "TakeColumns", "FirstRow",
+    "BroadcastBatch", "TakeColumns", "SubtractRow", "FirstRow",
 ]
 
 _PKG = "recsys"
@@ -243,6 +243,18 @@ class TakeColumns(keras.layers.Layer):
 
     def compute_output_shape(self, x_shape, columns_shape):
         return (1, columns_shape[1]) + tuple(x_shape[2:])
+
+
+@keras.saving.register_keras_serializable(package=_PKG)
+class SubtractRow(keras.layers.Layer):
+    """(``[M, C]`` x, ``[B, C]`` row with identical rows) -> ``x - row[0]``: a per-column
+    correction shared by every row (the sampled softmax's log Q)."""
+
+    def call(self, x, row):
+        return x - row[0]
+
+    def compute_output_shape(self, x_shape, row_shape):
+        return x_shape
 
 
 @keras.saving.register_keras_serializable(package=_PKG)

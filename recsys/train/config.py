@@ -40,6 +40,11 @@ class TrainConfig:
             softmax with the logQ correction, ``recsys.train.sampling``); the dot-product scores at
             every position keep the full softmax. ``None`` (or a catalogue smaller than batch +
             samples): the whole catalogue. README, "Accuracy", has the measured trade-off.
+        sequence_samples: Catalogues of more than ``4 * sequence_samples`` items train the
+            per-position softmax (the dot-product scores at every history position) on the batch's
+            targets plus this many random items, with the same logQ correction as the head, instead
+            of on the whole catalogue: its cost then stops growing with the catalogue. Smaller
+            catalogues, and ``None``, keep the full softmax.
         head_loss_weight: Weight of the output head's loss (``scores``: the full score, target
             attention and MLP included, of one random prefix per window) beside the dot-product
             loss at every position (weight 1). The head sees one example per window per step, the
@@ -61,6 +66,7 @@ class TrainConfig:
     input_pipeline: str = "memory"
     head_samples: int | None = 64
     head_loss_weight: float = 0.1
+    sequence_samples: int | None = 1024
 
     def __post_init__(self):
         if self.loss not in LOSSES:

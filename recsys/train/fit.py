@@ -58,6 +58,12 @@ class MaskedSoftmaxCE(keras.losses.Loss):
         return -ops.sum(picked * valid) / ops.maximum(ops.sum(valid), 1.0)
 
 
+def sampled_sequence(tcfg: TrainConfig, n_catalogue: int) -> bool:
+    """Whether the per-position softmax trains on sampled columns (``TrainConfig.sequence_samples``)."""
+    return (tcfg.loss == "softmax" and tcfg.input_pipeline == "memory" and tcfg.sequence_samples is not None
+            and n_catalogue > 4 * tcfg.sequence_samples)
+
+
 def sampled_head(tcfg: TrainConfig, n_catalogue: int) -> bool:
     """Whether the output head trains on sampled columns (``TrainConfig.head_samples``)."""
     return tcfg.loss == "softmax" and tcfg.head_samples is not None and tcfg.head_samples + tcfg.batch_size < n_catalogue
@@ -96,7 +102,7 @@ class _Batches(keras.utils.PyDataset):
     """Shuffled batches of windows in the layout the training model takes."""
 
     def __init__(self, windows: Windows, tables: FeatureTables, cfg: TrainConfig, uses_user_features: bool,
-                 rating_mean: float, catalogue: np.ndarray, sampled: bool = False):
+                 rating_mean: float, catalogue: np.ndarray, sampled: bool = False, sampled_sequence: bool = False):
         super().__init__()
         self.w, self.tables, self.cfg = windows, tables, cfg
         self.uses_user_features, self.rating_mean = uses_user_features, rating_mean
@@ -104,7 +110,8 @@ class _Batches(keras.utils.PyDataset):
         self.order = self.rng.permutation(len(windows))
         self.catalogue = catalogue  # [C] sorted model ids of the warm items
         self.sampled = sampled  # the output head scores the targets + head_samples random columns
-        self.frequencies = target_frequencies(windows.targets, catalogue) if sampled else None
+        self.sampled_sequence = sampled_sequence  # per-position softmax over targets + random columns
+        self.frequencies = target_frequencies(windows.targets, catalogue) if sampled or sampled_sequence else None
 
     def __len__(self) -> int:
         return int(np.ceil(len(self.w) / self.cfg.batch_size))
@@ -147,7 +154,21 @@ class _Batches(keras.utils.PyDataset):
             log_q = column_log_q(self.frequencies, int((head >= 0).sum()), self.cfg.head_samples)[columns]
             x["column_log_q"] = np.broadcast_to(log_q.astype(np.float32), (len(rows), len(columns))).copy()
             head = np.where(head >= 0, np.searchsorted(columns, head), -1)
+        if self.sampled_sequence:
+            labels = self._sample_sequence_columns(x, labels)
         return x, {"scores": head.astype(np.int32), "sequence_logits": labels.astype(np.int32)}
+
+    def _sample_sequence_columns(self, x: dict, labels: np.ndarray) -> np.ndarray:
+        """The per-position softmax's columns (the batch's targets plus random ones) and their log Q
+        into ``x``; returns the labels as positions among those columns."""
+        real = labels[labels >= 0]
+        negatives = self.rng.integers(0, len(self.catalogue), self.cfg.sequence_samples)
+        columns = np.unique(np.concatenate([real, negatives])).astype(np.int32)
+        log_q = column_log_q(self.frequencies, len(real), self.cfg.sequence_samples)[columns].astype(np.float32)
+        rows = len(labels)
+        x["sequence_columns"] = np.broadcast_to(columns, (rows, len(columns))).copy()
+        x["sequence_log_q"] = np.broadcast_to(log_q, (rows, len(columns))).copy()
+        return np.where(labels >= 0, np.searchsorted(columns, labels), -1)
 
 
 STOP_REASONS = ("early stopping", "max epochs", "time limit", "cancelled")
@@ -331,7 +352,8 @@ def fit(
     catalogue = to_model_ids(np.flatnonzero(warm)).astype(np.int32)
     with strategy.scope():
         model = build_model(cfg, tables)
-        trainer = (training_model(model, cfg, tables, catalogue, sampled_head=sampled_head(tcfg, len(catalogue)))
+        trainer = (training_model(model, cfg, tables, catalogue, sampled_head=sampled_head(tcfg, len(catalogue)),
+                                  sampled_sequence=sampled_sequence(tcfg, len(catalogue)) and not stream)
                    if tcfg.loss == "softmax" else training_model(model))
     sequences = user_sequences(split.train)
     rating_mean = 0.0
@@ -351,7 +373,7 @@ def fit(
     _phase(progress, "windows")
     windows = make_windows(sequences, cfg.max_len, ratings, every_position=tcfg.loss == "mse")
     batches = _Batches(windows, tables, tcfg, uses_user_features, rating_mean, catalogue,
-                       sampled_head(tcfg, len(catalogue)))
+                       sampled_head(tcfg, len(catalogue)), sampled_sequence(tcfg, len(catalogue)))
     if tcfg.loss == "mse":
         losses = {"scores": keras.losses.MeanSquaredError(), "sequence_logits": None}
     else:

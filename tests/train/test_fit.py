@@ -1,3 +1,5 @@
+import subprocess
+import sys
 import threading
 
 import numpy as np
@@ -5,6 +7,7 @@ import pytest
 
 from recsys.recommend import Recommender
 from recsys.train import TrainConfig, fit, load_run, save_run
+from recsys.train.fit import sampled_sequence
 from tests.tiny import TINY_MODEL, TINY_TRAIN
 
 
@@ -54,9 +57,45 @@ def test_progress_events_and_cancellation(dataset, split):
             cancel.set()
 
     result = fit(dataset, split, TINY_MODEL, TrainConfig(epochs=5, batch_size=16), progress=progress, cancel=cancel)
-    assert result.cancelled
+    assert result.cancelled and result.stop_reason == "cancelled"
     assert len(result.curve) == 1  # stopped during the first epoch
-    assert events[0]["stage"] == "batch" and events[0]["batches"] > 1
+    # preparation is announced before the first batch, so a progress display can name it
+    assert [e["phase"] for e in events if e["stage"] == "phase"] == ["model", "windows", "compile"]
+    batches = [e for e in events if e["stage"] == "batch"]
+    assert batches[0]["batch"] == 1 and batches[0]["batches"] > 1
+
+
+def test_same_seed_same_model_on_a_busy_machine(dataset, split):
+    # Results must not depend on machine load: the clock never decides how long training runs.
+    cfg = TrainConfig(epochs=2, batch_size=32, seed=5, patience=1)
+    quiet = fit(dataset, split, TINY_MODEL, cfg)
+    burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(3)]
+    try:
+        busy = fit(dataset, split, TINY_MODEL, cfg)
+    finally:
+        for b in burners:
+            b.kill()
+    assert [r["valid_ndcg@10"] for r in busy.curve] == [r["valid_ndcg@10"] for r in quiet.curve]
+    for wa, wb in zip(quiet.model.get_weights(), busy.model.get_weights()):
+        np.testing.assert_array_equal(wa, wb)
+
+
+def test_the_time_limit_is_a_loud_safety_cap(dataset, split):
+    result = fit(dataset, split, TINY_MODEL, TrainConfig(epochs=5, batch_size=32, time_budget_s=1e-6))
+    assert result.stop_reason == "time limit" and result.stopped_for_time
+    assert len(result.curve) == 1  # the limit is checked after each epoch, never before the first
+    assert result.stop_message == "stopped after 1 of 5 epochs: time limit (0 s of training)"
+    assert result.setup_seconds > 0  # building and tracing, not counted against the limit
+    early = fit(dataset, split, TINY_MODEL, TrainConfig(epochs=3, batch_size=32, patience=1, time_budget_s=None))
+    assert early.stop_reason in ("early stopping", "max epochs") and early.stop_message is None
+
+
+def test_large_catalogues_sample_the_per_position_softmax(dataset, split):
+    # 60 items > 4 x 8 samples: each step scores the batch's targets plus 8 random items
+    result = fit(dataset, split, TINY_MODEL, TrainConfig(epochs=1, batch_size=16, sequence_samples=8))
+    assert np.isfinite(result.curve[0]["loss"])
+    assert sampled_sequence(TrainConfig(sequence_samples=8), dataset.n_items)
+    assert not sampled_sequence(TrainConfig(), dataset.n_items)  # small catalogues keep the full softmax
 
 
 def test_rating_loss_trains_a_regression_head(dataset, split):
