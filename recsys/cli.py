@@ -95,10 +95,12 @@ def _cmd_train(args) -> int:
     from recsys.train.distributed import is_chief, make_strategy, worker_out
 
     strategy = make_strategy(args.strategy)  # first: a multi-worker cluster must form before other TF work
+    from recsys.data.fingerprint import fingerprint_files
     from recsys.pipeline import metrics_json, run_experiment
     from recsys.train import save_run
 
     dataset = _load(args)
+    data_key = fingerprint_files(args.interactions, args.items, args.users)  # as the app's, for the same files
     model_cfg, train_cfg = _configs(args)
     vectors, text_info = _text_vectors(args, dataset)
     exp = run_experiment(dataset, ("sasrec",), model_cfg, train_cfg, text_vectors=vectors, progress=_print_progress,
@@ -106,7 +108,7 @@ def _cmd_train(args) -> int:
     metrics = metrics_json(exp, dataset)["models"]["sasrec"]
     out = args.out if is_chief() else worker_out(args.out)
     path = save_run(exp.result, dataset, out, metrics=metrics,
-                    info={"text_encoder": text_info, "strategy": args.strategy})
+                    info={"text_encoder": text_info, "strategy": args.strategy}, data_key=data_key)
     echo(exp.leaderboard().to_string(float_format=lambda x: f"{x:.4f}"))
     echo(f"saved run to {path} (peak memory {exp.result.peak_memory_mb:,.0f} MB)")
     return 0

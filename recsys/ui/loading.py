@@ -11,7 +11,6 @@ nothing. What the loaders keep, fix and drop is documented in ``recsys.data.inte
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import io
 import logging
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from recsys.data import (
     load_dataset,
     read_table,
 )
+from recsys.data.fingerprint import file_digest
 from recsys.data.interactions import clean_interactions
 from recsys.errors import DataError
 from recsys.ui import state
@@ -76,7 +76,7 @@ class Source:
 
     def __post_init__(self):
         if not self.digest:
-            object.__setattr__(self, "digest", hashlib.sha256(self.data).hexdigest()[:20])
+            object.__setattr__(self, "digest", file_digest(self.data))
 
     @classmethod
     def from_upload(cls, file) -> Source:
