@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 
 import pandas as pd
@@ -23,7 +24,8 @@ from recsys.ui.training import (
     text_encoder_available,
 )
 
-__all__ = ["MODEL_LABELS", "current_job", "leaderboard", "render_form", "render_job", "render_live", "render_results"]
+__all__ = ["MODEL_LABELS", "OTHER_SESSION", "current_job", "leaderboard", "owner_token", "owns", "render_form", "render_job",
+           "render_live", "render_results"]
 
 MODEL_LABELS = {"sasrec": "Transformer (this run)", "ease": "EASE", "lightgcn": "LightGCN (graph)", "itemknn": "ItemKNN",
                 "userknn": "UserKNN", "pop": "MostPopular"}
@@ -31,6 +33,10 @@ METRICS = {"ndcg@10": "NDCG@10", "hr@10": "HR@10", "recall@20": "Recall@20", "mr
 NO_TEXT = (
     "The text encoder is not available in this installation (the `recsys.text` package is missing), so "
     "the model learns from ids, categories and user attributes only."
+)
+OTHER_SESSION = (
+    "Another session is training on this data (a reloaded page is a new session too). You can follow its "
+    "progress here; only the session that started it can cancel it. Its run is listed when it finishes."
 )
 POLL_SECONDS = 1.0
 MAX_POINTS = 1500
@@ -47,9 +53,22 @@ def leaderboard(metrics: dict, part: str = "test") -> pd.DataFrame:
     return frame.sort_values("NDCG@10", ascending=False, ignore_index=True)
 
 
+def owner_token() -> str:
+    """This session's token (made on first use): it owns the trainings it starts."""
+    return st.session_state.setdefault(state.OWNER_TOKEN, secrets.token_urlsafe(16))
+
+
+def owns(job: TrainJob) -> bool:
+    """True when this session started ``job`` (so it may cancel it)."""
+    return bool(job.owner) and secrets.compare_digest(job.owner, owner_token())
+
+
 def current_job(outcome: LoadOutcome) -> TrainJob | None:
-    """This session's last training, or one still running on the same files (a reloaded page)."""
+    """This session's last training, or one still running on the same files (another session's, or
+    the one this tab started before a reload), which this session may follow but not cancel."""
     job = st.session_state.get(state.TRAIN_JOB)
+    if job is not None and job.running and not owns(job) and job.data_key != data_key(outcome):
+        job = None  # someone else's training on files this session no longer has
     if job is None or not job.running:
         running = active_job(data_key(outcome))
         if running is not None:
@@ -156,7 +175,7 @@ def render_form(outcome: LoadOutcome, job: TrainJob | None) -> TrainJob | None:
         batch_size=last.batch_size,
         max_eval_users=last.max_eval_users,
     )
-    job = start_training(outcome.dataset, settings, workspace(), data_key(outcome))
+    job = start_training(outcome.dataset, settings, workspace(), data_key(outcome), owner=owner_token())
     st.session_state[state.TRAIN_JOB] = job
     return job
 
@@ -177,14 +196,23 @@ def render_live(job: TrainJob) -> None:
     left.plotly_chart(charts.loss_figure(epochs, _thin(list(job.batches))), key="live_loss")
     best = epochs[-1]["best_epoch"] if epochs else None
     right.plotly_chart(charts.ndcg_figure(epochs, best), key="live_ndcg")
+    if not owns(job):
+        st.caption(OTHER_SESSION)
+        return
     stopping = job.cancel.is_set()
     st.button(
         "Stopping after this batch ..." if stopping else "Cancel training",
         key=state.CANCEL,
-        on_click=job.cancel.set,
+        on_click=_cancel,
+        args=(job,),
         disabled=stopping,
         icon=":material/stop_circle:",
     )
+
+
+def _cancel(job: TrainJob) -> None:
+    if owns(job):  # checked again when the click arrives, not only when the button was drawn
+        job.cancel.set()
 
 
 def render_job(job: TrainJob | None) -> None:

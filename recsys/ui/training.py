@@ -124,12 +124,14 @@ class TrainJob:
             says why).
         phase: What the thread is doing, in words.
         run_path: The saved run's folder once saved.
+        owner: Token of the session that started it (``state.OWNER_TOKEN``): only it may cancel.
     """
 
     settings: TrainSettings
     dataset_name: str
     workspace: Path
     data_key: str
+    owner: str = ""
     cancel: threading.Event = field(default_factory=threading.Event)
     batches: list = field(default_factory=list)
     epochs: list = field(default_factory=list)
@@ -261,17 +263,20 @@ _ACTIVE_LOCK = threading.Lock()
 def active_job(data_key: str) -> TrainJob | None:
     """The job still training on the data with this fingerprint, if any (in this server process).
 
-    A reloaded page is a new session: this lets it show the progress of the training it started.
-    Only sessions holding the same files (same fingerprint) can find it.
+    A reloaded page is a new session: this lets it (and any other session holding the same files,
+    same fingerprint) follow the progress; only the owner may cancel (``TrainJob.owner``).
     """
     with _ACTIVE_LOCK:
         job = _ACTIVE.get(data_key)
     return job if job is not None and job.running else None
 
 
-def start_training(dataset: Dataset, settings: TrainSettings, workspace: Path, data_key: str) -> TrainJob:
-    """Start training ``dataset`` in a daemon thread and return the job to poll."""
-    job = TrainJob(settings=settings, dataset_name=dataset.name, workspace=Path(workspace), data_key=data_key)
+def start_training(dataset: Dataset, settings: TrainSettings, workspace: Path, data_key: str,
+                   owner: str = "") -> TrainJob:
+    """Start training ``dataset`` in a daemon thread and return the job to poll (``owner``: the
+    starting session's token; other sessions on the same files see the job but cannot cancel it)."""
+    job = TrainJob(settings=settings, dataset_name=dataset.name, workspace=Path(workspace), data_key=data_key,
+                   owner=owner)
     job.thread = threading.Thread(target=job._run, args=(dataset,), name="reclens-train", daemon=True)
     with _ACTIVE_LOCK:
         _ACTIVE[data_key] = job
