@@ -168,7 +168,9 @@ def current_run(outcome: LoadOutcome, load: bool = True) -> RunPick:
         return RunPick(path=path, choices=choices)
     try:
         run, recommender = load_cached(path)
-    except (RecLensError, OSError, ValueError) as err:
+    except RecLensError as err:  # says itself what is wrong and what to do (old format, damaged, unsafe)
+        return RunPick(path=path, choices=choices, message=str(err))
+    except (OSError, ValueError) as err:
         return RunPick(path=path, choices=choices, message=LOAD_FAILED.format(path=path, detail=err))
     return RunPick(run=run, recommender=recommender, path=path, choices=choices)
 
