@@ -109,7 +109,7 @@ def measure_st(python: Path, texts: list[str], tmp: Path) -> dict | None:
         print(f"sentence-transformers run failed:\n{proc.stderr[-2000:]}", file=sys.stderr)
         return None
     out = json.loads(proc.stdout.strip().splitlines()[-1])
-    out["vectors"] = np.load(tmp / "st.npy")
+    out["vectors"] = np.load(tmp / "st.npy", allow_pickle=False)
     return out
 
 

@@ -6,6 +6,8 @@ import argparse
 import sys
 
 from recsys.errors import RecLensError
+from recsys.output.paths import arg_type, json_file, out_folder, table_format
+from recsys.output.terminal import echo
 
 __all__ = ["main", "build_parser"]
 
@@ -42,9 +44,9 @@ def _cmd_stats(args) -> int:
 
     config, mapping = _read_config(args)
     frame, report, _ = load_interactions(args.path, mapping, config)
-    print(report)
-    print()
-    print(dataset_stats(frame).table().to_string(index=False))
+    echo(report)
+    echo()
+    echo(dataset_stats(frame).table().to_string(index=False))
     return 0
 
 
@@ -72,7 +74,7 @@ def _configs(args):
 
 def _print_progress(event: dict) -> None:
     if event["stage"] == "epoch":
-        print(f"epoch {event['epoch']:>3}/{event['epochs']}  loss {event['loss']:.4f}  "
+        echo(f"epoch {event['epoch']:>3}/{event['epochs']}  loss {event['loss']:.4f}  "
               f"valid NDCG@10 {event['valid_ndcg@10']:.4f}  HR@10 {event['valid_hr@10']:.4f}  "
               f"({event['seconds']:.0f} s)", flush=True)
 
@@ -84,7 +86,7 @@ def _text_vectors(args, dataset):
     from recsys.text import encode_items
 
     vectors, info = encode_items(dataset)
-    print(f"text vectors: {info.get('name')} ({info.get('kind')}, {info.get('dim')}-d)"
+    echo(f"text vectors: {info.get('name')} ({info.get('kind')}, {info.get('dim')}-d)"
           + (f"; {info['notice']}" if info.get("notice") else ""), flush=True)
     return vectors, info
 
@@ -93,10 +95,12 @@ def _cmd_train(args) -> int:
     from recsys.train.distributed import is_chief, make_strategy, worker_out
 
     strategy = make_strategy(args.strategy)  # first: a multi-worker cluster must form before other TF work
+    from recsys.data.fingerprint import fingerprint_files
     from recsys.pipeline import metrics_json, run_experiment
     from recsys.train import save_run
 
     dataset = _load(args)
+    data_key = fingerprint_files(args.interactions, args.items, args.users)  # as the app's, for the same files
     model_cfg, train_cfg = _configs(args)
     vectors, text_info = _text_vectors(args, dataset)
     exp = run_experiment(dataset, ("sasrec",), model_cfg, train_cfg, text_vectors=vectors, progress=_print_progress,
@@ -104,9 +108,9 @@ def _cmd_train(args) -> int:
     metrics = metrics_json(exp, dataset)["models"]["sasrec"]
     out = args.out if is_chief() else worker_out(args.out)
     path = save_run(exp.result, dataset, out, metrics=metrics,
-                    info={"text_encoder": text_info, "strategy": args.strategy})
-    print(exp.leaderboard().to_string(float_format=lambda x: f"{x:.4f}"))
-    print(f"saved run to {path} (peak memory {exp.result.peak_memory_mb:,.0f} MB)")
+                    info={"text_encoder": text_info, "strategy": args.strategy}, data_key=data_key)
+    echo(exp.leaderboard().to_string(float_format=lambda x: f"{x:.4f}"))
+    echo(f"saved run to {path} (peak memory {exp.result.peak_memory_mb:,.0f} MB)")
     return 0
 
 
@@ -122,32 +126,37 @@ def _cmd_evaluate(args) -> int:
     exp = run_experiment(dataset, models, model_cfg, train_cfg, text_vectors=vectors,
                          progress=_print_progress if "sasrec" in models else None)
     report = metrics_json(exp, dataset)
-    print(f"protocol: {report['protocol']['split']}; {report['protocol']['ranking']}")
-    print(exp.leaderboard().to_string(float_format=lambda x: f"{x:.4f}"))
+    echo(f"protocol: {report['protocol']['split']}; {report['protocol']['ranking']}")
+    echo(exp.leaderboard().to_string(float_format=lambda x: f"{x:.4f}"))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(report, f, indent=2)
-        print(f"wrote {args.json}")
+        echo(f"wrote {args.json}")
     return 0
 
 
 def _cmd_recommend(args) -> int:
     from recsys.train import load_run
 
+    if args.all_users and not args.out:  # before loading anything
+        raise RecLensError("--all-users writes a file: give it with --out recs.parquet (or recs.csv, recs.json).")
+    if not args.all_users and args.user is None:
+        raise RecLensError("Give a user with --user USER_ID, or --all-users --out recs.parquet for every user.")
     run = load_run(args.run)
     if args.all_users:
         from recsys.batch_recommend import recommend_all_users
 
-        if not args.out:
-            raise RecLensError("--all-users writes a Parquet file: give it with --out recs.parquet.")
         info = recommend_all_users(run.recommender(), run.dataset, args.out, k=args.k, chunk=args.chunk)
-        print(f"wrote {info['rows']:,} rows for {info['users']:,} users to {info['path']} "
-              f"({info['seconds']:.1f} s, {info['users_per_second']:,.0f} users/s)")
+        echo(f"wrote {info['rows']:,} rows for {info['users']:,} users to {info['path']} "
+             f"({info['seconds']:.1f} s, {info['users_per_second']:,.0f} users/s)")
         return 0
-    if args.user is None:
-        raise RecLensError("Give a user with --user USER_ID, or --all-users --out recs.parquet for every user.")
     recs = run.recommender().recommend(run.dataset, args.user, k=args.k)
-    print(recs.to_string(index=False, float_format=lambda x: f"{x:.4f}"))
+    echo(recs.to_string(index=False, float_format=lambda x: f"{x:.4f}"))
+    if args.out:
+        from recsys.output.files import write_table
+
+        frame = recs.assign(user_id=str(args.user))[["user_id", *recs.columns]]
+        echo(f"wrote {write_table(frame, args.out)}")
     return 0
 
 
@@ -161,27 +170,27 @@ def _cmd_explain(args) -> int:
     exp = explain_item(run.recommender(), run.dataset, run.model_config, args.user, item_id=args.item,
                        rank=None if args.item else args.rank, k=args.k)
     d = exp.to_dict()
-    print(f"user {d['user']}: item {d['item']['id']} '{d['item']['title']}' at rank {d['item']['rank']}, "
+    echo(f"user {d['user']}: item {d['item']['id']} '{d['item']['title']}' at rank {d['item']['rank']}, "
           f"score {d['score']:.4f} (base value {d['base_value']:.4f})")
-    print(d["reason"])
+    echo(d["reason"])
     rows = sorted(d["history"], key=lambda h: -abs(h["shap"]))[:10]
-    print("\nmost influential history items (SHAP, attention):")
+    echo("\nmost influential history items (SHAP, attention):")
     for h in rows:
-        print(f"  {h['shap']:+.4f}  {h['attention']:.3f}  {h['item_id']:>8}  {h['title']}")
-    print("side features (SHAP):")
+        echo(f"  {h['shap']:+.4f}  {h['attention']:.3f}  {h['item_id']:>8}  {h['title']}")
+    echo("side features (SHAP):")
     for f in d["side_features"]:
-        print(f"  {f['shap']:+.4f}  {f['name']} = {f['value']}")
+        echo(f"  {f['shap']:+.4f}  {f['name']} = {f['value']}")
     cf = d["counterfactual"]
     verdict = "drops to rank" if cf["found"] else "still ranks"
-    print(f"counterfactual: without {cf['removed']} it {verdict} {cf['new_rank']}")
+    echo(f"counterfactual: without {cf['removed']} it {verdict} {cf['new_rank']}")
     fa = d["faithfulness"]
-    print(f"deletion AUC (lower = more faithful): SHAP {fa['shap_auc']:.3f}, attention {fa['attention_auc']:.3f}, "
+    echo(f"deletion AUC (lower = more faithful): SHAP {fa['shap_auc']:.3f}, attention {fa['attention_auc']:.3f}, "
           f"random {fa['random_auc']:.3f}")
-    print("timings (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in d["timings_ms"].items()))
+    echo("timings (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in d["timings_ms"].items()))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(d, f, indent=2)
-        print(f"wrote {args.json}")
+        echo(f"wrote {args.json}")
     return 0
 
 
@@ -231,7 +240,7 @@ def _cmd_demo_data(args) -> int:
     from recsys.data.demo import write_demo
 
     for path in write_demo(args.out, seed=args.seed):
-        print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+        echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
     return 0
 
 
@@ -262,7 +271,8 @@ def build_parser() -> argparse.ArgumentParser:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_data_files(p)
     _add_model_options(p)
-    p.add_argument("--out", default="runs/latest", help="run directory to write (default runs/latest)")
+    p.add_argument("--out", default="runs/latest", type=arg_type(out_folder),
+                   help="run directory to write (default runs/latest)")
     p.add_argument("--strategy", choices=["default", "mirrored", "multiworker"], default="default",
                    help="tf.distribute strategy: default (one device), mirrored (all local devices), multiworker "
                         "(one process per machine, cluster from TF_CONFIG; see below)")
@@ -275,14 +285,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model_options(p)
     p.add_argument("--models", default="sasrec,ease,lightgcn,itemknn,userknn,pop",
                    help="comma-separated: sasrec,ease,lightgcn,itemknn,userknn,pop")
-    p.add_argument("--json", help="write metrics as JSON here")
+    p.add_argument("--json", type=arg_type(json_file), help="write metrics as JSON here (a .json file)")
     p.set_defaults(func=_cmd_evaluate)
     p = sub.add_parser("recommend", help="top-K for one user from a saved run")
     p.add_argument("--run", required=True, help="run directory")
     p.add_argument("--user", help="raw user id")
     p.add_argument("--k", type=int, default=10)
     p.add_argument("--all-users", action="store_true", help="top-K for every user, streamed in chunks to --out")
-    p.add_argument("--out", help="Parquet file for --all-users (columns user_id, rank, item_id, score)")
+    p.add_argument("--out", type=arg_type(table_format),
+                   help="write the recommendations here, in the format of the name: .parquet/.pq, .csv "
+                        "(safe to open in a spreadsheet) or .json; columns user_id, rank, item_id, score "
+                        "(required with --all-users)")
     p.add_argument("--chunk", type=int, default=1024, help="users scored per step with --all-users")
     p.set_defaults(func=_cmd_recommend)
     p = sub.add_parser("explain", help="explain one recommended item for one user")
@@ -292,7 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--item", help="raw item id to explain")
     which.add_argument("--rank", type=int, default=1, help="explain the item at this rank (default 1)")
     p.add_argument("--k", type=int, default=10, help="top-K for the counterfactual")
-    p.add_argument("--json", help="write the explanation as JSON here")
+    p.add_argument("--json", type=arg_type(json_file), help="write the explanation as JSON here (a .json file)")
     p.set_defaults(func=_cmd_explain)
     from recsys.explain.cli import add_explain_global_parser
     from recsys.fairness.cli import add_audit_parser
@@ -302,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_audit_parser(sub)
     add_similar_parser(sub)
     p = sub.add_parser("demo-data", help="regenerate the bundled demo data (deterministic)")
-    p.add_argument("--out", default="assets/demo", help="output folder (default: assets/demo)")
+    p.add_argument("--out", default="assets/demo", type=arg_type(out_folder), help="output folder (default: assets/demo)")
     p.add_argument("--seed", type=int, default=DEMO_SEED, help=f"random seed (default: {DEMO_SEED})")
     p.set_defaults(func=_cmd_demo_data)
     return parser
@@ -313,5 +326,5 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except RecLensError as err:
-        print(f"error: {err}", file=sys.stderr)
+        echo(f"error: {err}", file=sys.stderr)
         return 2

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from recsys.batch_recommend import RECS_COLUMNS, recommend_all_users
 from recsys.recommend import Recommender
@@ -42,3 +43,29 @@ def test_cli_all_users(dataset, trained, tmp_path, capsys):
     assert main(["recommend", "--run", str(run), "--all-users"]) == 2  # no --out: a clear error
     assert "--out recs.parquet" in capsys.readouterr().err
     assert main(["recommend", "--run", str(run)]) == 2  # neither --user nor --all-users
+
+
+def test_cli_writes_the_format_the_name_says(dataset, trained, tmp_path, capsys):
+    from recsys.cli import main
+    from recsys.train import save_run
+
+    run = save_run(trained, dataset, tmp_path / "run")
+    args = ["recommend", "--run", str(run), "--all-users", "--k", "3", "--chunk", "16", "--out"]
+    for name in ("recs.parquet", "recs.csv", "recs.json"):
+        assert main([*args, str(tmp_path / name)]) == 0
+    parquet = pd.read_parquet(tmp_path / "recs.parquet")
+    assert not (tmp_path / "recs.csv").read_bytes().startswith(b"PAR1")
+    csv = pd.read_csv(tmp_path / "recs.csv", dtype={"user_id": str, "item_id": str})
+    assert list(csv.columns) == list(RECS_COLUMNS) and len(csv) == len(parquet)
+    assert csv["user_id"].tolist() == parquet["user_id"].tolist() and csv["rank"].tolist() == parquet["rank"].tolist()
+    np.testing.assert_allclose(csv["score"], parquet["score"], rtol=1e-6)  # scores stay numbers
+    records = pd.read_json(tmp_path / "recs.json", dtype={"user_id": str, "item_id": str})
+    assert records["item_id"].tolist() == parquet["item_id"].tolist()
+    capsys.readouterr()
+    with pytest.raises(SystemExit):  # refused by the parser, before the run is loaded
+        main([*args, str(tmp_path / "recs.txt")])
+    assert "Cannot tell which format to write" in capsys.readouterr().err and not (tmp_path / "recs.txt").exists()
+    user = dataset.user_encoder.classes_[0]
+    assert main(["recommend", "--run", str(run), "--user", user, "--k", "2", "--out", str(tmp_path / "one.csv")]) == 0
+    one = pd.read_csv(tmp_path / "one.csv", dtype=str)
+    assert list(one.columns) == ["user_id", "rank", "item_id", "title", "score"] and len(one) == 2

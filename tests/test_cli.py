@@ -122,3 +122,41 @@ def test_demo_data_is_byte_for_byte_reproducible(tmp_path):
     assert main(["demo-data", "--out", str(tmp_path)]) == 0
     for name in ("interactions.csv", "items.csv", "users.csv"):
         assert (tmp_path / name).read_bytes() == (Path("assets/demo") / name).read_bytes(), name
+
+
+def test_stats_shows_control_characters_instead_of_sending_them(tmp_path, capsys):
+    # A column name and a set-aside line that would retitle and clear the terminal.
+    rows = ["u1,i1,5", "u1,i2,4", "u1,i3,3", "u2,i1,5", "u2,i2,2", "u2,i3,1", "u3,i2,3", "u3,i3,4", "u3,i4,4"]
+    hostile = "user,item,rating\x1b]0;PWNED\x07\n" + "\n".join(rows) + "\nu3,i1,1,\x1b]0;PWNED\x07\x1b[2J,x\n"
+    (tmp_path / "hostile.csv").write_text(hostile)
+    assert main(["stats", str(tmp_path / "hostile.csv")]) == 0
+    captured = capsys.readouterr()
+    shown = captured.out + captured.err
+    assert not any(c in shown for c in "\x1b\x07\x9b")
+    assert "rating\\x1b]0;PWNED\\x07" in shown
+
+
+def test_errors_that_quote_a_file_are_escaped_too(tmp_path, capsys):
+    (tmp_path / "ids.csv").write_text("user,item\n" + "\n".join(f"u{i % 3},\x1b[2Ji{i}" for i in range(12)) + "\n")
+    main(["stats", str(tmp_path / "ids.csv"), "--user-col", "nope\x1b[2J"])
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "\x1b" not in err and "nope\\x1b[2J" in err
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["recommend", "--run", "r", "--all-users", "--out", "recs.txt"], "Cannot tell which format to write"),
+        (["recommend", "--run", "r", "--user", "1", "--out", "recs"], "Cannot tell which format to write"),
+        (["evaluate", "--interactions", "x.csv", "--json", "metrics.csv"], "ending in .json"),
+        (["explain", "--run", "r", "--user", "1", "--json", "e.txt"], "ending in .json"),
+        (["explain-global", "--run", "r", "--json", "g.parquet"], "ending in .json"),
+        (["similar", "--items", "i.csv", "--text", "x", "--json", "s.csv"], "ending in .json"),
+        (["train", "--interactions", "x.csv", "--out", "run.csv"], "named like a .csv file"),
+        (["demo-data", "--out", "demo.zip"], "named like a .zip file"),
+    ],
+)
+def test_every_output_path_is_checked_before_any_work(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2 and message in capsys.readouterr().err

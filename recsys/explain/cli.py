@@ -9,6 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 
+from recsys.output.paths import arg_type, json_file
+from recsys.output.terminal import echo
+
 __all__ = ["add_explain_global_parser", "explain_global_command"]
 
 
@@ -23,7 +26,7 @@ def add_explain_global_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=5, help="explain each sampled user's top-K (default 5)")
     p.add_argument("--seed", type=int, default=0, help="seed of the user sample (default 0)")
     p.add_argument("--top", type=int, default=10, help="influential history items to print (default 10)")
-    p.add_argument("--json", help="write the summary as JSON here")
+    p.add_argument("--json", type=arg_type(json_file), help="write the summary as JSON here (a .json file)")
     p.set_defaults(func=explain_global_command)
     return p
 
@@ -37,20 +40,20 @@ def explain_global_command(args) -> int:
     summary = global_summary(run.recommender(), run.dataset, run.model_config, n_users=args.users, k=args.k,
                              seed=args.seed)
     s = summary.settings
-    print(f"{s['pairs']} (user, recommended item) pairs: {s['users']} users x top-{s['k']}, seed {s['seed']}")
+    echo(f"{s['pairs']} (user, recommended item) pairs: {s['users']} users x top-{s['k']}, seed {s['seed']}")
     side = summary.side_table()
     if len(side):
-        print("\nside features (mean |SHAP| over the pairs; mean SHAP; share of pairs whose item has it):")
-        print(side.to_string(index=False, float_format=lambda x: f"{x:.4f}"))
+        echo("\nside features (mean |SHAP| over the pairs; mean SHAP; share of pairs whose item has it):")
+        echo(side.to_string(index=False, float_format=lambda x: f"{x:.4f}"))
     else:
-        print("\nthis run has no side features")
+        echo("\nthis run has no side features")
     top = summary.influential.head(args.top)
-    print(f"\nmost influential history items (total SHAP over the {s['pairs']} explained recommendations):")
+    echo(f"\nmost influential history items (total SHAP over the {s['pairs']} explained recommendations):")
     cols = ["item_id", "title", "appearances", "users", "mean_shap", "total_shap"]
-    print(top[cols].to_string(index=False, float_format=lambda x: f"{x:+.4f}"))
-    print("timings (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in summary.timings_ms.items()))
+    echo(top[cols].to_string(index=False, float_format=lambda x: f"{x:+.4f}"))
+    echo("timings (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in summary.timings_ms.items()))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(summary.to_dict(top=args.top), f, indent=2)
-        print(f"wrote {args.json}")
+        echo(f"wrote {args.json}")
     return 0

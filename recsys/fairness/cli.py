@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import argparse
 
+from recsys.output.paths import arg_type, json_file, out_folder
+from recsys.output.terminal import echo
+
 __all__ = ["add_audit_parser", "audit_command"]
 
 
@@ -34,8 +37,9 @@ def add_audit_parser(subparsers) -> argparse.ArgumentParser:
                    help="re-ranking weights to sweep, comma-separated (default 0,0.2,0.4,0.6,0.8,1)")
     p.add_argument("--n-boot", type=int, default=200, help="bootstrap resamples of the users (0 = no intervals)")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed")
-    p.add_argument("--json", help="write the audit as JSON here")
-    p.add_argument("--csv", help="write the tables as CSV files into this folder")
+    p.add_argument("--json", type=arg_type(json_file), help="write the audit as JSON here (a .json file)")
+    p.add_argument("--csv", type=arg_type(out_folder),
+                   help="write the tables as spreadsheet-safe CSV files into this folder (one file per table)")
     p.set_defaults(func=audit_command)
     return p
 
@@ -46,31 +50,31 @@ def _fmt(x) -> str:
 
 def _print_report(result) -> None:
     k = result.settings["k"]
-    print(f"protocol: {result.settings['protocol']}")
-    print(f"{result.settings['users']} users, K={k}, {result.settings['n_boot']} bootstrap resamples, "
+    echo(f"protocol: {result.settings['protocol']}")
+    echo(f"{result.settings['users']} users, K={k}, {result.settings['n_boot']} bootstrap resamples, "
           f"{100 * result.settings['ci']:.0f}% intervals\n")
     cols = ["group", "n_users", "small_group"]
     for m in (f"ndcg@{k}", f"hr@{k}", f"recall@{k}", f"coverage@{k}", "calibration_kl", "popularity_lift"):
         cols += [m, f"{m}_ci_low", f"{m}_ci_high"]
-    print(f"user groups by '{result.settings['attribute']}':")
-    print(result.user_groups[cols].to_string(index=False, float_format=_fmt))
+    echo(f"user groups by '{result.settings['attribute']}':")
+    echo(result.user_groups[cols].to_string(index=False, float_format=_fmt))
     gaps = result.user_gaps
     named = gaps[gaps["measure"].isin(["difference", "ratio", "UserMADranking", "MRED"])
                  & gaps["metric"].isin([f"ndcg@{k}", f"hr@{k}", f"miss_rate@{k}"])]
-    print("\ngaps between groups:")
-    print(named.to_string(index=False, float_format=_fmt))
+    echo("\ngaps between groups:")
+    echo(named.to_string(index=False, float_format=_fmt))
     under = result.under_served()
     if len(under):
-        print("\nunder-served (NDCG gap to the other users, interval below 0): "
+        echo("\nunder-served (NDCG gap to the other users, interval below 0): "
               + ", ".join(f"{r.group} {r.value:+.4f} [{r.ci_low:+.4f}, {r.ci_high:+.4f}]" for r in under.itertuples()))
-    print("\nitem groups (exposure share of top-K slots vs share of interactions):")
-    print(result.item_groups.to_string(index=False, float_format=_fmt))
+    echo("\nitem groups (exposure share of top-K slots vs share of interactions):")
+    echo(result.item_groups.to_string(index=False, float_format=_fmt))
     for section in ("exposure", "popularity", "calibration"):
         values = getattr(result, section)
-        print(f"\n{section}: " + ", ".join(f"{n} {_fmt(v) if isinstance(v, float) else v}" for n, v in values.items()))
-    print("\nre-ranking trade-off:")
+        echo(f"\n{section}: " + ", ".join(f"{n} {_fmt(v) if isinstance(v, float) else v}" for n, v in values.items()))
+    echo("\nre-ranking trade-off:")
     cols = ["reranker", "lambda", "target", "target_value", f"ndcg@{k}", "ndcg_drop", "kl_mean", "aplt", "gini", "coverage"]
-    print(result.tradeoff[cols].to_string(index=False, float_format=_fmt))
+    echo(result.tradeoff[cols].to_string(index=False, float_format=_fmt))
 
 
 def audit_command(args) -> int:
@@ -83,14 +87,14 @@ def audit_command(args) -> int:
     users = None
     if args.users:
         users, report = load_users(args.users, run.dataset.user_encoder.classes_)
-        print(report.summary())
+        echo(report.summary())
     result = audit(run, args.attribute, users=users, item_attribute=args.item_attribute, k=args.k,
                    n_candidates=args.candidates, lambdas=args.lambdas, n_boot=args.n_boot, seed=args.seed)
     _print_report(result)
     if args.json:
         result.to_json(args.json)
-        print(f"\nwrote {args.json}")
+        echo(f"\nwrote {args.json}")
     if args.csv:
         paths = result.to_csv(args.csv)
-        print(f"wrote {len(paths)} files to {args.csv}")
+        echo(f"wrote {len(paths)} files to {args.csv}")
     return 0

@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from recsys.output.spreadsheet import write_csv
+
 __all__ = ["AuditResult", "JSON_KEYS", "LOWER_IS_BETTER"]
 
 LOWER_IS_BETTER = ("calibration_kl",)  # per-user metrics where a larger value serves the user worse
@@ -92,7 +94,8 @@ class AuditResult:
         return pd.DataFrame(rows, columns=["section", "name", "value"])
 
     def to_csv(self, folder) -> list[Path]:
-        """Write one CSV per table (and ``summary.csv``, ``settings.json``) into ``folder``."""
+        """Write one spreadsheet-safe CSV per table (and ``summary.csv``, ``settings.json``) into ``folder``
+        (``recsys.output.spreadsheet.write_csv``: a group or item named like a formula is quoted)."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         tables = {"user_groups": self.user_groups, "user_gaps": self.user_gaps, "item_groups": self.item_groups,
@@ -100,7 +103,7 @@ class AuditResult:
         paths = []
         for name, frame in tables.items():
             paths.append(folder / f"{name}.csv")
-            frame.to_csv(paths[-1], index=False)
+            write_csv(frame, paths[-1])
         paths.append(folder / "settings.json")
         paths[-1].write_text(json.dumps(_clean(self.settings), indent=2))
         return paths

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from recsys.errors import RecLensError
 from recsys.evaluate.baselines import SIMILARITIES, interaction_matrix, user_similarity
 
 __all__ = ["GRAPH_FILE", "BASES", "user_similarities", "similar_users_who_chose", "save_graph_vectors",
@@ -18,6 +19,8 @@ __all__ = ["GRAPH_FILE", "BASES", "user_similarities", "similar_users_who_chose"
 
 GRAPH_FILE = "graph.npz"
 BASES = ("graph", *SIMILARITIES)
+GRAPH_REFUSED = ("The LightGCN vectors in '{path}' were not loaded ({detail}). Delete the file to fit them again, "
+                 "or train the run again.")
 NO_GRAPH = "Graph similarity needs LightGCN user vectors; pass user_vectors or choose 'cosine' or 'pearson'."
 
 
@@ -66,15 +69,25 @@ def save_graph_vectors(path, model) -> Path:
     """Write a fitted ``LightGCN``'s user and item vectors to ``path/graph.npz`` (next to a run)."""
     out = Path(path) / GRAPH_FILE
     np.savez(out, user_vectors=model.user_vectors_.astype(np.float32), item_vectors=model.item_vectors_.astype(np.float32),
-             best_epoch=model.best_epoch_, epochs=len(model.curve_))
+             best_epoch=model.best_epoch_, epochs=len(model.curve_), allow_pickle=False)
     return out
 
 
 def load_graph_vectors(path) -> dict | None:
     """``{"user_vectors": [U, d], "item_vectors": [N, d], "best_epoch", "epochs"}`` saved with a run
-    by ``save_graph_vectors``, or ``None`` when the run has none."""
+    by ``save_graph_vectors``, or ``None`` when the run has none.
+
+    Raises:
+        RecLensError: the file holds pickled objects (never loaded: a pickle can run code) or is damaged.
+    """
     f = Path(path) / GRAPH_FILE
     if not f.exists():
         return None
-    with np.load(f) as npz:
-        return {k: npz[k] for k in npz.files}
+    try:
+        with np.load(f, allow_pickle=False) as npz:
+            vectors = {k: npz[k] for k in ("user_vectors", "item_vectors", "best_epoch", "epochs")}
+    except (ValueError, OSError, KeyError, EOFError) as err:  # numpy refuses object arrays with ValueError
+        raise RecLensError(GRAPH_REFUSED.format(path=f, detail=err)) from None
+    if any(v.dtype.kind not in "iuf" for v in vectors.values()):
+        raise RecLensError(GRAPH_REFUSED.format(path=f, detail="arrays that are not numbers"))
+    return vectors

@@ -11,6 +11,8 @@ import json
 import sys
 
 from recsys.errors import DataError
+from recsys.output.paths import arg_type, json_file
+from recsys.output.terminal import echo
 from recsys.text.messages import TextMsg
 
 __all__ = ["add_similar_parser", "similar_command", "similar_results"]
@@ -24,7 +26,7 @@ def add_similar_parser(subparsers) -> argparse.ArgumentParser:
     query.add_argument("--text", help="free text, e.g. 'space opera with rebels'")
     query.add_argument("--item", help="raw item id: items like this one")
     p.add_argument("--k", type=int, default=10, help="how many items (default 10)")
-    p.add_argument("--json", help="also write the results as JSON here")
+    p.add_argument("--json", type=arg_type(json_file), help="also write the results as JSON here (a .json file)")
     p.add_argument("--sep", help="delimiter (sniffed by default), e.g. ',' '\\t' '|'")
     p.add_argument("--encoding", help="text encoding (default: UTF-8, falling back to latin-1)")
     header = p.add_mutually_exclusive_group()
@@ -97,17 +99,17 @@ def similar_command(args) -> int:
                           name=report.source)
     info = out["encoder"]
     if info.get("notice"):
-        print(f"notice: {info['notice']}", file=sys.stderr)
+        echo(f"notice: {info['notice']}", file=sys.stderr)
     q = out["query"]
-    print(f"items like {q['item']} '{q['title']}'" if "item" in q else f"items like the text {q['text']!r}")
-    print(f"encoder: {info['name']} ({info['kind']}, {info['dim']}-d); {info['cached']} vectors from the cache, "
+    echo(f"items like {q['item']} '{q['title']}'" if "item" in q else f"items like the text {q['text']!r}")
+    echo(f"encoder: {info['name']} ({info['kind']}, {info['dim']}-d); {info['cached']} vectors from the cache, "
           f"{info['encoded']} encoded")
     width = max([len(r["item"]) for r in out["results"]] + [4])
-    print(f"{'rank':>4}  {'cosine':>6}  {'item':>{width}}  title")
+    echo(f"{'rank':>4}  {'cosine':>6}  {'item':>{width}}  title")
     for r in out["results"]:
-        print(f"{r['rank']:>4}  {r['cosine']:6.3f}  {r['item']:>{width}}  {r['title']}")
+        echo(f"{r['rank']:>4}  {r['cosine']:6.3f}  {r['item']:>{width}}  {r['title']}")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(out, f, indent=2, ensure_ascii=False)
-        print(f"wrote {args.json}")
+        echo(f"wrote {args.json}")
     return 0

@@ -31,7 +31,7 @@ from recsys.fairness import (
     item_groups,
     rerank_lists,
 )
-from recsys.ui.export import safe_csv
+from recsys.output.spreadsheet import safe_csv
 
 __all__ = ["K", "LAMBDAS", "N_BOOT", "N_CANDIDATES", "compute", "profile", "report_zip", "reranked_lorenz"]
 

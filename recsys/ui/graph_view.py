@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from recsys.data import Dataset
+from recsys.errors import RecLensError
 from recsys.explain.maps import pca_2d
 from recsys.graph import LightGCN, LightGCNConfig, load_graph_vectors, similar_users_who_chose, user_similarities
 from recsys.ui import state
@@ -43,7 +44,11 @@ def _fitted(path: str, _dataset: Dataset) -> dict:
 
 def graph_vectors(path: str, dataset: Dataset, fit: bool = False) -> dict | None:
     """The run's LightGCN vectors: saved with it, fitted earlier in this server, or (``fit``) now."""
-    saved = load_graph_vectors(path)
+    try:
+        saved = load_graph_vectors(path)
+    except RecLensError as err:  # a planted or damaged graph.npz: say so, then behave as if it were absent
+        st.warning(md_escape(str(err)), icon=":material/warning:")
+        saved = None
     if saved is not None:
         return saved
     if fit or st.session_state.get(state.GRAPH_FITTED) == path:

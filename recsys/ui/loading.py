@@ -33,6 +33,7 @@ from recsys.data import (
     load_dataset,
     read_table,
 )
+from recsys.data.fingerprint import file_digest
 from recsys.data.interactions import clean_interactions
 from recsys.errors import DataError
 from recsys.ui import state
@@ -77,7 +78,7 @@ class Source:
 
     def __post_init__(self):
         if not self.digest:
-            object.__setattr__(self, "digest", hashlib.sha256(self.data).hexdigest()[:20])
+            object.__setattr__(self, "digest", file_digest(self.data))
 
     @classmethod
     def from_upload(cls, file) -> Source:

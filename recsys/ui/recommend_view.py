@@ -17,9 +17,9 @@ from recsys.data import Dataset
 from recsys.data.split import chronological
 from recsys.model.features import from_model_ids, to_model_ids
 from recsys.model.sequences import last_items
+from recsys.output.spreadsheet import safe_csv
 from recsys.recommend import Recommender, top_k
 from recsys.ui import charts, state
-from recsys.ui.export import safe_csv
 
 __all__ = [
     "EMPTY_WHAT_IF",

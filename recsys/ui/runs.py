@@ -4,14 +4,16 @@ A run is a folder written by ``recsys.train.save_run`` (model, cleaned data, met
 nothing trained is lost when the page reloads or the server restarts. The session remembers the
 folder of its run (``state.RUN_PATH``); a new session takes the newest run of its data.
 
-Runs are matched to the data by a fingerprint of the uploaded files (names and content digests),
-so a session lists the runs of the files it has, never runs trained on someone else's uploads.
-Runs without a fingerprint (e.g. from ``python -m recsys train``) match by dataset name.
+Every run records the fingerprint of the files it was trained on (``recsys.data.fingerprint``,
+computed the same way by the app and by ``python -m recsys train``), and a session lists only the
+runs whose fingerprint is the one of its own files: never a run trained on someone else's upload,
+even one with the same file name. Runs saved before fingerprints were recorded carry none; they are
+never listed for uploads, and for the bundled demo data only when their dataset has the demo's
+name and counts, labelled "unverified".
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from recsys.data.fingerprint import data_fingerprint
 from recsys.errors import RecLensError
 from recsys.recommend import Recommender
 from recsys.train import Run, list_runs, load_run
@@ -28,6 +31,7 @@ from recsys.ui.loading import LoadOutcome
 __all__ = [
     "NO_RUN",
     "WORKSPACE_ENV",
+    "UNVERIFIED",
     "RunPick",
     "current_run",
     "data_key",
@@ -43,6 +47,8 @@ WORKSPACE_ENV = "RECLENS_WORKSPACE"
 ROOT = Path(__file__).resolve().parents[2]
 NO_RUN = "No model has been trained on this data yet. Train one on the Train page (a small one takes a minute)."
 NO_DATA = "The data could not be loaded, so there is no run to show. Fix the data on the Data page first."
+UNVERIFIED = "unverified: saved without a data fingerprint"
+DEMO_NAMES = ("demo data", "interactions.csv")  # the app's and the CLI's name of the demo dataset
 LOAD_FAILED = "The saved run in '{path}' could not be loaded: {detail}. Train a new one, or pick another run."
 
 
@@ -52,8 +58,8 @@ def workspace() -> Path:
 
 
 def data_key(outcome: LoadOutcome) -> str:
-    """Fingerprint of the session's files (names and content digests)."""
-    return hashlib.sha256(repr(outcome.key[0]).encode()).hexdigest()[:16]
+    """Fingerprint of the session's files (names and content digests; ``recsys.data.fingerprint``)."""
+    return data_fingerprint(outcome.key[0])
 
 
 def _record(path: str) -> dict:
@@ -63,13 +69,26 @@ def _record(path: str) -> dict:
         return {}
 
 
-def runs_for(key: str, name: str, folder: Path | None = None) -> list[dict]:
-    """Runs of the data with fingerprint ``key`` (or dataset ``name``), newest first."""
+def _counts(dataset) -> dict:
+    return {"users": dataset.n_users, "items": dataset.n_items, "interactions": len(dataset.interactions)}
+
+
+def runs_for(key: str, folder: Path | None = None, demo: dict | None = None) -> list[dict]:
+    """Runs of the data with fingerprint ``key``, newest first.
+
+    Args:
+        demo: Only for the bundled demo data: its dataset counts (``users``, ``items``,
+            ``interactions``). Runs without a fingerprint whose dataset has a demo name and these
+            counts are listed too, with ``"unverified": True``.
+    """
     found = []
     for record in list_runs(folder or workspace()):
         full = _record(record["path"])
         own = (full.get("info") or {}).get("data_key")
-        if own == key or (own is None and record["dataset"].get("name") == name):
+        dataset = record["dataset"]
+        legacy = (own is None and demo is not None and dataset.get("name") in DEMO_NAMES
+                  and all(dataset.get(k) == v for k, v in demo.items()))
+        if own == key or legacy:
             found.append(
                 record
                 | {
@@ -78,6 +97,7 @@ def runs_for(key: str, name: str, folder: Path | None = None) -> list[dict]:
                     "batch_loss": (full.get("info") or {}).get("batch_loss"),
                     "stop_reason": full.get("stop_reason"),
                     "stop_message": full.get("stop_message"),
+                    "unverified": legacy,
                 }
             )
     return found
@@ -87,7 +107,8 @@ def run_label(record: dict) -> str:
     """``2026-05-01 10:00:00 · demo data · NDCG@10 0.081``: one line per run in pickers."""
     ndcg = record.get("metrics", {}).get("models", {}).get("sasrec", {}).get("test", {}).get("ndcg@10")
     score = f" · test NDCG@10 {ndcg:.3f}" if ndcg is not None else ""
-    return f"{record['created']} · {record['dataset'].get('name', '?')}{score}"
+    unverified = f" · {UNVERIFIED}" if record.get("unverified") else ""
+    return f"{record['created']} · {record['dataset'].get('name', '?')}{score}{unverified}"
 
 
 @dataclass
@@ -137,7 +158,7 @@ def current_run(outcome: LoadOutcome, load: bool = True) -> RunPick:
         return RunPick(message=NO_DATA)
     key = data_key(outcome)
     _adopt_finished_job(key)
-    choices = runs_for(key, outcome.dataset.name)
+    choices = runs_for(key, demo=_counts(outcome.dataset) if outcome.demo else None)
     if not choices:
         return RunPick(choices=[], message=NO_RUN)
     paths = [r["path"] for r in choices]
@@ -149,7 +170,9 @@ def current_run(outcome: LoadOutcome, load: bool = True) -> RunPick:
         return RunPick(path=path, choices=choices)
     try:
         run, recommender = load_cached(path)
-    except (RecLensError, OSError, ValueError) as err:
+    except RecLensError as err:  # says itself what is wrong and what to do (old format, damaged, unsafe)
+        return RunPick(path=path, choices=choices, message=str(err))
+    except (OSError, ValueError) as err:
         return RunPick(path=path, choices=choices, message=LOAD_FAILED.format(path=path, detail=err))
     return RunPick(run=run, recommender=recommender, path=path, choices=choices)
 

@@ -27,6 +27,7 @@ __all__ = [
     "NONE_OPTION",
     "RUN_PATH",
     "TRAIN_JOB",
+    "OWNER_TOKEN",
     "USER",
     "USER_ERROR",
     "RUN_SELECT",
@@ -115,7 +116,12 @@ RUN_PATH = "run_path"
 the session trains or picks a run; a new session picks the newest run of its data on disk."""
 
 TRAIN_JOB = "train_job"
-"""``TrainJob``: this session's training thread (running or finished), polled by the Train page."""
+"""``TrainJob``: this session's training thread (running or finished), polled by the Train page; or
+another session's training on the same files, followed read-only (``TrainJob.owner`` says whose)."""
+
+OWNER_TOKEN = "owner_token"
+"""``str``: a random token made once per session; a training started here carries it as its owner,
+and only the session holding it may cancel that training."""
 
 USER = "selected_user"
 """``str``: the raw user id chosen on the Recommend or Explain page (shared by both)."""

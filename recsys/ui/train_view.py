@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 
 import pandas as pd
@@ -25,7 +26,8 @@ from recsys.ui.training import (
     text_encoder_available,
 )
 
-__all__ = ["MODEL_LABELS", "current_job", "leaderboard", "render_form", "render_job", "render_live", "render_results"]
+__all__ = ["MODEL_LABELS", "OTHER_SESSION", "current_job", "leaderboard", "owner_token", "owns", "render_form", "render_job",
+           "render_live", "render_results"]
 
 MODEL_LABELS = {"sasrec": "Transformer (this run)", "ease": "EASE", "lightgcn": "LightGCN (graph)", "itemknn": "ItemKNN",
                 "userknn": "UserKNN", "pop": "MostPopular"}
@@ -33,6 +35,10 @@ METRICS = {"ndcg@10": "NDCG@10", "hr@10": "HR@10", "recall@20": "Recall@20", "mr
 NO_TEXT = (
     "The text encoder is not available in this installation (the `recsys.text` package is missing), so "
     "the model learns from ids, categories and user attributes only."
+)
+OTHER_SESSION = (
+    "Another session is training on this data (a reloaded page is a new session too). You can follow its "
+    "progress here; only the session that started it can cancel it. Its run is listed when it finishes."
 )
 POLL_SECONDS = 1.0
 MAX_POINTS = 1500
@@ -49,9 +55,20 @@ def leaderboard(metrics: dict, part: str = "test") -> pd.DataFrame:
     return frame.sort_values("NDCG@10", ascending=False, ignore_index=True)
 
 
+def owner_token() -> str:
+    """This session's token (made on first use): it owns the trainings it starts."""
+    return st.session_state.setdefault(state.OWNER_TOKEN, secrets.token_urlsafe(16))
+
+
+def owns(job: TrainJob) -> bool:
+    """True when this session started ``job`` (so it may cancel it)."""
+    return bool(job.owner) and secrets.compare_digest(job.owner, owner_token())
+
+
 def current_job(outcome: LoadOutcome) -> TrainJob | None:
-    """This session's last training of the current data, or one still running on the same files (a
-    reloaded page). A job on other data (the user loaded new files since) is never shown."""
+    """This session's last training of the current data, or one still running on the same files
+    (another session's, or the one this tab started before a reload), which this session may follow
+    but not cancel. A job on other data (the user loaded new files since) is never shown."""
     key = data_key(outcome)
     job = st.session_state.get(state.TRAIN_JOB)
     if job is not None and job.data_key != key:
@@ -187,7 +204,8 @@ def render_form(outcome: LoadOutcome, job: TrainJob | None) -> TrainJob | None:
         baselines=tuple(b for b in BASELINES if b in baselines),
         lightgcn_epochs=last.lightgcn_epochs,
     )
-    job = start_training(outcome.dataset, settings, workspace(), data_key(outcome), outcome.load_key)
+    job = start_training(outcome.dataset, settings, workspace(), data_key(outcome), owner=owner_token(),
+                         text_key=outcome.load_key)
     st.session_state[state.TRAIN_JOB] = job
     return job
 
@@ -224,12 +242,16 @@ def render_live(job: TrainJob) -> None:
     left.plotly_chart(charts.loss_figure(epochs, _thin(list(job.batches))), key="live_loss")
     best = epochs[-1]["best_epoch"] if epochs else None
     right.plotly_chart(charts.ndcg_figure(epochs, best), key="live_ndcg")
+    if not owns(job):
+        st.caption(OTHER_SESSION)
+        return
     left, right = st.columns(2)
     stopping = job.cancel.is_set()
     left.button(
         "Stopping after this batch ..." if stopping else "Cancel training",
         key=state.CANCEL,
-        on_click=job.cancel.set,
+        on_click=_cancel,
+        args=(job,),
         disabled=stopping,
         icon=":material/stop_circle:",
         help="Stops the Transformer after the current batch; the best weights so far are kept and evaluated.",
@@ -238,11 +260,22 @@ def render_live(job: TrainJob) -> None:
     right.button(
         "Skipping the remaining baselines" if skipping else "Skip the remaining baselines",
         key=state.SKIP_BASELINES,
-        on_click=job.skip.set,
+        on_click=_skip,
+        args=(job,),
         disabled=skipping,
         icon=":material/skip_next:",
         help="Baselines that have not started are left out of the leaderboard (the one running finishes).",
     )
+
+
+def _cancel(job: TrainJob) -> None:
+    if owns(job):  # checked again when the click arrives, not only when the button was drawn
+        job.cancel.set()
+
+
+def _skip(job: TrainJob) -> None:
+    if owns(job):
+        job.skip.set()
 
 
 def render_job(job: TrainJob | None) -> None:

@@ -138,6 +138,7 @@ class TrainJob:
         skip: Set it to skip the baselines that have not started yet.
         stop_message: Set when the time limit cut training short (shown loudly on the page).
         run_path: The saved run's folder once saved.
+        owner: Token of the session that started it (``state.OWNER_TOKEN``): only it may cancel.
     """
 
     settings: TrainSettings
@@ -145,6 +146,7 @@ class TrainJob:
     workspace: Path
     data_key: str
     text_key: str | None = None
+    owner: str = ""
     cancel: threading.Event = field(default_factory=threading.Event)
     skip: threading.Event = field(default_factory=threading.Event)
     batches: list = field(default_factory=list)
@@ -282,8 +284,8 @@ _ACTIVE_LOCK = threading.Lock()
 def active_job(data_key: str) -> TrainJob | None:
     """The job still training on the data with this fingerprint, if any (in this server process).
 
-    A reloaded page is a new session: this lets it show the progress of the training it started.
-    Only sessions holding the same files (same fingerprint) can find it.
+    A reloaded page is a new session: this lets it (and any other session holding the same files,
+    same fingerprint) follow the progress; only the owner may cancel (``TrainJob.owner``).
     """
     with _ACTIVE_LOCK:
         job = _ACTIVE.get(data_key)
@@ -291,11 +293,12 @@ def active_job(data_key: str) -> TrainJob | None:
 
 
 def start_training(dataset: Dataset, settings: TrainSettings, workspace: Path, data_key: str,
-                   text_key: str | None = None) -> TrainJob:
-    """Start training ``dataset`` in a daemon thread and return the job to poll (``text_key``: the
-    fingerprint the data's background text job runs under, ``LoadOutcome.load_key``)."""
+                   owner: str = "", text_key: str | None = None) -> TrainJob:
+    """Start training ``dataset`` in a daemon thread and return the job to poll (``owner``: the
+    starting session's token; other sessions on the same files see the job but cannot cancel it;
+    ``text_key``: the fingerprint the data's background text job runs under, ``LoadOutcome.load_key``)."""
     job = TrainJob(settings=settings, dataset_name=dataset.name, workspace=Path(workspace), data_key=data_key,
-                   text_key=text_key)
+                   owner=owner, text_key=text_key)
     job.thread = threading.Thread(target=job._run, args=(dataset,), name="reclens-train", daemon=True)
     with _ACTIVE_LOCK:
         _ACTIVE[data_key] = job

@@ -3,6 +3,7 @@
 import argparse
 import json
 
+import pandas as pd
 import pytest
 
 from recsys.errors import DataError
@@ -54,3 +55,30 @@ def test_unknown_attribute_is_a_clear_error(run_dir):
     args = _parser().parse_args(["audit", "--run", str(run_dir), "--attribute", "shoe_size", "--n-boot", "0"])
     with pytest.raises(DataError, match="'shoe_size' is not available. Choose one of: gender, age_group"):
         audit_command(args)
+
+
+def test_audit_csv_quotes_formula_groups(run_dir, tmp_path):
+    # A users file can hold anything: group names that a spreadsheet would run reach it as text.
+    users = tiny_frames()[2]
+    full_width = "\uff1d1+1"  # the loader strips leading spaces, so no " =1+1" case here
+    users["gender"] = users["gender"].map({"F": "=cmd|' /C calc'!A0", "M": "@evil"}).fillna(full_width)
+    users_csv = tmp_path / "users.csv"
+    users.to_csv(users_csv, index=False)
+    args = _parser().parse_args(["audit", "--run", str(run_dir), "--users", str(users_csv), "--attribute", "gender",
+                                 "--csv", str(tmp_path / "csv"), "--n-boot", "0", "--candidates", "20",
+                                 "--lambdas", "0"])
+    assert audit_command(args) == 0
+    groups = pd.read_csv(tmp_path / "csv" / "user_groups.csv", dtype=str)["group"]
+    assert set(groups) == {"'=cmd|' /C calc'!A0", "'@evil", "'\uff1d1+1"}
+    per_user = pd.read_csv(tmp_path / "csv" / "per_user.csv", dtype=str)
+    assert not per_user.map(lambda v: isinstance(v, str) and v[:1] in "=+-@").any().any()
+    assert pd.read_csv(tmp_path / "csv" / "user_groups.csv")["n_users"].sum() == 80  # numbers stay numbers
+
+
+def test_audit_output_paths_are_checked_before_the_run_is_loaded(capsys):
+    with pytest.raises(SystemExit):
+        _parser().parse_args(["audit", "--run", "missing", "--attribute", "gender", "--csv", "tables.csv"])
+    assert "named like a .csv file, but a folder is written here" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        _parser().parse_args(["audit", "--run", "missing", "--attribute", "gender", "--json", "audit.txt"])
+    assert "ending in .json" in capsys.readouterr().err

@@ -18,7 +18,7 @@ from recsys.ui.explain_view import counterfactual_sentence
 from recsys.ui.export import neutralise, safe_csv, safe_frame
 from recsys.ui.model_view import FULL_ITEM, ID_EMBEDDING, embedding_points, item_vectors, layer_table
 from recsys.ui.recommend_view import compare, history_frame, recommendations, what_if
-from recsys.ui.runs import run_label, runs_for
+from recsys.ui.runs import UNVERIFIED, run_label, runs_for
 from recsys.ui.train_view import leaderboard
 from recsys.ui.training import TrainJob, TrainSettings, _new_run_dir
 from tests.tiny import tiny_dataset
@@ -105,20 +105,34 @@ def test_leaderboard_orders_models_by_ndcg():
     assert board.loc[0, "fit seconds"] == 12.0
 
 
-def _fake_run(folder, name, created, info):
+def _fake_run(folder, name, created, info, counts=None):
     folder.mkdir(parents=True)
-    record = {"created": created, "dataset": {"name": name}, "metrics": METRICS, "info": info, "curve": []}
+    dataset = {"name": name} | (counts or {})
+    record = {"created": created, "dataset": dataset, "metrics": METRICS, "info": info, "curve": []}
     (folder / "run.json").write_text(json.dumps(record))
 
 
 def test_runs_are_matched_to_the_data_by_fingerprint(tmp_path):
     _fake_run(tmp_path / "a", "ratings.csv", "2026-01-01 10:00:00", {"data_key": "mine"})
     _fake_run(tmp_path / "b", "ratings.csv", "2026-01-02 10:00:00", {"data_key": "someone else's"})
-    _fake_run(tmp_path / "c", "ratings.csv", "2026-01-03 10:00:00", {})  # from the CLI: matched by name
-    _fake_run(tmp_path / "d", "other.csv", "2026-01-04 10:00:00", {})
-    found = runs_for("mine", "ratings.csv", tmp_path)
-    assert [r["path"] for r in found] == [str(tmp_path / "c"), str(tmp_path / "a")]  # newest first
+    _fake_run(tmp_path / "c", "ratings.csv", "2026-01-03 10:00:00", {})  # no fingerprint: never for an upload
+    _fake_run(tmp_path / "d", "other.csv", "2026-01-04 10:00:00", {"data_key": "mine"})  # same files, renamed run
+    found = runs_for("mine", tmp_path)
+    assert [r["path"] for r in found] == [str(tmp_path / "d"), str(tmp_path / "a")]  # newest first
     assert run_label(found[1]) == "2026-01-01 10:00:00 · ratings.csv · test NDCG@10 0.100"
+
+
+def test_runs_without_a_fingerprint_are_listed_only_for_the_demo_data_as_unverified(tmp_path):
+    demo = {"users": 5, "items": 7, "interactions": 40}
+    _fake_run(tmp_path / "a", "demo data", "2026-01-01 10:00:00", {}, counts=demo)
+    _fake_run(tmp_path / "b", "interactions.csv", "2026-01-02 10:00:00", {}, counts=demo)  # the CLI's name
+    _fake_run(tmp_path / "c", "demo data", "2026-01-03 10:00:00", {}, counts=demo | {"users": 6})  # other data
+    _fake_run(tmp_path / "d", "private.csv", "2026-01-04 10:00:00", {}, counts=demo)
+    assert runs_for("demo-key", tmp_path) == []  # an upload never sees them
+    found = runs_for("demo-key", tmp_path, demo=demo)
+    assert [r["path"] for r in found] == [str(tmp_path / "b"), str(tmp_path / "a")]
+    assert all(r["unverified"] for r in found)
+    assert run_label(found[1]) == f"2026-01-01 10:00:00 · demo data · test NDCG@10 0.100 · {UNVERIFIED}"
 
 
 def test_new_run_folders_never_overwrite(tmp_path):

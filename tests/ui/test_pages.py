@@ -17,6 +17,7 @@ from recsys.ui import recommend_view, state
 from recsys.ui.loading import Source
 from recsys.ui.model_view import ID_EMBEDDING
 from recsys.ui.runs import NO_RUN
+from recsys.ui.train_view import OTHER_SESSION
 from recsys.ui.training import CANCELLED_EARLY
 from recsys.ui.users import UNKNOWN_USER
 from tests.ui.helpers import APP, make_interactions_csv, unescape
@@ -88,7 +89,8 @@ def test_a_new_session_finds_the_saved_run(run_app: AppTest, app_run: Trained):
 
 def test_a_reloaded_page_follows_the_training_and_cancel_stops_it(app: AppTest):
     # Many epochs on a small upload. A reload (a new session with the same file) shows the same
-    # training in progress; cancelling it right away stops the thread, which says so.
+    # training in progress, read-only: only the session that started it can cancel it, and
+    # cancelling it right away stops the thread, which says so.
     sources = {"interactions": Source("small.csv", make_interactions_csv())}
     app.session_state[state.SOURCES] = sources
     open_page(app, "train")
@@ -102,6 +104,9 @@ def test_a_reloaded_page_follows_the_training_and_cancel_stops_it(app: AppTest):
     open_page(reloaded, "train")
     assert not reloaded.exception
     assert reloaded.session_state[state.TRAIN_JOB] is job and len(reloaded.progress) == 1
+    assert "Cancel training" not in [b.label for b in reloaded.button]  # not its training to cancel
+    assert OTHER_SESSION in [c.value for c in reloaded.caption]
+    assert reloaded.run().session_state[state.TRAIN_JOB] is job and not job.cancel.is_set()
 
     app.button(key=state.CANCEL).click().run()
     assert job.cancel.is_set()
