@@ -6,7 +6,7 @@ Layout of a run directory::
     run.json           configs, metrics, training curve, data sources and column mapping
     interactions.parquet, items.parquet, users.parquet
                        the cleaned, encoded data (so a run recommends and explains on its own)
-    schemas.json       item/user column roles
+    schemas.json       item/user column roles, and the column names/types the user gave
     tables.npz         feature tables (user attribute tokens, item feature names)
 """
 
@@ -27,6 +27,7 @@ from recsys.data.columns import ColumnMapping, ItemSchema, UserSchema
 from recsys.data.dataset import Dataset
 from recsys.data.encoder import IdEncoder
 from recsys.data.side import ItemTable, UserTable
+from recsys.data.spec import ColumnSpec
 from recsys.errors import RecLensError
 from recsys.model.config import ModelConfig
 from recsys.model.features import FeatureTables
@@ -89,6 +90,7 @@ def save_run(result: TrainResult, dataset: Dataset, path, metrics: dict | None =
         "items": _schema_dict(dataset.items.schema if dataset.items else None),
         "users": _schema_dict(dataset.users.schema if dataset.users else None),
         "mapping": dataset.mapping.as_dict(),
+        "columns": {kind: spec.to_dict() for kind, spec in dataset.columns.items()},
         "user_ids": dataset.user_encoder.to_list(),
         "item_ids": dataset.item_encoder.to_list(),
     }
@@ -151,6 +153,7 @@ def load_run(path) -> Run:
         user_encoder=IdEncoder.from_list(schemas["user_ids"], "user"),
         item_encoder=IdEncoder.from_list(schemas["item_ids"], "item"),
         items=items, users=users, mapping=ColumnMapping(**schemas["mapping"]), name=record["dataset"]["name"],
+        columns={kind: ColumnSpec.from_dict(d) for kind, d in schemas.get("columns", {}).items()},
     )
     npz = np.load(path / "tables.npz", allow_pickle=True)
     model = keras.saving.load_model(path / "model.keras")
