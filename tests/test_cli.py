@@ -151,6 +151,21 @@ def test_a_side_file_of_other_data_is_warned_about(tmp_path, capsys):
     assert f"warning: {Msg.FEW_SIDE_IDS_MATCH.format(share=0.2, kind='item', hit=1, total=5, name='few.item')}" in err
 
 
+def test_the_data_pages_choices_print_as_flags_that_give_them_back():
+    import shlex
+
+    from recsys.data.cli import spec_flags
+    from recsys.data.spec import ColumnSpec
+
+    spec = ColumnSpec.from_options(names="id,title,,genres[unknown|Children's|Sci-Fi]", types="released=ignore",
+                                   encoding="latin-1")
+    flags = spec_flags(spec, "items")
+    assert flags == ("--item-names \"id,title,,genres[unknown|Children's|Sci-Fi]\" --item-types released=ignore "
+                     "--item-encoding latin-1")
+    args = shlex.split(flags)
+    assert ColumnSpec.from_options(names=args[1], types=args[3], encoding=args[5]) == spec
+
+
 def test_a_broken_columns_file_is_a_clear_error(tmp_path, capsys):
     d = _headerless_side_files(tmp_path)
     (d / "columns.json").write_text("{not json")

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 from pathlib import Path
 
 from recsys.data.spec import ColumnSpec
 from recsys.errors import DataError, Msg
 
-__all__ = ["add_column_options", "column_specs"]
+__all__ = ["add_column_options", "column_specs", "spec_flags"]
 
 _NAMES_HELP = (
     "names of the {kind} file's columns in file order, comma-separated (an empty name keeps a column's own); "
@@ -58,3 +59,30 @@ def column_specs(args) -> tuple[ColumnSpec | None, ColumnSpec | None]:
         out.append(ColumnSpec.from_options(getattr(args, f"{prefix}_names", None), getattr(args, f"{prefix}_types", None),
                                            getattr(args, f"{prefix}_encoding", None), base))
     return out[0], out[1]
+
+
+def _quote(text: str) -> str:
+    """Shell quoting that keeps names like Children's readable (double quotes where they suffice)."""
+    if shlex.quote(text) == text or any(c in text for c in '"$`\\!'):
+        return shlex.quote(text)
+    return f'"{text}"'
+
+
+def spec_flags(spec: ColumnSpec | None, kind: str) -> str | None:
+    """The command-line flags that give ``spec`` (``None`` when it is empty, or when a flag group's
+    columns do not follow each other and only ``--columns-json`` can say it)."""
+    if spec is None or spec.empty:
+        return None
+    prefix, names = f"--{kind[:-1]}", list(spec.names)
+    for group in spec.flags:
+        cols, n = list(group.columns), len(group.columns)
+        start = next((i for i in range(len(names) - n + 1) if names[i:i + n] == cols), None)
+        if start is None:
+            return None
+        names[start:start + n] = [f"{group.name}[{'|'.join(cols)}]"]
+    parts = [f"{prefix}-names {_quote(','.join(names))}"] if names else []
+    if spec.types:
+        parts.append(f"{prefix}-types {_quote(','.join(f'{c}={t}' for c, t in spec.types))}")
+    if spec.encoding:
+        parts.append(f"{prefix}-encoding {_quote(spec.encoding)}")
+    return " ".join(parts)

@@ -14,6 +14,7 @@ import dataclasses
 
 import streamlit as st
 
+from recsys.data.cli import spec_flags
 from recsys.data.layout import FLAG, ColumnLayout, spec_from_layout
 from recsys.data.spec import GENERATED, ITEM_TYPES, USER_TYPES
 from recsys.ui import state
@@ -141,6 +142,9 @@ def render_columns(outcome: LoadOutcome) -> None:
             if note := _flag_note(layout):
                 st.info(md_escape(note), icon=":material/lightbulb:")
             _render_form(kind, layout, spec.encoding if spec is not None else None)
+            if flags := spec_flags(spec, kind):
+                st.caption("The same on the command line (python -m recsys ...):")
+                st.code(flags, language="bash", wrap_lines=True)
             held = st.session_state.get(state.COLUMNS_ERROR)
             if held and held[0] == kind:
                 st.error(md_escape(held[1]), icon=":material/error:")

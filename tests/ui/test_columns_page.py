@@ -71,6 +71,7 @@ def test_headerless_items_get_names_a_flag_group_and_an_encoding(app: AppTest):
     assert not [c for c in items.frame.columns if c.startswith("column_")]
     notes = loaded(at).dataset.reports["items"].notes
     assert "encoding set to latin-1" in notes and not any("not valid UTF-8" in n for n in notes)
+    assert at.code[-1].value == ('--item-names "id,title,moods[unknown|calm|dark]" --item-encoding latin-1')
     # the table now shows the names in use, and applying it unchanged keeps the same choice
     assert at.text_input(key=state.FLAG_VALUES["items"]).value == "unknown, calm, dark"
     at.button(key=state.COLUMNS_APPLY["items"]).click().run()
