@@ -1,8 +1,9 @@
-"""Data: upload files, check the column mapping, read the load report and the statistics."""
+"""Data: upload files, check the column mapping, name the side files' columns, read the load report and
+the statistics."""
 
 import streamlit as st
 
-from recsys.ui import data_view
+from recsys.ui import columns_view, data_view
 from recsys.ui.loading import current_outcome
 
 st.title("Data")
@@ -14,7 +15,10 @@ st.caption(
 
 data_view.render_uploaders()
 outcome = current_outcome()
+if outcome.ok:
+    columns_view.render_side_warnings(outcome)
 data_view.render_mapping(outcome)
+columns_view.render_columns(outcome)
 if not outcome.ok:
     data_view.render_error(outcome)
     st.stop()

@@ -42,19 +42,32 @@ def _read_config(args):
 def _cmd_stats(args) -> int:
     from recsys.data import dataset_stats, load_interactions
 
-    config, mapping = _read_config(args)
-    frame, report, _ = load_interactions(args.path, mapping, config)
-    echo(report)
+    if args.items or args.users:
+        dataset = _load(args, args.path, quiet=True)
+        frame, reports = dataset.interactions, list(dataset.reports.values())
+    else:
+        config, mapping = _read_config(args)
+        frame, report, _ = load_interactions(args.path, mapping, config)
+        reports = [report]
+    for report in reports:
+        echo(report)
     echo()
     echo(dataset_stats(frame).table().to_string(index=False))
     return 0
 
 
-def _load(args):
+def _load(args, interactions=None, quiet: bool = False):
     from recsys.data import load_dataset
+    from recsys.data.cli import column_specs
 
     config, mapping = _read_config(args)
-    return load_dataset(args.interactions, args.items, args.users, config=config, mapping=mapping)
+    item_columns, user_columns = column_specs(args)
+    dataset = load_dataset(interactions or args.interactions, args.items, args.users, config=config, mapping=mapping,
+                           item_columns=item_columns, user_columns=user_columns)
+    for report in dataset.reports.values():
+        for warning in [] if quiet else report.warnings:
+            echo(f"warning: {warning}", file=sys.stderr, flush=True)
+    return dataset
 
 
 def _configs(args):
@@ -194,11 +207,15 @@ def _cmd_explain(args) -> int:
     return 0
 
 
-def _add_data_files(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--interactions", required=True, help="interactions file (CSV, TSV, '|', ';', '::' or Parquet)")
+def _add_data_files(p: argparse.ArgumentParser, interactions: bool = True) -> None:
+    from recsys.data.cli import add_column_options
+
+    if interactions:
+        p.add_argument("--interactions", required=True, help="interactions file (CSV, TSV, '|', ';', '::' or Parquet)")
     p.add_argument("--items", help="item metadata file (optional)")
     p.add_argument("--users", help="user attributes file (optional)")
     _add_read_options(p)
+    add_column_options(p)
 
 
 def _add_model_options(p: argparse.ArgumentParser) -> None:
@@ -263,9 +280,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="python -m recsys", description="RecLens: explainable recommendation.")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("stats", help="print statistics of an interactions file")
+    p = sub.add_parser("stats", help="print the load reports and statistics of an interactions file (and items, users)")
     p.add_argument("path", help="interactions file (CSV, TSV, '|', ';', '::' or Parquet)")
-    _add_read_options(p)
+    _add_data_files(p, interactions=False)
     p.set_defaults(func=_cmd_stats)
     p = sub.add_parser("train", help="train the Transformer recommender and save a run", epilog=_MULTIWORKER_HELP,
                        formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -49,6 +49,32 @@ class Msg:
         "The column '{column}' chosen as {role} is not in '{name}'. Columns present: {columns}."
     )
     SAME_COLUMN = "The same column '{column}' was chosen for {roles}; choose a different column for each."
+    TOO_MANY_NAMES = (
+        "{given} column names were given for the {kind} file '{name}', which has {count} columns. Give one "
+        "name per column in file order (a flag group such as genres[Action|Comedy] names one column per value)."
+    )
+    REPEATED_NAME = (
+        "The name '{column}' is used for two columns of the {kind} file '{name}'. Give each column its own name."
+    )
+    BAD_COLUMN_TYPE = (
+        "'{type}' is not a column type for the {kind} file (column '{column}'). Choose one of: {allowed}."
+    )
+    NOT_FLAGS = (
+        "The column '{column}' of '{name}' cannot be a flag of '{group}': it holds {value!r} (row {row}), and "
+        "flags hold only 0 and 1. Leave it out of the group or choose another type for it."
+    )
+    BAD_FLAG_NAME = (
+        "The flag column name '{column}' contains '|', which separates the values of '{group}'. Rename it."
+    )
+    FLAGS_ONLY_FOR_ITEMS = (
+        "0/1 flag groups are read for items files only; in the users file give each flag column the "
+        "type categorical instead."
+    )
+    BAD_COLUMNS_FILE = "Could not read the column mapping '{path}': {detail}."
+    FEW_SIDE_IDS_MATCH = (
+        "Only {share:.0%} of the {kind}s in the interactions ({hit:,} of {total:,}) are in the {kind}s file "
+        "'{name}': it may belong to other data. Drop it, or upload the {kind}s file of these interactions."
+    )
     NON_NUMERIC_RATING = (
         "The rating column '{column}' has non-numeric values ({count} row(s); first at row {row}: "
         "{value!r}). Choose a numeric column as rating, or 'none' for implicit feedback."

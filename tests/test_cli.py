@@ -65,6 +65,8 @@ def test_train_then_recommend(files, tmp_path, capsys):
                 str(files / "items.csv"),
                 "--users",
                 str(files / "users.csv"),
+                "--item-types",
+                "provider=ignore",
                 "--out",
                 str(run),
                 *SMALL,
@@ -73,6 +75,9 @@ def test_train_then_recommend(files, tmp_path, capsys):
         == 0
     )
     assert (run / "model.keras").exists() and (run / "run.json").exists()
+    schemas = json.loads((run / "schemas.json").read_text())
+    assert schemas["columns"] == {"items": {"names": [], "types": {"provider": "ignore"}, "flags": {}, "encoding": None}}
+    assert schemas["items"]["ignored"]["provider"] == "type set to ignore"
     capsys.readouterr()
     assert main(["recommend", "--run", str(run), "--user", "3", "--k", "5"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
@@ -107,6 +112,65 @@ def test_unknown_user_is_a_clear_error(files, tmp_path, capsys):
     capsys.readouterr()
     assert main(["recommend", "--run", str(run), "--user", "no-such-user"]) == 2
     assert "not in this dataset" in capsys.readouterr().err
+
+
+def _headerless_side_files(d):
+    """MovieLens-100K-shaped files: u.data, u.item with 3 genre flags (the first 'unknown'), u.user with zips."""
+    (d / "u.data").write_text("".join(f"{u}\t{i}\t{1 + (u + i) % 5}\t{880000000 + 100 * (10 * u + i)}\n"
+                                      for u in range(1, 7) for i in range(1, 6)))
+    flags = ["0|1|0", "0|0|1", "0|1|1", "1|0|0", "0|0|1"]
+    (d / "u.item").write_bytes("".join(f"{i}|Caf\u00e9 {i} (1995)|01-Jan-1995|{flags[i - 1]}\n"
+                                       for i in range(1, 6)).encode("latin-1"))
+    (d / "u.user").write_text("".join(f"{u}|{20 + u}|{'MF'[u % 2]}|other|0{u}002\n" for u in range(1, 7)))
+    return d
+
+
+def test_stats_names_the_columns_of_headerless_side_files(tmp_path, capsys):
+    d = _headerless_side_files(tmp_path)
+    (d / "columns.json").write_text(json.dumps({"users": {"names": ["id", "age", "gender", "occupation", "zip"]}}))
+    code = main(["stats", str(d / "u.data"), "--items", str(d / "u.item"), "--users", str(d / "u.user"),
+                 "--item-names", "id,title,released,genres[unknown|Drama|Comedy]", "--item-encoding", "latin-1",
+                 "--columns-json", str(d / "columns.json"), "--user-types", "zip=categorical"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "'genres': 3 0/1 columns read as one category, a value per column (unknown, Drama, Comedy)" in out
+    assert "'genres': 'unknown' read as no value, not a category (1 row)" in out
+    assert "columns named by you: column_1 = 'id', column_2 = 'age', column_3 = 'gender'" in out
+    assert "types set by you: 'zip' categorical" in out
+    side = out.split("items 'u.item'")[1].split("statistic")[0].splitlines()
+    assert [ln for ln in side if "column_" in ln and "named by you" not in ln] == []
+
+
+def test_a_side_file_of_other_data_is_warned_about(tmp_path, capsys):
+    d = _headerless_side_files(tmp_path)
+    (d / "few.item").write_text("1|One\n77|Other\n78|Other\n")
+    assert main(["evaluate", "--interactions", str(d / "u.data"), "--items", str(d / "few.item"), "--models", "pop"]) == 0
+    err = capsys.readouterr().err
+    from recsys.errors import Msg
+
+    assert f"warning: {Msg.FEW_SIDE_IDS_MATCH.format(share=0.2, kind='item', hit=1, total=5, name='few.item')}" in err
+
+
+def test_the_data_pages_choices_print_as_flags_that_give_them_back():
+    import shlex
+
+    from recsys.data.cli import spec_flags
+    from recsys.data.spec import ColumnSpec
+
+    spec = ColumnSpec.from_options(names="id,title,,genres[unknown|Children's|Sci-Fi]", types="released=ignore",
+                                   encoding="latin-1")
+    flags = spec_flags(spec, "items")
+    assert flags == ("--item-names \"id,title,,genres[unknown|Children's|Sci-Fi]\" --item-types released=ignore "
+                     "--item-encoding latin-1")
+    args = shlex.split(flags)
+    assert ColumnSpec.from_options(names=args[1], types=args[3], encoding=args[5]) == spec
+
+
+def test_a_broken_columns_file_is_a_clear_error(tmp_path, capsys):
+    d = _headerless_side_files(tmp_path)
+    (d / "columns.json").write_text("{not json")
+    assert main(["stats", str(d / "u.data"), "--users", str(d / "u.user"), "--columns-json", str(d / "columns.json")]) == 2
+    assert f"error: Could not read the column mapping '{d / 'columns.json'}'" in capsys.readouterr().err
 
 
 def test_bad_file_is_a_clear_error(tmp_path, capsys):

@@ -15,14 +15,17 @@ from recsys.data.interactions import load_interactions
 from recsys.data.readers import RawTable, read_table
 from recsys.data.report import LoadReport, ReportEntry
 from recsys.data.side import ItemTable, UserTable, load_items, load_users
+from recsys.data.spec import ColumnSpec, FlagGroup
 from recsys.data.split import Split, leave_last_out, random_split, temporal_split
 from recsys.data.stats import DatasetStats, dataset_stats, long_tail_curve
 
 __all__ = [
     "ColumnMapping",
+    "ColumnSpec",
     "DataConfig",
     "Dataset",
     "DatasetStats",
+    "FlagGroup",
     "IdEncoder",
     "ItemSchema",
     "ItemTable",

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-import numpy as np
 import pandas as pd
 
+from recsys.data.profile import looks_code, looks_date, looks_epoch, multi_separator
+from recsys.data.profile import profile as _profile
 from recsys.errors import DataError, Msg
 
 __all__ = [
@@ -58,8 +59,6 @@ ALIASES: dict[str, set[str]] = {
 # Item-id and user-id aliases double as the id column of the items and users files.
 ALIASES["item_id"] = ALIASES["item"] | ALIASES["id"]
 ALIASES["user_id"] = ALIASES["user"] | ALIASES["id"]
-_MULTI_SEPS = ("|", ",", ";", "/")
-_EPOCH_MIN, _EPOCH_MAX_MS = 1e8, 1e13  # 1973-03 in seconds .. 2286 in milliseconds
 
 
 def normalize_name(name) -> str:
@@ -130,52 +129,6 @@ class UserSchema:
     ignored: dict = field(default_factory=dict)
 
 
-# ---------------------------------------------------------------- content profiles
-
-
-def _profile(col: pd.Series) -> dict:
-    """Cheap facts about a column, computed on a sample."""
-    s = col.dropna()
-    if len(s) > 5000:
-        s = s.sample(5000, random_state=0)
-    n = max(len(s), 1)
-    if pd.api.types.is_numeric_dtype(s):
-        num = s.astype(float)
-    else:
-        num = pd.to_numeric(s.astype(str).str.strip(), errors="coerce")
-    numeric_share = float(num.notna().sum() / n)
-    num = num.dropna()
-    integer = bool(len(num) and np.all(np.mod(num, 1) == 0))
-    text = s.astype(str)
-    return {
-        "n": len(s),
-        "numeric": numeric_share,
-        "integer": integer,
-        "min": float(num.min()) if len(num) else np.nan,
-        "max": float(num.max()) if len(num) else np.nan,
-        "nunique": int(s.nunique()),
-        "unique_share": float(s.nunique() / n),
-        "mean_len": float(text.str.len().mean()) if len(s) else 0.0,
-        "words": float(text.str.count(" ").mean()) if len(s) else 0.0,
-        "values": set(num.unique()[:3].tolist()) if numeric_share == 1 and s.nunique() <= 2 else None,
-        "sample": text,
-    }
-
-
-def _looks_epoch(p: dict) -> bool:
-    return p["numeric"] > 0.95 and p["integer"] and p["min"] >= _EPOCH_MIN and p["max"] < _EPOCH_MAX_MS
-
-
-def _looks_date(p: dict) -> bool:
-    if p["numeric"] > 0.5 or p["n"] == 0:
-        return False
-    sample = p["sample"].head(200)
-    if not sample.str.contains(r"\d", regex=True).all():
-        return False
-    parsed = pd.to_datetime(sample, errors="coerce", format="mixed", utc=True)  # utc: mixed offsets
-    return bool(parsed.notna().mean() > 0.95)
-
-
 def _by_name(columns, role: str, taken: set) -> str | None:
     for c in columns:
         if c not in taken and normalize_name(c) in ALIASES[role]:
@@ -233,7 +186,7 @@ def detect_interaction_columns(
         # ids can look like epoch seconds), so skip one per id role not yet chosen.
         n_ids = sum(chosen[r] is None for r in ("user", "item"))
         for c in rest[n_ids:] if headerless else rest:
-            if _looks_epoch(profiles[c]) or _looks_date(profiles[c]):
+            if looks_epoch(profiles[c]) or looks_date(profiles[c]):
                 chosen["timestamp"], how["timestamp"] = c, "by content"
                 rest.remove(c)
                 break
@@ -259,38 +212,28 @@ def detect_interaction_columns(
 # ---------------------------------------------------------------- items and users
 
 
-def _multi_sep(p: dict, file_sep: str | None) -> str | None:
-    if p["numeric"] > 0.5 or p["n"] == 0 or p["words"] > 6:
-        return None
-    for sep in _MULTI_SEPS:
-        if sep == file_sep:
-            continue
-        has = p["sample"].str.contains(sep, regex=False)
-        if has.mean() >= 0.2:
-            tokens = p["sample"].str.split(sep, regex=False).explode().str.strip()
-            if tokens.nunique() <= max(50, 0.2 * len(tokens)):
-                return sep
-    return None
-
-
 def _classify_attribute(c, p: dict, n_rows: int, file_sep: str | None, allow_multi: bool):
     """Role of one non-id column: ``(role, extra)``."""
     if p["n"] == 0:
         return "ignored", "empty column"
     if p["values"] is not None and p["values"] <= {0.0, 1.0}:
         return "flag", None
+    few = p["nunique"] <= max(50, 0.05 * n_rows)
+    if looks_code(c, p):
+        return ("categorical", None) if few else ("ignored", f"zip-like codes, {p['nunique']} distinct "
+                                                            "values: too many to group by")
     if p["numeric"] > 0.98:
         return "numeric", None
     sample = p["sample"]
     if sample.str.match(r"^(https?://|www\.)").mean() > 0.5:
         return "ignored", "web addresses"
-    if _looks_date(p):
+    if looks_date(p):
         return "date", None
-    if allow_multi and (sep := _multi_sep(p, file_sep)):
+    if allow_multi and (sep := multi_separator(p, file_sep)):
         return "multi", sep
     if p["mean_len"] >= 40 or p["words"] >= 5:
         return "text", None
-    if p["nunique"] <= max(50, 0.05 * n_rows):
+    if few:
         return "categorical", None
     return "ignored", f"{p['nunique']} distinct values: too many to group by"
 
@@ -320,7 +263,7 @@ def detect_item_columns(
             continue
         p = _profile(frame[c])
         if normalize_name(c) in ALIASES["text"] and p["numeric"] < 0.5:
-            sep = _multi_sep(p, file_sep) if normalize_name(c) in {"tags", "tag", "keywords"} else None
+            sep = multi_separator(p, file_sep) if normalize_name(c) in {"tags", "tag", "keywords"} else None
             role, extra = ("multi", sep) if sep else ("text", None)
         else:
             role, extra = _classify_attribute(c, p, len(frame), file_sep, allow_multi=True)

@@ -24,6 +24,8 @@ class DataConfig:
             error naming the first bad row.
         min_user_interactions: Users with fewer interactions are dropped (leave-last-out needs
             3: train, validation, test).
+        min_side_match: An items or users file that holds fewer than this share of the
+            interactions' item or user ids is loaded with a warning (it may belong to other data).
     """
 
     sep: str | None = None
@@ -33,6 +35,7 @@ class DataConfig:
     min_rating: float | None = None
     max_bad_share: float = 0.01
     min_user_interactions: int = 3
+    min_side_match: float = 0.5
 
     def __post_init__(self):
         if self.duplicates not in ("last", "first", "keep"):

@@ -12,6 +12,7 @@ from recsys.data.encoder import IdEncoder
 from recsys.data.interactions import load_interactions
 from recsys.data.report import LoadReport
 from recsys.data.side import ItemTable, UserTable, load_items, load_users
+from recsys.data.spec import ColumnSpec
 from recsys.errors import DataError, Msg
 
 __all__ = ["Dataset", "load_dataset", "MIN_SPLIT_USERS"]
@@ -32,6 +33,8 @@ class Dataset:
         items: Item metadata or ``None``. users: User attributes or ``None``.
         reports: One ``LoadReport`` per file, keyed ``interactions`` / ``items`` / ``users``.
         mapping: The interactions' column mapping used.
+        columns: The column names, types and flag groups the user gave, by file (``items`` /
+            ``users``); saved with a run.
         name: A label for the UI and saved runs.
     """
 
@@ -42,6 +45,7 @@ class Dataset:
     users: UserTable | None = None
     reports: dict[str, LoadReport] = field(default_factory=dict)
     mapping: ColumnMapping = field(default_factory=ColumnMapping)
+    columns: dict[str, ColumnSpec] = field(default_factory=dict)
     name: str = "dataset"
 
     @property
@@ -83,6 +87,8 @@ def load_dataset(
     mapping: ColumnMapping | None = None,
     item_schema: ItemSchema | None = None,
     user_schema: UserSchema | None = None,
+    item_columns: ColumnSpec | None = None,
+    user_columns: ColumnSpec | None = None,
     name: str | None = None,
 ) -> Dataset:
     """Load interactions and, optionally, item and user files, and encode the ids.
@@ -91,6 +97,8 @@ def load_dataset(
         interactions, items, users: Paths, bytes, uploaded files or DataFrames.
         config: Reading and cleaning policy (applies to every file).
         mapping, item_schema, user_schema: Column choices to force; the rest are detected.
+        item_columns, user_columns: Names, types, flag groups and encoding of the side files'
+            columns (``recsys.data.spec``).
         name: Label; defaults to the interactions file name.
 
     Raises:
@@ -100,9 +108,11 @@ def load_dataset(
     reports = {"interactions": report}
     item_table = user_table = None
     if items is not None:
-        item_table, reports["items"] = load_items(items, frame["item"].unique(), item_schema, config)
+        item_table, reports["items"] = load_items(items, frame["item"].unique(), item_schema, config, item_columns)
     if users is not None:
-        user_table, reports["users"] = load_users(users, frame["user"].unique(), user_schema, config)
+        user_table, reports["users"] = load_users(users, frame["user"].unique(), user_schema, config, user_columns)
+    columns = {k: c for k, c, f in (("items", item_columns, items), ("users", user_columns, users))
+               if c is not None and f is not None}
     user_encoder = IdEncoder("user").fit(frame["user"])
     catalogue = pd.concat([frame["item"], pd.Series(item_table.frame.index if item_table else [], dtype=object)])
     item_encoder = IdEncoder("item").fit(catalogue)
@@ -117,5 +127,6 @@ def load_dataset(
         users=user_table,
         reports=reports,
         mapping=mapping,
+        columns=columns,
         name=name or report.source,
     )

@@ -14,7 +14,8 @@ class ReportEntry:
     """One line of a load report.
 
     Attributes:
-        action: ``"dropped"`` (rows removed), ``"fixed"`` (rows changed and kept) or ``"note"``.
+        action: ``"dropped"`` (rows removed), ``"fixed"`` (rows changed and kept), ``"note"``, or
+            ``"warning"`` (the data loaded, but probably not as the user meant: shown prominently).
         reason: Plain-language reason, e.g. ``"duplicate user-item pair (kept the latest)"``.
         count: Number of rows concerned (0 for notes that are not about rows).
         examples: A few row numbers (1-based, as in a spreadsheet, header = row 1) or values.
@@ -50,6 +51,9 @@ class LoadReport:
     def note(self, reason: str, count: int = 0) -> None:
         self.entries.append(ReportEntry("note", reason, int(count)))
 
+    def warn(self, reason: str) -> None:
+        self.entries.append(ReportEntry("warning", reason))
+
     @property
     def rows_dropped(self) -> int:
         return sum(e.count for e in self.entries if e.action == "dropped")
@@ -61,6 +65,10 @@ class LoadReport:
     @property
     def notes(self) -> list[str]:
         return [e.reason for e in self.entries if e.action == "note"]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [e.reason for e in self.entries if e.action == "warning"]
 
     def to_frame(self) -> pd.DataFrame:
         """One row per entry: ``action, reason, rows, examples``."""

@@ -1,10 +1,13 @@
 """Load item metadata and user attributes, matched against the interactions' ids.
 
 Policy: rows without an id are dropped; a repeated id keeps its first row; if *no* id matches
-the interactions the load stops (wrong file or wrong id column); items that nobody interacted
-with are kept (cold-start items, they can still be recommended by their text), users without
-interactions are dropped; ids in the interactions missing from the file are noted (their
-attributes read as unknown).
+the interactions the load stops (wrong file or wrong id column), if fewer than
+``DataConfig.min_side_match`` of the interactions' ids are in the file the report warns (it may
+belong to other data); items that nobody interacted with are kept (cold-start items, they can
+still be recommended by their text), users without interactions are dropped; ids in the
+interactions missing from the file are noted (their attributes read as unknown). Column names,
+types, flag groups and the encoding the user chose (``recsys.data.spec.ColumnSpec``) are applied
+first; placeholders such as ``unknown`` or ``(no genres listed)`` are read as no value.
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from recsys.data.columns import ItemSchema, UserSchema, detect_item_columns, detect_user_columns
+from recsys.data.columns import ItemSchema, UserSchema
 from recsys.data.config import DataConfig
 from recsys.data.interactions import normalize_ids
 from recsys.data.readers import RawTable, read_table
 from recsys.data.report import LoadReport
+from recsys.data.spec import GENERATED, ColumnSpec, apply_names, is_placeholder, item_schema, user_schema
 from recsys.errors import DataError, Msg
 
 __all__ = ["ItemTable", "UserTable", "load_items", "load_users"]
@@ -94,9 +98,10 @@ def _ids_and_dedupe(table: RawTable, id_col: str, kind: str, report: LoadReport)
     return frame
 
 
-def _match(frame: pd.DataFrame, known, kind: str, id_col: str, name: str, report: LoadReport) -> None:
+def _match(frame: pd.DataFrame, known, kind: str, id_col: str, name: str, report: LoadReport,
+           config: DataConfig) -> np.ndarray | None:
     if known is None:
-        return
+        return None
     known = pd.Index(pd.unique(pd.Series(known).astype(str)))
     hit = frame.index.isin(known)
     if not hit.any():
@@ -105,13 +110,36 @@ def _match(frame: pd.DataFrame, known, kind: str, id_col: str, name: str, report
             file_examples=list(frame.index[:3]), inter_examples=list(known[:3]),
         ))
     absent = int((~known.isin(frame.index)).sum())
+    if len(known) - absent < config.min_side_match * len(known):
+        report.warn(Msg.FEW_SIDE_IDS_MATCH.format(share=(len(known) - absent) / len(known), kind=kind,
+                                                  hit=len(known) - absent, total=len(known), name=name))
     if absent:
         report.note(f"{absent} {kind}s in the interactions are not in this file (attributes read as '{UNKNOWN}')")
     return hit
 
 
-def _categorical(col: pd.Series) -> pd.Series:
-    return col.astype("string").str.strip().fillna(UNKNOWN).replace("", UNKNOWN).astype(object)
+def _placeholders(column: str, found: pd.Series, report: LoadReport) -> None:
+    """Note the placeholder values read as "no value" (``found``: the placeholder or None per row)."""
+    found = found.dropna()
+    if len(found):
+        shown = ", ".join(f"'{v}'" for v in pd.unique(found)[:3])
+        rows = f"{len(found):,} row" + ("s" if len(found) != 1 else "")
+        report.note(f"'{column}': {shown} read as no value, not a category ({rows})")
+
+
+def _categorical(col: pd.Series, column: str, report: LoadReport) -> pd.Series:
+    values = col.astype("string").str.strip().fillna(UNKNOWN).replace("", UNKNOWN).astype(object)
+    ph = values.map(lambda v: is_placeholder(v) and v != UNKNOWN)
+    _placeholders(column, values.where(ph), report)
+    return values.mask(ph, UNKNOWN)
+
+
+def _multi(col: pd.Series, sep: str, column: str, report: LoadReport) -> pd.Series:
+    """``list[str]`` per row (a plain object column: pandas would otherwise infer an Arrow list type)."""
+    lists = [[t.strip() for t in str(v).split(sep) if t.strip()] for v in col.astype("string").fillna("")]
+    dropped = [next((t for t in row if is_placeholder(t)), None) for row in lists]
+    _placeholders(column, pd.Series(dropped, dtype=object), report)
+    return pd.Series([[t for t in row if not is_placeholder(t)] for row in lists], index=col.index, dtype=object)
 
 
 def _numeric(col: pd.Series, column: str, report: LoadReport) -> pd.Series:
@@ -121,8 +149,26 @@ def _numeric(col: pd.Series, column: str, report: LoadReport) -> pd.Series:
     return values.astype(float)
 
 
+def _read(source, kind: str, config: DataConfig, columns: ColumnSpec | None, read_options: dict):
+    opts = {"sep": config.sep, "header": config.header, "encoding": config.encoding} | read_options
+    if columns is not None and columns.encoding:
+        opts["encoding"] = columns.encoding
+    table = read_table(source, **opts)
+    report = LoadReport(source=table.name, kind=kind, rows_read=len(table.frame) + len(table.bad_lines))
+    for note in table.notes:
+        report.note(note)
+    if columns is not None and columns.encoding:
+        report.note(f"encoding set to {columns.encoding}")
+    report.drop("lines with more fields than the header", len(table.bad_lines), table.bad_lines)
+    table, notes = apply_names(table, columns, kind)
+    for note in notes:
+        report.note(note)
+    return table, report
+
+
 def load_items(
-    source, known_ids=None, schema: ItemSchema | None = None, config: DataConfig = DataConfig(), **read_options
+    source, known_ids=None, schema: ItemSchema | None = None, config: DataConfig = DataConfig(),
+    columns: ColumnSpec | None = None, **read_options
 ) -> tuple[ItemTable, LoadReport]:
     """Read an items file (id, title, text, categories, flags, numbers).
 
@@ -130,16 +176,12 @@ def load_items(
         source: What ``read_table`` accepts.
         known_ids: Item ids of the interactions, to match against (``None`` skips matching).
         schema: Column roles to force; the rest are detected.
+        columns: Column names, types, flag groups and encoding chosen by the user.
     """
-    opts = {"sep": config.sep, "header": config.header, "encoding": config.encoding} | read_options
-    table = read_table(source, **opts)
-    report = LoadReport(source=table.name, kind="items", rows_read=len(table.frame) + len(table.bad_lines))
-    for note in table.notes:
-        report.note(note)
-    report.drop("lines with more fields than the header", len(table.bad_lines), table.bad_lines)
-    schema = detect_item_columns(table.frame, schema, table.name, table.sep)
+    table, report = _read(source, "items", config, columns, read_options)
+    schema = item_schema(table.frame, schema, columns, table.name, table.sep)
     frame = _ids_and_dedupe(table, schema.id, "item", report)
-    hit = _match(frame, known_ids, "item", schema.id, table.name, report)
+    hit = _match(frame, known_ids, "item", schema.id, table.name, report, config)
     if hit is not None and (~hit).any():
         report.note(f"{int((~hit).sum())} items have no interactions; kept as cold-start items")
     out = pd.DataFrame(index=frame.index)
@@ -154,14 +196,9 @@ def load_items(
         if text_cols else ""
     )
     for c in schema.categorical:
-        out[c] = _categorical(frame[c])
+        out[c] = _categorical(frame[c], c, report)
     for c, sep in schema.multi.items():
-        # a plain object column of lists (pandas would otherwise infer an Arrow list type)
-        out[c] = pd.Series(
-            [[t.strip() for t in str(v).split(sep) if t.strip() and t.strip().lower() != UNKNOWN]
-             for v in frame[c].astype("string").fillna("")],
-            index=out.index, dtype=object,
-        )
+        out[c] = _multi(frame[c], sep, c, report).set_axis(out.index)
     if schema.flags:
         group = schema.flag_group
         while group in frame.columns and group not in schema.flags:  # never overwrite a real column
@@ -169,9 +206,16 @@ def load_items(
         if group != schema.flag_group:
             schema = replace(schema, flag_group=group)
         flags = frame[list(schema.flags)].apply(pd.to_numeric, errors="coerce").fillna(0).to_numpy() > 0
+        placeholder = np.array([is_placeholder(c) for c in schema.flags], dtype=bool)
+        first = [next((c for c, on in zip(schema.flags, row & placeholder) if on), None) for row in flags]
+        _placeholders(schema.flag_group, pd.Series(first, dtype=object), report)
         names = np.asarray(schema.flags, dtype=object)
-        out[schema.flag_group] = pd.Series([list(names[row]) for row in flags], index=out.index, dtype=object)
+        out[schema.flag_group] = pd.Series([list(names[row & ~placeholder]) for row in flags], index=out.index,
+                                           dtype=object)
         report.note(f"{len(schema.flags)} 0/1 columns read together as '{schema.flag_group}'")
+        if any(GENERATED.match(c) for c in schema.flags):
+            report.note(f"the values of '{schema.flag_group}' are the flag columns' names ({schema.flags[0]}, ...): "
+                        "name them on the Data page, or with --item-names")
     for c in schema.numeric:
         out[c] = _numeric(frame[c], c, report)
     for c in schema.dates:
@@ -185,25 +229,24 @@ def load_items(
 
 
 def load_users(
-    source, known_ids=None, schema: UserSchema | None = None, config: DataConfig = DataConfig(), **read_options
+    source, known_ids=None, schema: UserSchema | None = None, config: DataConfig = DataConfig(),
+    columns: ColumnSpec | None = None, **read_options
 ) -> tuple[UserTable, LoadReport]:
-    """Read a users file (id, categorical and numeric attributes); keeps users with interactions."""
-    opts = {"sep": config.sep, "header": config.header, "encoding": config.encoding} | read_options
-    table = read_table(source, **opts)
-    report = LoadReport(source=table.name, kind="users", rows_read=len(table.frame) + len(table.bad_lines))
-    for note in table.notes:
-        report.note(note)
-    report.drop("lines with more fields than the header", len(table.bad_lines), table.bad_lines)
-    schema = detect_user_columns(table.frame, schema, table.name)
+    """Read a users file (id, categorical and numeric attributes); keeps users with interactions.
+
+    ``columns``: column names, types and encoding chosen by the user (no flag groups).
+    """
+    table, report = _read(source, "users", config, columns, read_options)
+    schema = user_schema(table.frame, schema, columns, table.name)
     frame = _ids_and_dedupe(table, schema.id, "user", report)
-    hit = _match(frame, known_ids, "user", schema.id, table.name, report)
+    hit = _match(frame, known_ids, "user", schema.id, table.name, report, config)
     if hit is not None and (~hit).any():
         rows = [str(i) for i in frame.index[~hit][:5]]
         report.drop("user has no interactions left after cleaning the interactions file", int((~hit).sum()), rows)
         frame = frame[hit]
     out = pd.DataFrame(index=frame.index)
     for c in schema.categorical:
-        out[c] = _categorical(frame[c])
+        out[c] = _categorical(frame[c], c, report)
     for c in schema.numeric:
         out[c] = _numeric(frame[c], c, report)
     for c, why in schema.ignored.items():

@@ -12,7 +12,7 @@ import shap
 from recsys.explain.attention import AttentionMaps, attention_maps
 from recsys.explain.counterfactual import Counterfactual, counterfactual
 from recsys.explain.faithfulness import faithfulness
-from recsys.explain.reason import plain_reason
+from recsys.explain.reason import plain_reason, reason_context
 from recsys.explain.scoring import ItemScorer
 from recsys.explain.shapley import history_shap
 from recsys.explain.side import side_feature_shap
@@ -117,7 +117,7 @@ def explain_item(recommender, dataset, model_config, user_id, item_id=None, rank
     faith = faithfulness(scorer, np.asarray(hist.values), att.history_weights) if scorer.n else {
         "curves": {}, "shap_auc": float("nan"), "attention_auc": float("nan"), "random_auc": float("nan"), "eraser": {}}
     timings["faithfulness"] = 1000 * (time.perf_counter() - t0)
-    reason = plain_reason(hist, side)
+    reason = plain_reason(hist, side, context=reason_context(dataset, item, scorer.items))
     timings["total"] = 1000 * (time.perf_counter() - t_start)
     return ItemExplanation(
         user_id=str(user_id),

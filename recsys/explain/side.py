@@ -53,7 +53,7 @@ def side_players(scorer: ItemScorer) -> list[SidePlayer]:
         for j, column in enumerate(tables.numeric_names):
             players.append(SidePlayer(f"item {column}", "numeric", (j,), f"{tables.item_numeric[row, j]:+.2f} sd"))
     if "text_gate" in names:
-        players.append(SidePlayer("text match", "text", (0,), "item description"))
+        players.append(SidePlayer("text match", "text", (0,), "item text"))
     return players
 
 

@@ -6,7 +6,7 @@ Layout of a run directory::
     run.json           configs, metrics, training curve, data sources and column mapping
     interactions.parquet, items.parquet, users.parquet
                        the cleaned, encoded data (so a run recommends and explains on its own)
-    schemas.json       item/user column roles
+    schemas.json       item/user column roles, and the column names/types the user gave
     tables.json        feature table names (user attribute tokens and fields, item feature names)
     tables.npz         numeric feature tables only (user attribute token ids)
 
@@ -36,6 +36,7 @@ from recsys.data.columns import ColumnMapping, ItemSchema, UserSchema
 from recsys.data.dataset import Dataset
 from recsys.data.encoder import IdEncoder
 from recsys.data.side import ItemTable, UserTable
+from recsys.data.spec import ColumnSpec
 from recsys.errors import RecLensError
 from recsys.model.config import ModelConfig
 from recsys.model.features import FeatureTables
@@ -123,6 +124,7 @@ def save_run(result: TrainResult, dataset: Dataset, path, metrics: dict | None =
         "items": _schema_dict(dataset.items.schema if dataset.items else None),
         "users": _schema_dict(dataset.users.schema if dataset.users else None),
         "mapping": dataset.mapping.as_dict(),
+        "columns": {kind: spec.to_dict() for kind, spec in dataset.columns.items()},
         "user_ids": dataset.user_encoder.to_list(),
         "item_ids": dataset.item_encoder.to_list(),
     }
@@ -211,6 +213,7 @@ def _load_dataset(path: Path, record: dict) -> Dataset:
         user_encoder=IdEncoder.from_list(schemas["user_ids"], "user"),
         item_encoder=IdEncoder.from_list(schemas["item_ids"], "item"),
         items=items, users=users, mapping=ColumnMapping(**schemas["mapping"]), name=record["dataset"]["name"],
+        columns={kind: ColumnSpec.from_dict(d) for kind, d in schemas.get("columns", {}).items()},
     )
 
 

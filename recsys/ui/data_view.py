@@ -83,8 +83,12 @@ def _on_mapping_change() -> None:
 def _on_id_change(kind: str) -> None:
     sources_key, choice = _held_choice()
     field = "item_id" if kind == "items" else "user_id"
-    new = dataclasses.replace(choice, **{field: st.session_state.get(SIDE_ID[kind])})
-    st.session_state[state.MAPPING] = (sources_key, new)
+    changes = {field: st.session_state.get(SIDE_ID[kind])}
+    spec = choice.columns(kind)
+    if spec is not None and "id" in spec.type_map.values():  # the selectbox now decides the id
+        changes[field.replace("_id", "_columns")] = dataclasses.replace(
+            spec, types=tuple((c, t) for c, t in spec.types if t != "id"))
+    st.session_state[state.MAPPING] = (sources_key, dataclasses.replace(choice, **changes))
 
 
 def _reset_mapping() -> None:
@@ -157,7 +161,7 @@ def render_mapping(outcome: LoadOutcome) -> None:
     side = [k for k in ("items", "users") if outcome.columns.get(k)]
     for kind, column in zip(side, st.columns(4)[: len(side)]):
         options = outcome.columns[kind]
-        value = getattr(choice, "item_id" if kind == "items" else "user_id") or _side_id(outcome, kind)
+        value = choice.side_id(kind) or _side_id(outcome, kind)
         st.session_state[SIDE_ID[kind]] = value if value in options else options[0]
         column.selectbox(
             f"Id column of the {kind} file", options, key=SIDE_ID[kind], on_change=_on_id_change, args=(kind,)
@@ -175,8 +179,10 @@ def _render_details(kind: str, report: LoadReport) -> None:
     changed = report.rows_dropped + report.rows_fixed
     label = f"{kind.capitalize()}: {md_escape(report.source)}, what was dropped or fixed and why"
     with st.expander(label, expanded=bool(changed)):
+        for warning in report.warnings:
+            st.warning(md_escape(warning), icon=":material/warning:")
         changes = report.to_frame()
-        changes = changes[changes["action"] != "note"]
+        changes = changes[~changes["action"].isin(["note", "warning"])]
         if changes.empty:
             st.caption("Nothing dropped or fixed.")
         else:

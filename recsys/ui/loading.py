@@ -28,13 +28,13 @@ from recsys.data import (
     UserSchema,
     dataset_stats,
     detect_interaction_columns,
-    detect_item_columns,
-    detect_user_columns,
     load_dataset,
     read_table,
 )
 from recsys.data.fingerprint import file_digest
 from recsys.data.interactions import clean_interactions
+from recsys.data.layout import describe_columns
+from recsys.data.spec import ColumnSpec, apply_names
 from recsys.errors import DataError
 from recsys.ui import state
 from recsys.ui.text_jobs import text_job
@@ -131,20 +131,36 @@ class Choice:
     Attributes:
         interactions: ``None`` to auto-detect; otherwise every role is explicit and a ``None``
             role means the file has no such column (e.g. no rating: implicit feedback).
-        item_id, user_id: Id column of the items / users file; ``None`` to auto-detect.
+        item_id, user_id: Id column of the items / users file (by its name in use); ``None`` to
+            auto-detect.
+        item_columns, user_columns: Names, types, flag group and encoding of the items / users
+            file's columns; ``None`` to detect them.
     """
 
     interactions: ColumnMapping | None = None
     item_id: str | None = None
     user_id: str | None = None
+    item_columns: ColumnSpec | None = None
+    user_columns: ColumnSpec | None = None
+
+    def columns(self, kind: str) -> ColumnSpec | None:
+        return self.item_columns if kind == "items" else self.user_columns
+
+    def side_id(self, kind: str) -> str | None:
+        """The chosen id column, unless the column spec types one as ``id`` (that one wins)."""
+        spec = self.columns(kind)
+        if spec is not None and "id" in spec.type_map.values():
+            return None
+        return self.item_id if kind == "items" else self.user_id
 
 
 @dataclass
 class LoadOutcome:
     """What loading produced: a dataset and its statistics, or an error message.
 
-    ``columns`` and ``detected`` come from the head of each file and feed the mapping widgets,
-    also when loading failed (so the user can pick other columns).
+    ``columns``, ``detected`` and ``layouts`` come from the head of each file and feed the
+    mapping widgets and the column tables, also when loading failed (so the user can pick other
+    columns).
     """
 
     key: tuple
@@ -155,6 +171,7 @@ class LoadOutcome:
     columns: dict = field(default_factory=dict)
     detected: ColumnMapping | None = None
     detected_ids: dict = field(default_factory=dict)
+    layouts: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -166,22 +183,31 @@ class LoadOutcome:
         return hashlib.sha256(repr(self.key).encode()).hexdigest()[:16]
 
 
-def _inspect(sources: Sources, config: DataConfig, outcome: LoadOutcome) -> None:
-    """Column names and auto-detected roles of each file (errors are left to the full load)."""
-    opts = {"sep": config.sep, "header": config.header, "encoding": config.encoding}
+def _inspect_side(raw, kind: str, choice: Choice, outcome: LoadOutcome) -> None:
+    spec = choice.columns(kind)
+    layout = outcome.layouts[kind] = describe_columns(raw, spec, kind, choice.side_id(kind))
+    named = raw if layout.error else apply_names(raw, spec, kind)[0]
+    outcome.columns[kind] = [str(c) for c in named.frame.columns]
+    ids = layout.table.loc[layout.table["type"] == "id", "name"]
+    outcome.detected_ids[kind] = ids.iloc[0] if len(ids) else None
+
+
+def _inspect(sources: Sources, config: DataConfig, outcome: LoadOutcome, choice: Choice = Choice()) -> None:
+    """Column names, auto-detected roles and the side files' column layouts (errors are left to
+    the full load)."""
     for kind in KINDS:
         source = sources.get(kind)
         if source is None:
             continue
+        spec = choice.columns(kind) if kind != "interactions" else None
+        encoding = spec.encoding if spec is not None and spec.encoding else config.encoding
         try:
-            raw = read_table(source.head(), **opts)
-            outcome.columns[kind] = [str(c) for c in raw.frame.columns]
+            raw = read_table(source.head(), sep=config.sep, header=config.header, encoding=encoding)
             if kind == "interactions":
+                outcome.columns[kind] = [str(c) for c in raw.frame.columns]
                 outcome.detected = detect_interaction_columns(raw.frame, None, raw.name)
-            elif kind == "items":
-                outcome.detected_ids[kind] = detect_item_columns(raw.frame, None, raw.name, raw.sep).id
             else:
-                outcome.detected_ids[kind] = detect_user_columns(raw.frame, None, raw.name).id
+                _inspect_side(raw, kind, choice, outcome)
         except DataError:
             continue
 
@@ -212,14 +238,17 @@ def load_sources(sources: Sources, choice: Choice = Choice(), config: DataConfig
         what is wrong and how to fix it).
     """
     outcome = LoadOutcome(key=(sources.key, choice), demo=sources.demo)
-    _inspect(sources, config, outcome)
+    _inspect(sources, config, outcome, choice)
     items = sources.items.open() if sources.items else None
     users = sources.users.open() if sources.users else None
+    item_id, user_id = choice.side_id("items"), choice.side_id("users")
     side = {
         "items": items,
         "users": users,
-        "item_schema": ItemSchema(id=choice.item_id) if choice.item_id else None,
-        "user_schema": UserSchema(id=choice.user_id) if choice.user_id else None,
+        "item_schema": ItemSchema(id=item_id) if item_id else None,
+        "user_schema": UserSchema(id=user_id) if user_id else None,
+        "item_columns": choice.item_columns if items is not None else None,
+        "user_columns": choice.user_columns if users is not None else None,
     }
     name = "demo data" if sources.demo else sources.interactions.name
     mapping = choice.interactions

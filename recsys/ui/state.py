@@ -25,6 +25,14 @@ __all__ = [
     "USER_ID",
     "USE_DEMO",
     "NONE_OPTION",
+    "COLUMNS_GENERATION",
+    "columns_key",
+    "FLAG_GROUP",
+    "FLAG_VALUES",
+    "ENCODING",
+    "COLUMNS_APPLY",
+    "COLUMNS_ERROR",
+    "DROP_SIDE",
     "RUN_PATH",
     "TRAIN_JOB",
     "OWNER_TOKEN",
@@ -109,6 +117,34 @@ USE_DEMO = "use_demo"
 
 NONE_OPTION = "(none)"
 """Selectbox option meaning "this file has no such column" (rating, timestamp)."""
+
+COLUMNS_GENERATION = "columns_generation"
+"""Plain key: an int bumped when column names and types are applied, giving the column tables
+fresh keys (a data editor's edits cannot be cleared any other way)."""
+
+
+def columns_key(kind: str, generation: int = 0) -> str:
+    """Widget key of the column table (data editor) of the ``items`` or ``users`` file."""
+    return f"columns_{kind}_{generation}"
+
+
+FLAG_GROUP = {"items": "flag_group_items"}
+"""Text input: the name of the items file's 0/1 flag group (e.g. ``genres``)."""
+
+FLAG_VALUES = {"items": "flag_values_items"}
+"""Text input: the values of the flag group, comma-separated, one per flag column in order."""
+
+ENCODING = {"items": "encoding_items", "users": "encoding_users"}
+"""Selectbox: the text encoding of the items / users file."""
+
+COLUMNS_APPLY = {"items": "columns_apply_items", "users": "columns_apply_users"}
+"""Form submit button that applies the column names, types, flag group and encoding."""
+
+COLUMNS_ERROR = "columns_error"
+"""Plain key: ``(kind, message)`` of the last column edit that could not be applied."""
+
+DROP_SIDE = {"items": "drop_items", "users": "drop_users"}
+"""Button that drops an items or users file matching few ids of the interactions."""
 
 # ---------------------------------------------------------------- runs and training (plain keys)
 RUN_PATH = "run_path"

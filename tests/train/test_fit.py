@@ -1,3 +1,4 @@
+import dataclasses
 import subprocess
 import sys
 import threading
@@ -134,6 +135,15 @@ def test_run_round_trip_gives_identical_scores(tmp_path, dataset, split, trained
     assert run.dataset.items.frame["genres"].iloc[0] == dataset.items.frame["genres"].iloc[0]
     recs = run.recommender().recommend(run.dataset, dataset.user_encoder.classes_[0], k=5)
     assert list(recs.columns) == ["rank", "item_id", "title", "score"] and len(recs) == 5
+
+
+def test_run_keeps_the_column_names_and_types_the_user_gave(tmp_path, dataset, trained):
+    from recsys.data.spec import ColumnSpec, FlagGroup
+
+    spec = ColumnSpec(names=("item_id", "title"), types=(("provider", "ignore"),),
+                      flags=(FlagGroup("moods", ("calm", "dark")),), encoding="latin-1")
+    run = load_run(save_run(trained, dataclasses.replace(dataset, columns={"items": spec}), tmp_path / "run"))
+    assert run.dataset.columns == {"items": spec}
 
 
 def test_load_run_on_a_wrong_folder_says_what_is_missing(tmp_path):
