@@ -76,9 +76,17 @@ def test_lean_graph_matches_the_keras_backbone(minilm):
     # bert_graph re-implements the backbone's forward pass for speed: same vectors, both precisions
     assert minilm.graph_ == "lean"
     texts = REFERENCE["sentences"]
-    for precision in ("float32", "bfloat16"):
-        lean = TransformerTextEncoder(precision=precision).load()
-        keras_path = TransformerTextEncoder(precision=precision, lean_graph=False).load()
-        assert (lean.graph_, keras_path.graph_) == ("lean", "keras")
-        cos = np.sum(lean.encode(texts) * keras_path.encode(texts), axis=1)
-        assert cos.min() >= (0.99999 if precision == "float32" else 0.9998), (precision, cos.min())
+    exact = TransformerTextEncoder(precision="float32", lean_graph=False).load().encode(texts)
+    lean = TransformerTextEncoder(precision="float32").load()
+    assert lean.graph_ == "lean"
+    cos = np.sum(lean.encode(texts) * exact, axis=1)
+    assert cos.min() >= 0.99999, cos.min()
+    # bfloat16 rounds differently along the two paths (their mutual cosine wanders around 0.9997),
+    # so each is held to the float32 vectors: the lean graph adds no error beyond bfloat16's own.
+    lean16 = TransformerTextEncoder(precision="bfloat16").load()
+    keras16 = TransformerTextEncoder(precision="bfloat16", lean_graph=False).load()
+    assert (lean16.graph_, keras16.graph_) == ("lean", "keras")
+    lean_cos = np.sum(lean16.encode(texts) * exact, axis=1)
+    keras_cos = np.sum(keras16.encode(texts) * exact, axis=1)
+    assert lean_cos.min() >= 0.999 and keras_cos.min() >= 0.999, (lean_cos.min(), keras_cos.min())
+    assert np.mean(1 - lean_cos) <= 1.5 * np.mean(1 - keras_cos) + 1e-5, (lean_cos, keras_cos)
