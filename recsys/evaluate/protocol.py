@@ -19,7 +19,7 @@ __all__ = ["evaluate", "PROTOCOL", "SequenceScorer", "rank_users"]
 PROTOCOL = {
     "split": "leave-last-out per user by time (ties in file order): last item = test, second to last = validation",
     "ranking": "all items ranked; items the user interacted with earlier are excluded",
-    "metrics": "HR@K, Recall@K, Precision@K, NDCG@K, MRR, MAP@K, coverage@K, novelty@K, ILD@K (K = 10, 20)",
+    "metrics": "HR@K, Recall@K, Precision@K, F1@K, NDCG@K, MRR, MAP@K, coverage@K, novelty@K, ILD@K (K = 10, 20)",
     "negatives": "none sampled (full ranking)",
 }
 
