@@ -25,10 +25,11 @@ from recsys.evaluate.metrics import (
     recall,
     rmse,
 )
-from recsys.evaluate.protocol import PROTOCOL, SequenceScorer, evaluate, rank_users
+from recsys.evaluate.protocol import HEADLINE_METRICS, PROTOCOL, SequenceScorer, evaluate, rank_users
 
 __all__ = [
     "EASE",
+    "HEADLINE_METRICS",
     "PROTOCOL",
     "RANKING_METRICS",
     "ItemKNN",
