@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from recsys.ui import data_view, runs, train_view
+from recsys.ui import compare_view, data_view, runs, train_view
 from recsys.ui.loading import current_outcome
 
 st.title("Train")
@@ -28,5 +28,6 @@ pick = runs.current_run(outcome, load=False)
 if pick.choices:
     runs.render_picker(pick, label="Run to show (and to use on the Recommend, Explain and Model pages)")
     train_view.render_results(pick)
+    compare_view.render_compare(pick, outcome.dataset)
 elif job is None or not job.running:
     st.info("No run of this data yet: choose the settings above and press **Train**.", icon=":material/info:")
