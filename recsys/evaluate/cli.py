@@ -73,7 +73,7 @@ def compare_command(args) -> int:
     metrics = full.metrics if args.all_metrics else full.metrics[full.metrics["metric"].isin(HEADLINE_METRICS)]
     print(f"\n{args.part} metrics (difference = B - A):")
     print(metrics.to_string(index=False, na_rep="–", float_format=lambda x: f"{x:.4f}",
-                            formatters={"difference": lambda x: "–" if x != x else f"{x:+.4f}"}))
+                            formatters={"difference": lambda x: "–" if x != x else f"{x:+.4f}" if x else "0.0000"}))
     print("\nvalidation NDCG@10 per epoch:")
     for name, curve, best in zip("AB", full.curves, full.best_epochs):
         print("  " + _curve_line(name, curve, best))

@@ -36,7 +36,7 @@ def metrics_table(metrics: pd.DataFrame) -> pd.DataFrame:
 
 
 def _signed(value: float) -> str:
-    return "–" if value != value else f"{value:+.4f}"
+    return "–" if value != value else f"{value:+.4f}" if value else "0.0000"
 
 
 def _colour(value: float) -> str:
@@ -76,7 +76,8 @@ def _render_metrics(comparison) -> None:
         .format(_signed, subset=["difference"])
         .map(_colour, subset=["difference"])
     )
-    st.container(key="compare_metrics").dataframe(styled, hide_index=True, width="stretch")
+    height = 38 + 35 * min(len(table), 2 * len(METRICS))  # two models at a glance, the rest on scrolling
+    st.container(key="compare_metrics").dataframe(styled, hide_index=True, width="stretch", height=height)
     st.caption("Test part, every model of each run; difference = run B − run A (green: B is better). – = not measured.")
 
 

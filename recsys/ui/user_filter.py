@@ -96,7 +96,8 @@ def _range(values: pd.Series, column: str, where) -> None:
     stored = st.session_state.get(state.USER_FILTER, {}).get(column) or (low, high)
     lo, hi = sorted(min(max(v, low), high) for v in stored)  # clamped into this data's range
     st.session_state[state.user_filter_key(column)] = (lo, hi)
-    where.slider(f"{column} (range)", low, high, key=state.user_filter_key(column), on_change=_remember,
+    label = "number of interactions" if column == INTERACTIONS else f"{column} (range)"
+    where.slider(label, low, high, key=state.user_filter_key(column), on_change=_remember,
                  args=(column,), step=1 if whole else None)
 
 

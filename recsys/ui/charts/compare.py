@@ -45,6 +45,8 @@ def compare_curves_figure(curves, best_epochs, names=("run A", "run B")) -> go.F
                 marker={"size": 15, "color": colour, "symbol": "star"},
                 hovertemplate=f"{label}: kept epoch %{{x}}<extra></extra>",
             )
+    last = max((row["epoch"] for curve in curves for row in curve or []), default=0)
+    if last:
+        fig.update_xaxes(dtick=1 if last <= 20 else None, range=[0.5, last + 0.5])
     fig.update_yaxes(rangemode="tozero")
-    fig.update_xaxes(rangemode="tozero")
     return style(fig, "Validation NDCG@10 per epoch (stars: kept weights)", "epoch", "NDCG@10", legend=True)
