@@ -17,27 +17,28 @@ import pandas as pd
 import streamlit as st
 
 from recsys.data import Dataset
+from recsys.data.side import UNKNOWN
 from recsys.fairness.groups import quantile_groups
 from recsys.ui import state
 
 __all__ = ["INTERACTIONS", "QUARTILE", "matching_users", "render_user_filter", "user_frame"]
 
-INTERACTIONS = "interactions"
+INTERACTIONS = "number of interactions"
 QUARTILE = "{attribute} quartile"
 COLUMNS = 3
 
 
 def user_frame(dataset: Dataset) -> pd.DataFrame:
-    """``[U]`` rows indexed by raw user id (encoder order): the users file's attributes (missing
-    users read as ``"unknown"`` / NaN), ``"<attribute> quartile"`` per numeric attribute and
-    ``"interactions"`` (the user's interactions in the run's data)."""
+    """``[U]`` rows indexed by raw user id (encoder order): the users file's attributes (users
+    missing from the users file read as ``"unknown"`` / NaN), ``"<attribute> quartile"`` per numeric attribute and
+    ``"number of interactions"`` (the user's interactions in the run's data)."""
     ids = pd.Index(dataset.user_encoder.to_list(), name="user")
     counts = dataset.interactions.groupby("user_idx").size().reindex(range(len(ids)), fill_value=0)
     frame = pd.DataFrame(index=ids)
     if dataset.users is not None:
         schema, table = dataset.users.schema, dataset.users.frame
         for attribute in schema.categorical:
-            frame[attribute] = table[attribute].reindex(ids).fillna("unknown").astype(str).to_numpy()
+            frame[attribute] = table[attribute].reindex(ids).fillna(UNKNOWN).astype(str).to_numpy()
         for attribute in schema.numeric:
             values = table[attribute].reindex(ids).astype(float).to_numpy()
             frame[attribute] = values
@@ -96,7 +97,7 @@ def _range(values: pd.Series, column: str, where) -> None:
     stored = st.session_state.get(state.USER_FILTER, {}).get(column) or (low, high)
     lo, hi = sorted(min(max(v, low), high) for v in stored)  # clamped into this data's range
     st.session_state[state.user_filter_key(column)] = (lo, hi)
-    label = "number of interactions" if column == INTERACTIONS else f"{column} (range)"
+    label = column if column == INTERACTIONS else f"{column} (range)"
     where.slider(label, low, high, key=state.user_filter_key(column), on_change=_remember,
                  args=(column,), step=1 if whole else None)
 

@@ -49,7 +49,8 @@ def test_matching_users_by_hand(six_users):
     assert _users(frame, age=(25, 45)) == ["u2", "u3"]  # u6 has no age: outside any narrower range
     assert _users(frame, age=(20, 60)) == _users(frame)  # the whole range keeps u6 too
     assert _users(frame, age_quartile=["Q1 [20, 30]"]) == ["u1", "u2"]
-    assert _users(frame, interactions=(5, 8), gender=["F"]) == ["u3", "u5"]  # 5 and 7 interactions
+    both = {INTERACTIONS: (5, 8), "gender": ["F"]}
+    assert matching_users(frame, both) == ["u3", "u5"]  # F with 5 and 7 interactions
     assert _users(frame, occupation=["x"]) == _users(frame)  # a filter of other data is ignored
 
 
