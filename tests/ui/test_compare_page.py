@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -72,7 +73,10 @@ def test_two_runs_side_by_side(two_runs):
                                             "MostPopular"}
 
     curves = _figure(at, "compare_curves")
-    assert [t.name for t in curves.data if t.showlegend is not False] == ["run A", "run B"]
+    lines = [t for t in curves.data if t.showlegend is not False]
+    assert [t.name for t in lines] == ["run A", "run B"]
+    recorded = [row["valid_ndcg@10"] for row in json.loads((Path(old) / "run.json").read_text())["curve"]]
+    assert list(lines[0].y) == pytest.approx(recorded)  # validation NDCG@10 per epoch, as saved
 
     user = at.selectbox(key=state.COMPARE_USER).options[0]
     at.selectbox(key=state.COMPARE_USER).set_value(user).run()
