@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from recsys.ui import data_view, runs, train_view
+from recsys.ui import compare_view, data_view, runs, train_view
 from recsys.ui.loading import current_outcome
+from recsys.ui.pages import page_path
 
 st.title("Train")
 st.caption(
@@ -15,7 +16,7 @@ st.caption(
 outcome = current_outcome()
 if not outcome.ok:
     data_view.render_error(outcome)
-    st.page_link("app_pages/data.py", label="Fix it on the Data page", icon=":material/table:")
+    st.page_link(page_path("data"), label="Fix it on the Data page", icon=":material/table:")
     st.stop()
 
 job = train_view.current_job(outcome)
@@ -28,5 +29,6 @@ pick = runs.current_run(outcome, load=False)
 if pick.choices:
     runs.render_picker(pick, label="Run to show (and to use on the Recommend, Explain and Model pages)")
     train_view.render_results(pick)
+    compare_view.render_compare(pick, outcome.dataset)
 elif job is None or not job.running:
     st.info("No run of this data yet: choose the settings above and press **Train**.", icon=":material/info:")

@@ -44,6 +44,7 @@ def main() -> None:
     rows = []
     for name, m in report["models"].items():
         rows.append({"model": name, "test ndcg@10": m["test"]["ndcg@10"], "test hr@10": m["test"]["hr@10"],
+                     "test precision@10": m["test"]["precision@10"], "test f1@10": m["test"]["f1@10"],
                      "valid ndcg@10": m["valid"]["ndcg@10"], "fit seconds": m["fit_seconds"]})
     print(f"{ds.name}: {ds.n_users} users, {ds.n_items} items, {len(ds.interactions):,} interactions; "
           "leave-last-out, full ranking, seen items excluded")

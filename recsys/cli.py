@@ -324,10 +324,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=10, help="top-K for the counterfactual")
     p.add_argument("--json", type=arg_type(json_file), help="write the explanation as JSON here (a .json file)")
     p.set_defaults(func=_cmd_explain)
+    from recsys.evaluate.cli import add_compare_parser
     from recsys.explain.cli import add_explain_global_parser
     from recsys.fairness.cli import add_audit_parser
     from recsys.text.cli import add_similar_parser
 
+    add_compare_parser(sub)
     add_explain_global_parser(sub)
     add_audit_parser(sub)
     add_similar_parser(sub)

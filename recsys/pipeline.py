@@ -12,7 +12,7 @@ import pandas as pd
 from recsys.data.dataset import Dataset
 from recsys.data.split import Split, leave_last_out
 from recsys.evaluate.baselines import EASE, ItemKNN, MostPopular, UserKNN
-from recsys.evaluate.protocol import PROTOCOL, SequenceScorer, evaluate
+from recsys.evaluate.protocol import HEADLINE_METRICS, PROTOCOL, SequenceScorer, evaluate
 from recsys.graph.lightgcn import LightGCN, LightGCNConfig, transformer_inputs
 from recsys.model.config import ModelConfig
 from recsys.model.features import build_feature_tables
@@ -35,7 +35,7 @@ class Experiment:
     result: TrainResult | None = None
     baselines: dict = field(default_factory=dict)
 
-    def leaderboard(self, part: str = "test", metrics=("ndcg@10", "hr@10", "recall@20", "mrr", "coverage@10")) -> pd.DataFrame:
+    def leaderboard(self, part: str = "test", metrics=HEADLINE_METRICS) -> pd.DataFrame:
         """Models as rows, chosen metrics as columns, best NDCG@10 first."""
         t = self.table[(self.table["split"] == part) & self.table["metric"].isin(metrics)]
         wide = t.pivot(index="model", columns="metric", values="value")[list(metrics)]

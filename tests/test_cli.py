@@ -50,7 +50,11 @@ def test_evaluate_writes_metrics_json(files, tmp_path, capsys):
     for model in report["models"].values():
         assert {"valid", "test", "fit_seconds"} <= set(model)
         assert 0.0 <= model["test"]["ndcg@10"] <= 1.0 and "hr@10" in model["test"] and "mrr" in model["test"]
-    assert "ndcg@10" in capsys.readouterr().out
+        test = model["test"]  # one test item per user: precision@10 = HR@10 / 10, F1@10 = 2 HR@10 / 11
+        assert test["precision@10"] == pytest.approx(test["hr@10"] / 10, abs=1e-6)
+        assert test["f1@10"] == pytest.approx(2 * test["hr@10"] / 11, abs=1e-6)
+    printed = capsys.readouterr().out
+    assert "ndcg@10" in printed and "precision@10" in printed and "f1@10" in printed
 
 
 def test_train_then_recommend(files, tmp_path, capsys):

@@ -13,6 +13,7 @@ from recsys.evaluate.metrics import (
     RANKING_METRICS,
     average_precision,
     coverage,
+    f1,
     hit_rate,
     intra_list_diversity,
     mae,
@@ -24,10 +25,11 @@ from recsys.evaluate.metrics import (
     recall,
     rmse,
 )
-from recsys.evaluate.protocol import PROTOCOL, SequenceScorer, evaluate, rank_users
+from recsys.evaluate.protocol import HEADLINE_METRICS, PROTOCOL, SequenceScorer, evaluate, rank_users
 
 __all__ = [
     "EASE",
+    "HEADLINE_METRICS",
     "PROTOCOL",
     "RANKING_METRICS",
     "ItemKNN",
@@ -38,6 +40,7 @@ __all__ = [
     "average_precision",
     "coverage",
     "evaluate",
+    "f1",
     "hit_rate",
     "interaction_matrix",
     "intra_list_diversity",

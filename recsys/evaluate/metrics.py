@@ -3,6 +3,11 @@
 Ranking metrics take ``ranked`` (``[U, >=k]`` item indices, best first; -1 marks an empty slot) and ``relevant`` (``U``
 collections of relevant item indices; with leave-last-out, one item each) and return the mean
 over users; the ``*_per_user`` helper returns the ``[U]`` values (for group metrics).
+
+Precision@K and F1@K under leave-last-out: each user has one relevant (test) item, so a user's
+precision@K is ``hits / K`` (``1/K`` on a hit, else 0), recall@K equals HR@K, and F1@K =
+``2PR / (P + R)`` is ``2 / (K + 1)`` on a hit. The mean F1@K over users is then
+``2 * HR@K / (K + 1)``, the same as the F1 of the mean precision and mean recall.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ __all__ = [
     "hit_rate",
     "recall",
     "precision",
+    "f1",
     "ndcg",
     "mrr",
     "average_precision",
@@ -57,6 +63,12 @@ def _precision(ranked, relevant, k):
     return hits_matrix(ranked, relevant, k=k).sum(1) / k
 
 
+def _f1(ranked, relevant, k):
+    hits = hits_matrix(ranked, relevant, k=k).sum(1)
+    p, r = hits / k, hits / np.maximum(_n_relevant(relevant), 1)
+    return np.divide(2 * p * r, p + r, out=np.zeros(len(hits)), where=(p + r) > 0)
+
+
 def _ndcg(ranked, relevant, k):
     hits = hits_matrix(ranked, relevant, k=k)
     discount = 1.0 / np.log2(np.arange(2, hits.shape[1] + 2))
@@ -78,7 +90,7 @@ def _ap(ranked, relevant, k):
     return np.divide((precision_at * hits).sum(1), denom, out=np.zeros(len(hits)), where=denom > 0)
 
 
-_PER_USER = {"hr": _hr, "recall": _recall, "precision": _precision, "ndcg": _ndcg, "mrr": _mrr, "map": _ap}
+_PER_USER = {"hr": _hr, "recall": _recall, "precision": _precision, "f1": _f1, "ndcg": _ndcg, "mrr": _mrr, "map": _ap}
 RANKING_METRICS = tuple(_PER_USER)
 
 
@@ -98,8 +110,17 @@ def recall(ranked, relevant, *, k: int = 10) -> float:
 
 
 def precision(ranked, relevant, *, k: int = 10) -> float:
-    """Mean share of the top ``k`` that is relevant."""
+    """Mean share of the top ``k`` that is relevant: ``hits / k`` per user (``1/k`` or 0 under leave-last-out)."""
     return float(_precision(ranked, relevant, k).mean())
+
+
+def f1(ranked, relevant, *, k: int = 10) -> float:
+    """Mean over users of F1@k = ``2PR / (P + R)`` of the user's precision@k and recall@k (0 without a hit).
+
+    With one relevant item per user (leave-last-out) a hit gives ``P = 1/k``, ``R = 1`` and F1 = ``2 / (k + 1)``,
+    so the mean is ``2 * HR@k / (k + 1)``.
+    """
+    return float(_f1(ranked, relevant, k).mean())
 
 
 def ndcg(ranked, relevant, *, k: int = 10) -> float:

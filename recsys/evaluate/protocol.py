@@ -14,14 +14,17 @@ from recsys.evaluate import metrics as M
 from recsys.model.sequences import last_items, user_sequences
 from recsys.recommend import top_k
 
-__all__ = ["evaluate", "PROTOCOL", "SequenceScorer", "rank_users"]
+__all__ = ["evaluate", "HEADLINE_METRICS", "PROTOCOL", "SequenceScorer", "rank_users"]
 
 PROTOCOL = {
     "split": "leave-last-out per user by time (ties in file order): last item = test, second to last = validation",
     "ranking": "all items ranked; items the user interacted with earlier are excluded",
-    "metrics": "HR@K, Recall@K, Precision@K, NDCG@K, MRR, MAP@K, coverage@K, novelty@K, ILD@K (K = 10, 20)",
+    "metrics": "HR@K, Recall@K, Precision@K, F1@K, NDCG@K, MRR, MAP@K, coverage@K, novelty@K, ILD@K (K = 10, 20)",
     "negatives": "none sampled (full ranking)",
 }
+
+# The metrics tables print first (leaderboards, run comparisons); the JSON keeps them all.
+HEADLINE_METRICS = ("ndcg@10", "hr@10", "precision@10", "f1@10", "recall@20", "mrr", "coverage@10")
 
 
 class SequenceScorer:

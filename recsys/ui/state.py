@@ -66,6 +66,13 @@ __all__ = [
     "GLOBAL_K",
     "GLOBAL_SUBMIT",
     "GLOBAL_SHOWN",
+    "COMPARE_A",
+    "COMPARE_B",
+    "COMPARE_ALL_SETTINGS",
+    "COMPARE_USER",
+    "USER_FILTER",
+    "USER_FILTER_CHANGED",
+    "user_filter_key",
 ]
 
 # ---------------------------------------------------------------- plain keys
@@ -264,3 +271,30 @@ FAIR_RERANKER = "fairness_reranker"
 
 FAIR_LAMBDA = "fairness_lambda"
 """Slider of the re-ranking weight lambda (0 = the model's order)."""
+
+# ---------------------------------------------------------------- compare runs (widgets, Train page)
+COMPARE_A = "compare_run_a"
+"""Selectbox of run A in the Train page's "Compare runs" section."""
+
+COMPARE_B = "compare_run_b"
+"""Selectbox of run B in the Train page's "Compare runs" section."""
+
+COMPARE_ALL_SETTINGS = "compare_all_settings"
+"""Toggle: list the settings both runs share too, not only those that differ."""
+
+COMPARE_USER = "compare_user"
+"""Selectbox of the user whose top-K from both runs is shown (none until picked: loads both models)."""
+
+# ---------------------------------------------------------------- user filter (Recommend and Explain)
+USER_FILTER = "user_filter"
+"""Plain key: ``{filter name: value}`` of the user filter (attribute values, ranges, quartiles,
+interactions range); shared by the Recommend and Explain pages and kept across page switches."""
+
+USER_FILTER_CHANGED = "user_filter_changed"
+"""Plain key: ``True`` after a filter changed, so a chosen user outside the filter is replaced
+by the first match (a typed user outside the filter is kept)."""
+
+
+def user_filter_key(name: str) -> str:
+    """Widget key of one user-filter control (``name``: attribute or ``interactions``)."""
+    return f"user_filter::{name}"

@@ -26,12 +26,17 @@ from recsys.ui.training import (
     text_encoder_available,
 )
 
-__all__ = ["MODEL_LABELS", "OTHER_SESSION", "current_job", "leaderboard", "owner_token", "owns", "render_form", "render_job",
-           "render_live", "render_results"]
+__all__ = ["MODEL_LABELS", "OTHER_SESSION", "current_job", "leaderboard", "owner_token", "owns", "render_form",
+           "render_job", "render_live", "render_results", "styled_leaderboard"]
 
 MODEL_LABELS = {"sasrec": "Transformer (this run)", "ease": "EASE", "lightgcn": "LightGCN (graph)", "itemknn": "ItemKNN",
                 "userknn": "UserKNN", "pop": "MostPopular"}
-METRICS = {"ndcg@10": "NDCG@10", "hr@10": "HR@10", "recall@20": "Recall@20", "mrr": "MRR", "coverage@10": "Coverage@10"}
+METRICS = {"ndcg@10": "NDCG@10", "hr@10": "HR@10", "precision@10": "Precision@10", "f1@10": "F1@10",
+           "recall@20": "Recall@20", "mrr": "MRR", "coverage@10": "Coverage@10"}
+ONE_TARGET = (
+    "Each user has one test item, so Recall@10 equals HR@10, Precision@10 = hits / 10 and F1@10 = 2PR / (P + R) "
+    "= 2 × HR@10 / 11. Runs saved before Precision and F1 were measured show –."
+)
 NO_TEXT = (
     "The text encoder is not available in this installation (the `recsys.text` package is missing), so "
     "the model learns from ids, categories and user attributes only."
@@ -45,13 +50,17 @@ MAX_POINTS = 1500
 
 
 def leaderboard(metrics: dict, part: str = "test") -> pd.DataFrame:
-    """Models as rows (best test NDCG@10 first), the headline metrics and fit seconds as columns."""
+    """Models as rows (best test NDCG@10 first), the headline metrics and fit seconds as columns.
+
+    A metric a run did not record (runs saved before it was measured) is ``NaN``, shown as "–".
+    """
     rows = []
     for name, result in metrics.get("models", {}).items():
         values = result.get(part, {})
         row = {"model": MODEL_LABELS.get(name, name)} | {label: values.get(m) for m, label in METRICS.items()}
         rows.append(row | {"fit seconds": result.get("fit_seconds")})
     frame = pd.DataFrame(rows, columns=["model", *METRICS.values(), "fit seconds"])
+    frame[list(METRICS.values())] = frame[list(METRICS.values())].astype(float)  # None (not recorded) -> NaN
     return frame.sort_values("NDCG@10", ascending=False, ignore_index=True)
 
 
@@ -63,6 +72,14 @@ def owner_token() -> str:
 def owns(job: TrainJob) -> bool:
     """True when this session started ``job`` (so it may cancel it)."""
     return bool(job.owner) and secrets.compare_digest(job.owner, owner_token())
+def styled_leaderboard(board: pd.DataFrame):
+    """Four decimals, "–" where a metric was not recorded, the best value of each column highlighted."""
+    numbers = list(METRICS.values())
+    styled = board.style.format("{:.4f}", subset=numbers, na_rep="–").format(
+        "{:.1f}", subset=["fit seconds"], na_rep="–"
+    )
+    differ = [c for c in numbers if board[c].nunique() > 1]  # no highlight where every model ties
+    return styled.highlight_max(subset=differ, props="font-weight: 600; background-color: #e7ecff")
 
 
 def current_job(outcome: LoadOutcome) -> TrainJob | None:
@@ -320,13 +337,8 @@ def render_results(pick: RunPick) -> None:
     )
     st.markdown(_protocol_text())
     board = leaderboard(record.get("metrics", {}))
-    numbers = list(METRICS.values())
-    styled = board.style.format("{:.4f}", subset=numbers, na_rep="–").format(
-        "{:.1f}", subset=["fit seconds"], na_rep="–"
-    )
-    differ = [c for c in numbers if board[c].nunique() > 1]  # no highlight where every model ties
-    styled = styled.highlight_max(subset=differ, props="font-weight: 600; background-color: #e7ecff")
-    st.container(key="leaderboard").dataframe(styled, hide_index=True)
+    st.container(key="leaderboard").dataframe(styled_leaderboard(board), hide_index=True)
+    st.caption(ONE_TARGET)
     curve = record.get("curve") or []
     best = record.get("best_epoch")
     left, right = st.columns(2)

@@ -1,5 +1,6 @@
-"""Choosing a user (Recommend and Explain pages share the choice): a selectbox over the run's
-user ids and a text box that accepts any id, with a plain error for an unknown one."""
+"""Choosing a user (Recommend and Explain pages share the choice): filters by attribute and
+activity (``user_filter``), a selectbox over the run's user ids that match them and a text box
+that accepts any id, with a plain error for an unknown one."""
 
 from __future__ import annotations
 
@@ -8,14 +9,16 @@ import streamlit as st
 from recsys.data import Dataset
 from recsys.ui import state
 from recsys.ui.text import md_escape
+from recsys.ui.user_filter import render_user_filter
 
-__all__ = ["MAX_OPTIONS", "UNKNOWN_USER", "render_user_picker"]
+__all__ = ["MAX_OPTIONS", "NO_MATCH", "UNKNOWN_USER", "render_user_picker"]
 
 MAX_OPTIONS = 5000
 UNKNOWN_USER = (
     "User '{user}' is not in the data of this run ({n:,} users, for example {examples}). Pick a user from the list, "
     "or type an id exactly as it appears in the user column of the interactions file."
 )
+NO_MATCH = "No user matches these filters. Loosen them: an empty list means any value."
 
 
 def _forget_what_if() -> None:
@@ -45,26 +48,35 @@ def _on_type(dataset: Dataset) -> None:
 
 
 def render_user_picker(dataset: Dataset) -> str:
-    """The chosen raw user id (the first user until one is chosen).
+    """The chosen raw user id (the first user matching the filters until one is chosen).
 
-    An unknown typed id shows the error and stops the page, so nothing on screen belongs to
-    another user than the one asked for.
+    When a filter changes and leaves out the chosen user, the first matching user is chosen; a
+    typed id is kept even outside the filters. An unknown typed id shows the error and stops the
+    page, so nothing on screen belongs to another user than the one asked for.
     """
     ids = dataset.user_encoder.to_list()
+    matches = render_user_filter(dataset)
+    if not matches:
+        st.warning(NO_MATCH, icon=":material/filter_list_off:")
+        st.stop()
     user = st.session_state.get(state.USER)
-    if user not in dataset.user_encoder:
-        user = ids[0]
+    filter_changed = st.session_state.pop(state.USER_FILTER_CHANGED, False)
+    if user not in dataset.user_encoder or (filter_changed and user not in set(matches)):
+        user = matches[0]
         st.session_state[state.USER] = user
-    options = ids[:MAX_OPTIONS] if user in ids[:MAX_OPTIONS] else [user, *ids[: MAX_OPTIONS - 1]]
+        _forget_what_if()
+    shown = matches[:MAX_OPTIONS]
+    options = shown if user in set(shown) else [user, *matches[: MAX_OPTIONS - 1]]
     st.session_state[state.USER_SELECT] = user
     left, right = st.columns(2)
+    count = f"{dataset.n_users:,}" if len(matches) == len(ids) else f"{len(matches):,} of {dataset.n_users:,} match"
     left.selectbox(
-        f"User ({dataset.n_users:,})",
+        f"User ({count})",
         options,
         key=state.USER_SELECT,
         on_change=_on_select,
         help="Type in the box to filter the list."
-        if len(ids) <= MAX_OPTIONS
+        if len(matches) <= MAX_OPTIONS
         else f"The list shows the first {MAX_OPTIONS:,} users; type any id on the right.",
     )
     right.text_input(

@@ -77,3 +77,18 @@ def test_ease_from_one_eigendecomposition_matches_the_inverse(n_users, n_items):
         np.fill_diagonal(expected, 0.0)
         np.testing.assert_allclose(ease.factors_.weights(lam), expected, atol=1e-5)
         np.testing.assert_allclose(ease.factors_.scores(x[:4], lam), x[:4] @ expected, atol=1e-4)
+def test_evaluate_reports_precision_and_f1_for_every_model():
+    valid = pd.DataFrame({"user_idx": [0, 1, 2], "item_idx": [2, 1, 2]})
+    test = pd.DataFrame({"user_idx": [0, 1, 2], "item_idx": [3, 3, 2]})
+    split = Split(TRAIN, valid, test, "leave_last_out")
+    scorers = {"pop": MostPopular().fit(TRAIN, 3, 4), "itemknn": ItemKNN().fit(TRAIN, 3, 4)}
+    table = evaluate(split, scorers, n_items=4, n_users=3, ks=(1, 2))
+    got = table.set_index(["model", "split", "metric"])["value"]
+    # pop, test, top-1 (as above): 2 of 3 users hit -> precision@1 = 2/3, F1@1 = 2 * (2/3) / 2 = 2/3
+    assert got[("pop", "test", "precision@1")] == pytest.approx(2 / 3)
+    assert got[("pop", "test", "f1@1")] == pytest.approx(2 / 3)
+    for model in scorers:  # one test item per user: precision@K = HR@K / K, F1@K = 2 HR@K / (K + 1)
+        for k in (1, 2):
+            hr = got[(model, "test", f"hr@{k}")]
+            assert got[(model, "test", f"precision@{k}")] == pytest.approx(hr / k)
+            assert got[(model, "test", f"f1@{k}")] == pytest.approx(2 * hr / (k + 1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from recsys.ui.pages import page_path
 from recsys.ui.runs import WORKSPACE_ENV
 from recsys.ui.training import TINY_ENV
 from tests.ui.helpers import APP, make_interactions_csv, make_items_csv
@@ -30,7 +31,7 @@ def app() -> AppTest:
 
 @pytest.fixture
 def data_page(app: AppTest) -> AppTest:
-    return app.switch_page("app_pages/data.py").run()
+    return app.switch_page(page_path("data")).run()
 
 
 @pytest.fixture(autouse=True)

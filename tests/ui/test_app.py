@@ -7,6 +7,7 @@ Streamlit >= 1.50 can upload bytes), and by putting ``Source`` bytes into
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from recsys.data import load_dataset
 from recsys.errors import Msg
 from recsys.ui import state
 from recsys.ui.loading import DEMO_DIR, Choice, Source, Sources, load_sources
+from recsys.ui.pages import PAGES, page_path
 from tests.ui.helpers import N_ITEMS, N_USERS, ROOT, make_interactions_csv, unescape
 
 INTERACTIONS = state.upload_key("interactions")
@@ -92,14 +94,14 @@ def test_upload_through_the_uploader_replaces_the_demo(data_page: AppTest, inter
     assert_clean(data_page)
     assert loaded(data_page).dataset.items.titles(["s3"]) == ["Title 3"]
 
-    data_page.switch_page("app_pages/home.py").run()  # Home shows the session's upload, not the demo
+    data_page.switch_page(page_path("home")).run()  # Home shows the session's upload, not the demo
     assert_clean(data_page)
     assert {m.label: m.value for m in data_page.metric}["users"] == str(N_USERS)
 
 
 def test_bytes_in_session_state_drive_the_page(app: AppTest, interactions_csv):
     app.session_state[state.SOURCES] = {"interactions": Source("from_state.csv", interactions_csv)}
-    app.switch_page("app_pages/data.py").run()
+    app.switch_page(page_path("data")).run()
     assert_clean(app)
     assert loaded(app).dataset.name == "from_state.csv"
 
@@ -124,9 +126,9 @@ def test_removing_the_upload_goes_back_to_the_demo(data_page: AppTest, interacti
 def test_uploads_stay_in_their_browser_session(interactions_csv):
     first = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     second = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    first.switch_page("app_pages/data.py").run()
+    first.switch_page(page_path("data")).run()
     upload(first, "mine.csv", interactions_csv)
-    second.switch_page("app_pages/data.py").run()
+    second.switch_page(page_path("data")).run()
     assert loaded(first).dataset.name == "mine.csv"
     assert loaded(second).demo
 
@@ -194,7 +196,7 @@ def test_bad_upload_shows_a_plain_error(data_page: AppTest, case):
     assert not data_page.exception
     assert [unescape(e.value) for e in data_page.error] == [message]
     assert not data_page.get("plotly_chart")
-    data_page.switch_page("app_pages/home.py").run()  # Home points to the problem, no traceback either
+    data_page.switch_page(page_path("home")).run()  # Home points to the problem, no traceback either
     assert not data_page.exception
     assert [unescape(e.value) for e in data_page.error] == [message]
 
@@ -247,3 +249,21 @@ def test_no_pages_folder_next_to_the_entry_script():
     # A `pages/` folder makes Streamlit 1.67 fall back to file-based navigation on a fresh server
     # whose first request is a page URL, bypassing app.py's st.navigation. Pages go in app_pages/.
     assert not (ROOT / "pages").exists(), "move page scripts to app_pages/ and register them in app.py"
+
+
+def test_the_page_registry_matches_the_page_scripts():
+    assert {p.path for p in PAGES} == {f"app_pages/{f.name}" for f in (ROOT / "app_pages").glob("*.py")}
+    assert [p.name for p in PAGES if p.default] == ["home"]
+    # every page path written out in the code names a registered page
+    written = {m for f in [*ROOT.glob("recsys/**/*.py"), *ROOT.glob("app_pages/*.py")]
+               for m in re.findall(r"app_pages/\w+\.py", f.read_text())}
+    assert written <= {p.path for p in PAGES}
+
+
+def test_home_lists_every_other_page_with_its_description(app: AppTest):
+    links = [(e.proto.page, e.proto.label) for e in app.get("page_link")]
+    others = [p for p in PAGES if p.name != "home"]
+    assert links[: len(others)] == [(p.name, p.title) for p in others]  # (URL path, label); then the next step
+    shown = [m.value for m in app.markdown]
+    assert all(p.blurb in shown for p in others)
+    assert not any("on its way" in c.value for c in app.caption)

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from recsys.graph import GRAPH_FILE
 from recsys.train import list_runs
 from recsys.ui import graph_view, state
+from recsys.ui.pages import page_path
 from recsys.ui.runs import WORKSPACE_ENV
 from tests.ui.helpers import APP
 from tests.ui.trained import Trained
@@ -31,7 +32,7 @@ def test_app_runs_keep_their_lightgcn_vectors(app_run: Trained):
 
 
 def test_model_page_maps_the_graph_embeddings(run_app: AppTest):
-    at = run_app.switch_page("app_pages/model.py").run()
+    at = run_app.switch_page(page_path("model")).run()
     assert_clean(at)
     assert "Graph embeddings (LightGCN)" in subheaders(at)
     charts = len(at.get("plotly_chart"))
@@ -44,7 +45,7 @@ def test_model_page_maps_the_graph_embeddings(run_app: AppTest):
 
 
 def test_explain_page_shows_users_like_you(run_app: AppTest):
-    at = run_app.switch_page("app_pages/explain.py").run()
+    at = run_app.switch_page(page_path("explain")).run()
     assert_clean(at)
     assert "Users like you also chose this" in subheaders(at)
     radio = at.radio(key=state.SIMILAR_BASIS)
@@ -66,10 +67,10 @@ def test_a_run_without_graph_vectors_offers_to_fit_them(app_run: Trained, tmp_pa
     monkeypatch.setenv(WORKSPACE_ENV, str(workspace))
     monkeypatch.setattr(graph_view, "FIT_EPOCHS", 2)  # a couple of epochs are enough for the map
     at = AppTest.from_file(str(APP), default_timeout=120).run()
-    at = at.switch_page("app_pages/explain.py").run()
+    at = at.switch_page(page_path("explain")).run()
     assert_clean(at)
     assert at.radio(key=state.SIMILAR_BASIS).options == [graph_view.BASIS_LABELS[b] for b in ("cosine", "pearson")]
-    at = at.switch_page("app_pages/model.py").run()
+    at = at.switch_page(page_path("model")).run()
     assert_clean(at)
     assert any("no LightGCN vectors" in i.value for i in at.info)
     at.button(key=state.GRAPH_FIT).click().run()
@@ -84,7 +85,7 @@ def test_train_page_graph_toggle_feeds_lightgcn_vectors_to_the_transformer(app: 
     from tests.ui.trained import train_on_page
 
     app.session_state[state.SOURCES] = {"interactions": Source("small.csv", make_interactions_csv())}
-    at = app.switch_page("app_pages/train.py").run()
+    at = app.switch_page(page_path("train")).run()
     assert at.toggle(key=state.TRAIN["use_graph"]).value is False  # off by default
     at.toggle(key=state.TRAIN["use_graph"]).set_value(True)
     assert at.toggle(key=state.TRAIN["target_attention"]).value is True  # the tiny settings turn it on
@@ -98,5 +99,5 @@ def test_train_page_graph_toggle_feeds_lightgcn_vectors_to_the_transformer(app: 
     assert {"graph_projection", "graph_user_projection"} <= {layer.name for layer in run.model.layers}
     assert not run.model_config.target_attention  # the toggle reaches the model
     assert "target_attention" not in {layer.name for layer in run.model.layers}
-    at.switch_page("app_pages/recommend.py").run()
+    at.switch_page(page_path("recommend")).run()
     assert_clean(at)

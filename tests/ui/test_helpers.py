@@ -19,7 +19,7 @@ from recsys.ui.export import neutralise, safe_csv, safe_frame
 from recsys.ui.model_view import FULL_ITEM, ID_EMBEDDING, embedding_points, item_vectors, layer_table
 from recsys.ui.recommend_view import compare, history_frame, recommendations, what_if
 from recsys.ui.runs import UNVERIFIED, run_label, runs_for
-from recsys.ui.train_view import leaderboard
+from recsys.ui.train_view import leaderboard, styled_leaderboard
 from recsys.ui.training import TrainJob, TrainSettings, _new_run_dir
 from tests.tiny import tiny_dataset
 from tests.ui.trained import Trained
@@ -101,8 +101,19 @@ METRICS = {
 def test_leaderboard_orders_models_by_ndcg():
     board = leaderboard(METRICS)
     assert list(board["model"]) == ["Transformer (this run)", "EASE", "MostPopular"]
-    assert list(board.columns) == ["model", "NDCG@10", "HR@10", "Recall@20", "MRR", "Coverage@10", "fit seconds"]
+    assert list(board.columns) == ["model", "NDCG@10", "HR@10", "Precision@10", "F1@10", "Recall@20", "MRR",
+                                   "Coverage@10", "fit seconds"]
     assert board.loc[0, "fit seconds"] == 12.0
+
+
+def test_leaderboard_shows_precision_and_f1_and_a_dash_for_old_runs():
+    new = {"models": {"sasrec": {"test": {"ndcg@10": 0.1, "hr@10": 0.22, "precision@10": 0.022, "f1@10": 0.04}}}}
+    board = leaderboard(new)
+    assert board.loc[0, "Precision@10"] == 0.022 and board.loc[0, "F1@10"] == 0.04
+    old = leaderboard(METRICS)  # saved before precision and F1 were measured
+    assert old["Precision@10"].isna().all() and old["F1@10"].isna().all()
+    shown = styled_leaderboard(old).to_html()
+    assert ">–<" in shown and ">0.1000<" in shown
 
 
 def _fake_run(folder, name, created, info, counts=None):

@@ -16,6 +16,7 @@ from recsys.train import list_runs, load_run
 from recsys.ui import recommend_view, state
 from recsys.ui.loading import Source
 from recsys.ui.model_view import ID_EMBEDDING
+from recsys.ui.pages import page_path
 from recsys.ui.runs import NO_RUN
 from recsys.ui.train_view import OTHER_SESSION
 from recsys.ui.training import CANCELLED_EARLY
@@ -35,7 +36,7 @@ def table(at: AppTest, key: str) -> pd.DataFrame:
 
 
 def open_page(at: AppTest, name: str) -> AppTest:
-    return at.switch_page(f"app_pages/{name}.py").run()
+    return at.switch_page(page_path(name)).run()
 
 
 # ---------------------------------------------------------------- no run yet

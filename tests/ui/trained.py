@@ -15,11 +15,12 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from recsys.ui import state
+from recsys.ui.pages import page_path
 from recsys.ui.runs import WORKSPACE_ENV
 from recsys.ui.training import TINY_ENV
 from tests.ui.helpers import APP
 
-TRAIN_PAGE = "app_pages/train.py"
+TRAIN_PAGE = page_path("train")
 TIMEOUT_S = 300
 
 

@@ -5,6 +5,7 @@ piece of user text in a figure goes through ``common.plain`` (shown as text, nev
 """
 
 from recsys.ui.charts.common import ACCENT, MUTED, PALETTE, plain, short, style
+from recsys.ui.charts.compare import compare_curves_figure
 from recsys.ui.charts.data import activity_figure, long_tail_figure, ratings_figure, stats_figures, timeline_figure
 from recsys.ui.charts.explain import (
     attention_bars_figure,
@@ -26,6 +27,7 @@ __all__ = [
     "activity_figure",
     "attention_bars_figure",
     "attention_heatmap_figure",
+    "compare_curves_figure",
     "deletion_figure",
     "embedding_map_figure",
     "history_figure",

@@ -1,0 +1,86 @@
+"""``python -m recsys compare``: two saved runs side by side (settings, metrics, curves, a user's top-K).
+
+Wired into ``recsys/cli.py`` with ``add_compare_parser(sub)``; imports stay inside the command so
+building the parser stays cheap.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+__all__ = ["add_compare_parser", "compare_command"]
+
+TWO_RUNS = "Give exactly two runs to compare: --run A --run B."
+
+
+def add_compare_parser(subparsers) -> argparse.ArgumentParser:
+    """Add the ``compare`` sub-command to ``subparsers`` (from ``parser.add_subparsers()``)."""
+    p = subparsers.add_parser("compare", help="two saved runs side by side: settings, metrics, curves, a user's top-K")
+    p.add_argument("--run", action="append", required=True, help="run directory; give it twice (A, then B)")
+    p.add_argument("--user", help="raw user id: print this user's top-K from each run")
+    p.add_argument("--k", type=int, default=10, help="top-K for --user (default 10)")
+    p.add_argument("--part", choices=["test", "valid"], default="test", help="metrics of this part (default test)")
+    p.add_argument("--all-metrics", action="store_true", help="print every recorded metric, not the headline ones")
+    p.add_argument("--json", help="write the comparison (all metrics) as JSON here")
+    p.set_defaults(func=compare_command)
+    return p
+
+
+def _curve_line(name: str, curve: list, best) -> str:
+    if not curve:
+        return f"run {name}: no training curve recorded"
+    best_row = next((r for r in curve if r.get("epoch") == best), curve[-1])
+    values = " ".join(f"{r['valid_ndcg@10']:.4f}" for r in curve)
+    return (f"run {name}: {len(curve)} epochs, kept epoch {best_row['epoch']} "
+            f"(valid NDCG@10 {best_row['valid_ndcg@10']:.4f}); per epoch: {values}")
+
+
+def _print_top_k(args) -> None:
+    from recsys.errors import RecLensError
+    from recsys.evaluate.compare import UNKNOWN_USER, compare_top_k
+    from recsys.train import load_run
+
+    frames = []
+    for path in args.run:
+        run = load_run(path)
+        if args.user not in run.dataset.user_encoder:
+            raise RecLensError(UNKNOWN_USER.format(user=args.user, path=path))
+        frames.append(run.recommender().recommend(run.dataset, args.user, k=args.k))
+    top = compare_top_k(*frames)
+    print(f"\ntop-{args.k} of user {args.user} ({top.overlap} items in both lists; 'other rank' = rank in the other run)")
+    for name, frame in (("A", top.a), ("B", top.b)):
+        print(f"run {name}:")
+        shown = frame[["rank", "item_id", "title", "score", "other rank"]].astype({"other rank": object})
+        shown["other rank"] = [("–" if r != r else int(r)) for r in frame["other rank"]]
+        print(shown.to_string(index=False, float_format=lambda x: f"{x:.4f}"))
+
+
+def compare_command(args) -> int:
+    """Print the comparison for ``args`` (from ``add_compare_parser``), write JSON; returns 0."""
+    from recsys.errors import RecLensError
+    from recsys.evaluate import HEADLINE_METRICS
+    from recsys.evaluate.compare import compare_runs
+
+    if len(args.run) != 2:
+        raise RecLensError(TWO_RUNS)
+    full = compare_runs(*args.run, part=args.part)
+    print(f"run A: {args.run[0]} ({full.created[0]})\nrun B: {args.run[1]} ({full.created[1]})")
+    changed = full.changed
+    print("\nsettings that differ:" if len(changed) else "\nthe two runs have the same settings")
+    if len(changed):
+        print(changed[["section", "setting", "run A", "run B"]].to_string(index=False))
+    metrics = full.metrics if args.all_metrics else full.metrics[full.metrics["metric"].isin(HEADLINE_METRICS)]
+    print(f"\n{args.part} metrics (difference = B - A):")
+    print(metrics.to_string(index=False, na_rep="–", float_format=lambda x: f"{x:.4f}",
+                            formatters={"difference": lambda x: "–" if x != x else f"{x:+.4f}" if x else "0.0000"}))
+    print("\nvalidation NDCG@10 per epoch:")
+    for name, curve, best in zip("AB", full.curves, full.best_epochs):
+        print("  " + _curve_line(name, curve, best))
+    if args.user is not None:
+        _print_top_k(args)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(full.to_dict(), f, indent=2)
+        print(f"wrote {args.json}")
+    return 0
