@@ -72,6 +72,8 @@ def owner_token() -> str:
 def owns(job: TrainJob) -> bool:
     """True when this session started ``job`` (so it may cancel it)."""
     return bool(job.owner) and secrets.compare_digest(job.owner, owner_token())
+
+
 def styled_leaderboard(board: pd.DataFrame):
     """Four decimals, "–" where a metric was not recorded, the best value of each column highlighted."""
     numbers = list(METRICS.values())
