@@ -333,6 +333,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_explain_global_parser(sub)
     add_audit_parser(sub)
     add_similar_parser(sub)
+    from recsys.demo_run import add_demo_run_parser
+
+    add_demo_run_parser(sub)
     p = sub.add_parser("demo-data", help="regenerate the bundled demo data (deterministic)")
     p.add_argument("--out", default="assets/demo", type=arg_type(out_folder), help="output folder (default: assets/demo)")
     p.add_argument("--seed", type=int, default=DEMO_SEED, help=f"random seed (default: {DEMO_SEED})")

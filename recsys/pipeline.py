@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,10 +20,67 @@ from recsys.model.features import build_feature_tables
 from recsys.train.config import TrainConfig
 from recsys.train.fit import TrainResult, fit
 
-__all__ = ["Experiment", "run_experiment", "BASELINES", "MODEL_NAMES", "metrics_json"]
+__all__ = ["Experiment", "run_experiment", "BASELINES", "BASELINE_ORDER", "MODEL_NAMES", "TrainSettings", "metrics_json",
+           "save_experiment", "text_encoder_available"]
 
 BASELINES = {"pop": MostPopular, "itemknn": ItemKNN, "userknn": UserKNN, "ease": EASE, "lightgcn": LightGCN}
 MODEL_NAMES = ("sasrec", "ease", "lightgcn", "itemknn", "userknn", "pop")
+
+
+def text_encoder_available() -> bool:
+    """True when ``recsys.text`` (pretrained item-text vectors) can be used."""
+    try:
+        from recsys.text import encode_items  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+BASELINE_ORDER = ("pop", "itemknn", "userknn", "ease", "lightgcn")  # fast to slow: the slowest can be skipped
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """What the Train page sets (and ``python -m recsys demo-run`` uses): the model, training and
+    baseline choices; the rest of ``ModelConfig`` / ``TrainConfig`` keeps its defaults."""
+
+    dim: int = ModelConfig.dim
+    blocks: int = ModelConfig.blocks
+    heads: int = ModelConfig.heads
+    max_len: int = ModelConfig.max_len
+    epochs: int = TrainConfig.epochs
+    learning_rate: float = TrainConfig.learning_rate
+    use_text: bool = True
+    use_graph: bool = False
+    target_attention: bool = ModelConfig.target_attention
+    batch_size: int = TrainConfig.batch_size
+    max_eval_users: int | None = TrainConfig.max_eval_users
+    time_limit_s: float | None = TrainConfig.time_budget_s
+    baselines: tuple[str, ...] = BASELINE_ORDER
+    lightgcn_epochs: int = LightGCNConfig.epochs
+
+    def model_config(self) -> ModelConfig:
+        return ModelConfig(
+            max_len=self.max_len, dim=self.dim, heads=self.heads, blocks=self.blocks, use_text=self.use_text,
+            use_graph=self.use_graph, target_attention=self.target_attention,
+        )
+
+    def train_config(self) -> TrainConfig:
+        return TrainConfig(
+            epochs=self.epochs,
+            learning_rate=self.learning_rate,
+            batch_size=self.batch_size,
+            max_eval_users=self.max_eval_users,
+            time_budget_s=self.time_limit_s,
+        )
+
+    def lightgcn_config(self) -> LightGCNConfig:
+        return LightGCNConfig(epochs=self.lightgcn_epochs, max_eval_users=self.max_eval_users)
+
+    def models(self) -> tuple[str, ...]:
+        """The Transformer, then the chosen baselines (LightGCN too when its vectors feed the model)."""
+        chosen = [b for b in BASELINE_ORDER if b in self.baselines or (b == "lightgcn" and self.use_graph)]
+        return ("sasrec", *chosen)
 
 
 @dataclass
@@ -117,3 +175,15 @@ def metrics_json(exp: Experiment, dataset: Dataset) -> dict:
         "dataset": {"users": dataset.n_users, "items": dataset.n_items, "interactions": len(dataset.interactions)},
         "models": models,
     }
+
+
+def save_experiment(exp: Experiment, dataset: Dataset, folder, data_key: str | None, info: dict) -> Path:
+    """Save the Transformer's run with every model's metrics (and LightGCN's vectors when it was
+    fitted, for the Model and Explain pages) into ``folder``; returns the run's path."""
+    from recsys.graph import save_graph_vectors
+    from recsys.train.run import save_run
+
+    path = save_run(exp.result, dataset, folder, metrics=metrics_json(exp, dataset), info=info, data_key=data_key)
+    if "lightgcn" in exp.baselines:
+        save_graph_vectors(path, exp.baselines["lightgcn"])
+    return path

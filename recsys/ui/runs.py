@@ -22,6 +22,7 @@ from pathlib import Path
 import streamlit as st
 
 from recsys.data.fingerprint import data_fingerprint
+from recsys.demo_run import DEMO_RUN
 from recsys.errors import RecLensError
 from recsys.recommend import Recommender
 from recsys.train import Run, list_runs, load_run
@@ -82,7 +83,8 @@ def runs_for(key: str, folder: Path | None = None, demo: dict | None = None) -> 
             counts are listed too, with ``"unverified": True``.
     """
     found = []
-    for record in list_runs(folder or workspace()):
+    bundled = list_runs(DEMO_RUN.parent) if folder is None and demo is not None else []
+    for record in list_runs(folder or workspace()) + [r for r in bundled if Path(r["path"]) == DEMO_RUN]:
         full = _record(record["path"])
         own = (full.get("info") or {}).get("data_key")
         dataset = record["dataset"]
@@ -98,6 +100,7 @@ def runs_for(key: str, folder: Path | None = None, demo: dict | None = None) -> 
                     "stop_reason": full.get("stop_reason"),
                     "stop_message": full.get("stop_message"),
                     "unverified": legacy,
+                    "bundled": Path(record["path"]) == DEMO_RUN,
                 }
             )
     return found
@@ -108,7 +111,8 @@ def run_label(record: dict) -> str:
     ndcg = record.get("metrics", {}).get("models", {}).get("sasrec", {}).get("test", {}).get("ndcg@10")
     score = f" · test NDCG@10 {ndcg:.3f}" if ndcg is not None else ""
     unverified = f" · {UNVERIFIED}" if record.get("unverified") else ""
-    return f"{record['created']} · {record['dataset'].get('name', '?')}{score}{unverified}"
+    bundled = " · bundled with RecLens" if record.get("bundled") else ""
+    return f"{record['created']} · {record['dataset'].get('name', '?')}{score}{unverified}{bundled}"
 
 
 @dataclass

@@ -20,10 +20,8 @@ import numpy as np
 
 from recsys.data import Dataset
 from recsys.errors import RecLensError
-from recsys.graph import LightGCNConfig, save_graph_vectors
-from recsys.model import ModelConfig
-from recsys.pipeline import metrics_json, run_experiment
-from recsys.train import TrainConfig, save_run
+from recsys.pipeline import BASELINE_ORDER as BASELINES
+from recsys.pipeline import TrainSettings, run_experiment, save_experiment, text_encoder_available
 from recsys.ui.stages import Stages
 from recsys.ui.text_jobs import text_job
 
@@ -47,61 +45,6 @@ MAX_SAVED_BATCHES = 600  # batch losses kept with a run (for its loss curve)
 CANCELLED_EARLY = "Training was cancelled before its first epoch finished, so there is nothing to save."
 FAILED = "Training failed: {detail}"
 UNEXPECTED = "Training stopped with an unexpected {kind}: {detail}. This is a bug in RecLens; please report it."
-
-
-def text_encoder_available() -> bool:
-    """True when ``recsys.text`` (pretrained item-text vectors) can be used."""
-    try:
-        from recsys.text import encode_items  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-BASELINES = ("pop", "itemknn", "userknn", "ease", "lightgcn")  # fast to slow: the slowest can be skipped
-
-
-@dataclass(frozen=True)
-class TrainSettings:
-    """What the Train form sets; the rest of ``ModelConfig`` / ``TrainConfig`` keeps its defaults."""
-
-    dim: int = ModelConfig.dim
-    blocks: int = ModelConfig.blocks
-    heads: int = ModelConfig.heads
-    max_len: int = ModelConfig.max_len
-    epochs: int = TrainConfig.epochs
-    learning_rate: float = TrainConfig.learning_rate
-    use_text: bool = True
-    use_graph: bool = False
-    target_attention: bool = ModelConfig.target_attention
-    batch_size: int = TrainConfig.batch_size
-    max_eval_users: int | None = TrainConfig.max_eval_users
-    time_limit_s: float | None = TrainConfig.time_budget_s
-    baselines: tuple[str, ...] = BASELINES
-    lightgcn_epochs: int = LightGCNConfig.epochs
-
-    def model_config(self) -> ModelConfig:
-        return ModelConfig(
-            max_len=self.max_len, dim=self.dim, heads=self.heads, blocks=self.blocks, use_text=self.use_text,
-            use_graph=self.use_graph, target_attention=self.target_attention,
-        )
-
-    def train_config(self) -> TrainConfig:
-        return TrainConfig(
-            epochs=self.epochs,
-            learning_rate=self.learning_rate,
-            batch_size=self.batch_size,
-            max_eval_users=self.max_eval_users,
-            time_budget_s=self.time_limit_s,
-        )
-
-    def lightgcn_config(self) -> LightGCNConfig:
-        return LightGCNConfig(epochs=self.lightgcn_epochs, max_eval_users=self.max_eval_users)
-
-    def models(self) -> tuple[str, ...]:
-        """The Transformer, then the chosen baselines (LightGCN too when its vectors feed the model)."""
-        chosen = [b for b in BASELINES if b in self.baselines or (b == "lightgcn" and self.use_graph)]
-        return ("sasrec", *chosen)
 
 
 def default_settings() -> TrainSettings:
@@ -239,16 +182,13 @@ class TrainJob:
             self.stages.start("save")
             step = max(1, len(self.batches) // MAX_SAVED_BATCHES)
             info = {
-                "data_key": self.data_key,
                 "settings": dataclasses.asdict(self.settings),
                 "text": _jsonable(text_info),
                 "batch_loss": [list(b) for b in self.batches[::step]],
                 "stages": self.stages.rows(),
             }
             folder = _new_run_dir(self.workspace, dataset.name)
-            path = save_run(result, dataset, folder, metrics=metrics_json(experiment, dataset), info=info)
-            if "lightgcn" in experiment.baselines:  # the Model and Explain pages show its vectors
-                save_graph_vectors(path, experiment.baselines["lightgcn"])
+            path = save_experiment(experiment, dataset, folder, self.data_key, info)
             self.run_path = str(path)
             self.status = "cancelled" if result.cancelled else "done"
         except (RecLensError, ValueError) as err:
