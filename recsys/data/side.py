@@ -4,7 +4,9 @@ Policy: rows without an id are dropped; a repeated id keeps its first row; if *n
 the interactions the load stops (wrong file or wrong id column); items that nobody interacted
 with are kept (cold-start items, they can still be recommended by their text), users without
 interactions are dropped; ids in the interactions missing from the file are noted (their
-attributes read as unknown).
+attributes read as unknown). Missing categories (an empty cell or a spelling of "missing" such
+as ``NA`` or ``?``) read as ``unknown``, counted per column; spaces around ids are removed and
+counted; dates follow the rules of ``recsys.data.dates``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import pandas as pd
 
 from recsys.data.columns import ItemSchema, UserSchema, detect_item_columns, detect_user_columns
 from recsys.data.config import DataConfig
-from recsys.data.interactions import normalize_ids
+from recsys.data.dates import parse_dates
+from recsys.data.interactions import MISSING_RULE, normalize_ids, report_spaced_ids
 from recsys.data.readers import RawTable, read_table
 from recsys.data.report import LoadReport
 from recsys.errors import DataError, Msg
@@ -83,6 +86,7 @@ class UserTable:
 def _ids_and_dedupe(table: RawTable, id_col: str, kind: str, report: LoadReport) -> pd.DataFrame:
     frame = table.frame.reset_index(drop=True)
     frame.index = table.row_numbers
+    report_spaced_ids(frame[id_col], kind, report)
     ids = normalize_ids(frame[id_col])
     missing = ids.isna()
     report.drop(f"missing {kind} id", int(missing.sum()), list(frame.index[missing][:5]))
@@ -110,8 +114,12 @@ def _match(frame: pd.DataFrame, known, kind: str, id_col: str, name: str, report
     return hit
 
 
-def _categorical(col: pd.Series) -> pd.Series:
-    return col.astype("string").str.strip().fillna(UNKNOWN).replace("", UNKNOWN).astype(object)
+def _categorical(col: pd.Series, column: str, report: LoadReport) -> pd.Series:
+    text = col.astype("string").str.strip()
+    missing = (text.isna() | (text == "")).to_numpy(dtype=bool)
+    report.fix(f"'{column}': missing values ({MISSING_RULE}) read as '{UNKNOWN}'", int(missing.sum()),
+               list(col.index[missing][:5]))
+    return text.fillna(UNKNOWN).replace("", UNKNOWN).astype(object)
 
 
 def _numeric(col: pd.Series, column: str, report: LoadReport) -> pd.Series:
@@ -132,8 +140,8 @@ def load_items(
         schema: Column roles to force; the rest are detected.
     """
     opts = {"sep": config.sep, "header": config.header, "encoding": config.encoding} | read_options
-    table = read_table(source, **opts)
-    report = LoadReport(source=table.name, kind="items", rows_read=len(table.frame) + len(table.bad_lines))
+    table = read_table(source, config=config, **opts)
+    report = LoadReport(source=table.name, kind="items", rows_read=table.rows_read)
     for note in table.notes:
         report.note(note)
     report.drop("lines with more fields than the header", len(table.bad_lines), table.bad_lines)
@@ -154,7 +162,7 @@ def load_items(
         if text_cols else ""
     )
     for c in schema.categorical:
-        out[c] = _categorical(frame[c])
+        out[c] = _categorical(frame[c], c, report)
     for c, sep in schema.multi.items():
         # a plain object column of lists (pandas would otherwise infer an Arrow list type)
         out[c] = pd.Series(
@@ -175,9 +183,13 @@ def load_items(
     for c in schema.numeric:
         out[c] = _numeric(frame[c], c, report)
     for c in schema.dates:
-        dates = pd.to_datetime(frame[c], errors="coerce", format="mixed", utc=True)  # utc: mixed offsets
+        dates, notes = parse_dates(frame[c], config.dayfirst, c)
         out[c] = (dates.dt.year + (dates.dt.day_of_year - 1) / 365.25).astype(float)
         report.note(f"'{c}': dates read as a fractional year")
+        for note, count in notes:
+            report.note(note, count)
+        bad = (dates.isna() & frame[c].notna()).to_numpy(dtype=bool)
+        report.fix(f"'{c}': values that are not dates read as missing", int(bad.sum()), list(frame.index[bad][:5]))
     for c, why in schema.ignored.items():
         report.note(f"'{c}' not used: {why}")
     report.rows_kept = len(out)
@@ -189,8 +201,8 @@ def load_users(
 ) -> tuple[UserTable, LoadReport]:
     """Read a users file (id, categorical and numeric attributes); keeps users with interactions."""
     opts = {"sep": config.sep, "header": config.header, "encoding": config.encoding} | read_options
-    table = read_table(source, **opts)
-    report = LoadReport(source=table.name, kind="users", rows_read=len(table.frame) + len(table.bad_lines))
+    table = read_table(source, config=config, **opts)
+    report = LoadReport(source=table.name, kind="users", rows_read=table.rows_read)
     for note in table.notes:
         report.note(note)
     report.drop("lines with more fields than the header", len(table.bad_lines), table.bad_lines)
@@ -203,7 +215,7 @@ def load_users(
         frame = frame[hit]
     out = pd.DataFrame(index=frame.index)
     for c in schema.categorical:
-        out[c] = _categorical(frame[c])
+        out[c] = _categorical(frame[c], c, report)
     for c in schema.numeric:
         out[c] = _numeric(frame[c], c, report)
     for c, why in schema.ignored.items():
