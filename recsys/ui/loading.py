@@ -5,7 +5,9 @@ it through ``current_outcome``, which caches it with ``st.cache_data`` (keyed by
 and the column choices) and keeps the session's own copy in ``st.session_state`` so reruns cost
 nothing. What the loaders keep, fix and drop is documented in ``recsys.data.interactions`` and
 ``recsys.data.side``; every error a file can cause arrives here as ``DataError`` and leaves as
-``LoadOutcome.error``, a message for ``st.error``.
+``LoadOutcome.error``, a message for ``st.error``. Any other exception is a bug: it leaves as one
+plain message too, with the traceback in ``LoadOutcome.details`` (shown folded away), never as
+an exception on the page.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import dataclasses
 import hashlib
 import io
 import logging
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,7 +64,7 @@ DEMO_MISSING = (
 )
 UNEXPECTED = (
     "Loading failed with an unexpected {kind}: {detail}. This is a bug in RecLens, not in your file; "
-    "please report it with the file attached if you can."
+    "please report it with the file attached if you can (the details below help)."
 )
 _INSPECT_BYTES = 2_000_000  # column names and auto-detection only need the head of a big file
 
@@ -130,11 +133,14 @@ class Choice:
         interactions: ``None`` to auto-detect; otherwise every role is explicit and a ``None``
             role means the file has no such column (e.g. no rating: implicit feedback).
         item_id, user_id: Id column of the items / users file; ``None`` to auto-detect.
+        dayfirst: ``DataConfig.dayfirst``: how dates such as 03/04/2021 are read (``None``:
+            decided from the data).
     """
 
     interactions: ColumnMapping | None = None
     item_id: str | None = None
     user_id: str | None = None
+    dayfirst: bool | None = None
 
 
 @dataclass
@@ -142,7 +148,8 @@ class LoadOutcome:
     """What loading produced: a dataset and its statistics, or an error message.
 
     ``columns`` and ``detected`` come from the head of each file and feed the mapping widgets,
-    also when loading failed (so the user can pick other columns).
+    also when loading failed (so the user can pick other columns). ``details`` holds the
+    traceback of an unexpected error (a bug), for the "details" expander under the message.
     """
 
     key: tuple
@@ -150,6 +157,7 @@ class LoadOutcome:
     dataset: Dataset | None = None
     stats: DatasetStats | None = None
     error: str | None = None
+    details: str | None = None
     columns: dict = field(default_factory=dict)
     detected: ColumnMapping | None = None
     detected_ids: dict = field(default_factory=dict)
@@ -159,16 +167,30 @@ class LoadOutcome:
         return self.dataset is not None
 
 
-def _inspect(sources: Sources, config: DataConfig, outcome: LoadOutcome) -> None:
-    """Column names and auto-detected roles of each file (errors are left to the full load)."""
+def _inspect(sources: Sources, config: DataConfig, outcome: LoadOutcome) -> dict:
+    """Column names of each file, read from its head; returns the head tables for ``_detect``
+    (errors are left to the full load)."""
     opts = {"sep": config.sep, "header": config.header, "encoding": config.encoding}
+    heads = {}
     for kind in KINDS:
         source = sources.get(kind)
         if source is None:
             continue
         try:
-            raw = read_table(source.head(), **opts)
+            heads[kind] = raw = read_table(source.head(), config=config, **opts)
             outcome.columns[kind] = [str(c) for c in raw.frame.columns]
+        except DataError:
+            continue
+        except Exception:  # a bug; the full load below meets it again and reports it
+            log.exception("unexpected error while inspecting %s", source.name)
+    return heads
+
+
+def _detect(heads: dict, outcome: LoadOutcome) -> None:
+    """Roles detected in the heads, for the mapping widgets when the full load failed (when it
+    succeeds, its own mapping is shown, so each column is profiled once)."""
+    for kind, raw in heads.items():
+        try:
             if kind == "interactions":
                 outcome.detected = detect_interaction_columns(raw.frame, None, raw.name)
             elif kind == "items":
@@ -177,6 +199,8 @@ def _inspect(sources: Sources, config: DataConfig, outcome: LoadOutcome) -> None
                 outcome.detected_ids[kind] = detect_user_columns(raw.frame, None, raw.name).id
         except DataError:
             continue
+        except Exception:
+            log.exception("unexpected error while detecting the columns of %s", raw.name)
 
 
 def _load_without_columns(sources: Sources, mapping: ColumnMapping, config: DataConfig, **side) -> Dataset:
@@ -187,7 +211,7 @@ def _load_without_columns(sources: Sources, mapping: ColumnMapping, config: Data
     numbers in the report); ``load_dataset`` then adds the side files and encodes the ids.
     """
     opts = {"sep": config.sep, "header": config.header, "encoding": config.encoding}
-    raw = read_table(sources.interactions.open(), **opts)
+    raw = read_table(sources.interactions.open(), config=config, **opts)
     chosen = [c for c in dict.fromkeys(mapping.as_dict().values()) if c is not None and c in raw.frame.columns]
     frame, report, used = clean_interactions(dataclasses.replace(raw, frame=raw.frame[chosen]), mapping, config)
     same = ColumnMapping(**{role: (role if role in frame.columns else None) for role in ROLES})
@@ -205,7 +229,9 @@ def load_sources(sources: Sources, choice: Choice = Choice(), config: DataConfig
         what is wrong and how to fix it).
     """
     outcome = LoadOutcome(key=(sources.key, choice), demo=sources.demo)
-    _inspect(sources, config, outcome)
+    if choice.dayfirst is not None:
+        config = dataclasses.replace(config, dayfirst=choice.dayfirst)
+    heads = _inspect(sources, config, outcome)
     items = sources.items.open() if sources.items else None
     users = sources.users.open() if sources.users else None
     side = {
@@ -228,6 +254,9 @@ def load_sources(sources: Sources, choice: Choice = Choice(), config: DataConfig
     except Exception as err:  # a bug, not the user's file: say so in words, log the traceback
         log.exception("unexpected error while loading %s", sources.key)
         outcome.error = UNEXPECTED.format(kind=type(err).__name__, detail=err)
+        outcome.details = traceback.format_exc()
+    if not outcome.ok:
+        _detect(heads, outcome)
     return outcome
 
 
