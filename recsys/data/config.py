@@ -48,7 +48,7 @@ class DataConfig:
     dayfirst: bool | None = None
     max_columns: int = 1_000
     max_line_bytes: int = 1_000_000
-    max_rows: int = 10_000_000
+    max_rows: int = 5_000_000
     max_decoded_bytes: int = 1_000_000_000
 
     def __post_init__(self):

@@ -117,9 +117,9 @@ def to_epoch_seconds(values: pd.Series, dayfirst: bool | None = None, column: st
         if compact is not None:
             note = f"'{column}': 8-digit numbers read as dates written YYYYMMDD (e.g. {int(numeric.dropna().iloc[0])})"
             return Converted(compact.astype(float), notes=[(note, int(compact.notna().sum()))])
-        out = Converted(numeric.copy())
+        out, size = Converted(numeric.copy()), numeric.abs()
         for low, high, factor, reason in _UNITS:
-            mask = (numeric.abs() >= low) & (numeric.abs() < high)
+            mask = (size >= low) & (size < high)
             if mask.any():
                 out.seconds[mask] = numeric[mask] / factor
                 out.fixes.append((reason, mask))

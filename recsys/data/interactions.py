@@ -75,6 +75,33 @@ def _screen_bad(
     return frame[~bad]
 
 
+def _drop_repeats(frame: pd.DataFrame, report: LoadReport, config: DataConfig) -> pd.DataFrame:
+    """Exact duplicates, repeated user-item pairs and users too short to split, on integer codes
+    of the ids (hashing the id strings once, not once per step, keeps big files cheap)."""
+    keep = "last" if config.duplicates == "last" else "first"
+    users = pd.factorize(frame["user"])[0]
+    items = pd.factorize(frame["item"])[0]
+    keys = pd.DataFrame({"user": users, "item": items} | {c: frame[c].to_numpy() for c in ("rating", "timestamp")
+                                                            if c in frame})
+    # Which copy stays matters for file-order sequences: follow the repeated-pair policy.
+    dup = keys.duplicated(keep=keep).to_numpy()
+    report.drop("exact duplicate row", int(dup.sum()), list(frame.index[dup][:5]))
+    frame, users, items, keys = frame[~dup], users[~dup], items[~dup], keys[~dup]
+    if config.duplicates != "keep":
+        order = np.argsort(keys["timestamp"].to_numpy(), kind="stable") if "timestamp" in keys else np.arange(len(keys))
+        pairs = users[order].astype(np.int64) * (int(items.max(initial=0)) + 1) + items[order]
+        repeat = order[pd.Series(pairs).duplicated(keep=keep).to_numpy()]  # positions, in time order
+        which = "latest" if config.duplicates == "last" else "earliest"
+        report.drop(f"repeated user-item pair (kept the {which})", len(repeat), list(frame.index[repeat][:5]))
+        kept = np.ones(len(frame), dtype=bool)
+        kept[repeat] = False
+        frame, users = frame[kept], users[kept]
+    few = np.bincount(users)[users] < config.min_user_interactions
+    report.drop(f"user has fewer than {config.min_user_interactions} interactions (cannot be split)",
+                int(few.sum()), list(frame.index[few][:5]))
+    return frame[~few]
+
+
 def clean_interactions(
     table: RawTable, mapping: ColumnMapping | None = None, config: DataConfig = DataConfig()
 ) -> tuple[pd.DataFrame, LoadReport, ColumnMapping]:
@@ -97,6 +124,7 @@ def clean_interactions(
     frame = pd.DataFrame({r: table.frame[c] for r, c in roles.items()}, index=table.frame.index)
     frame = frame.reset_index(drop=True)
     frame.index = table.row_numbers  # index = file row number, used in messages
+    del table  # unless the caller keeps the table, its unused columns are freed before the costly steps
 
     for role in ("user", "item"):
         report_spaced_ids(frame[role], role, report)
@@ -138,25 +166,7 @@ def clean_interactions(
         frame = frame[~out]
         frame = frame.assign(timestamp=np.floor(frame["timestamp"]).astype("int64"))
 
-    # Which copy stays matters for file-order sequences: follow the repeated-pair policy.
-    dup = frame.duplicated(keep="last" if config.duplicates == "last" else "first")
-    report.drop("exact duplicate row", int(dup.sum()), list(frame.index[dup][:5]))
-    frame = frame[~dup]
-    if config.duplicates != "keep":
-        ordered = frame.sort_values("timestamp", kind="stable") if "timestamp" in frame else frame
-        repeat = ordered.duplicated(["user", "item"], keep="last" if config.duplicates == "last" else "first")
-        which = "latest" if config.duplicates == "last" else "earliest"
-        report.drop(f"repeated user-item pair (kept the {which})", int(repeat.sum()), list(ordered.index[repeat][:5]))
-        frame = frame.drop(index=ordered.index[repeat])
-
-    counts = frame.groupby("user", sort=False)["item"].transform("size")
-    few = counts < config.min_user_interactions
-    if few.any():
-        report.drop(
-            f"user has fewer than {config.min_user_interactions} interactions (cannot be split)",
-            int(few.sum()), list(frame.index[few][:5]),
-        )
-        frame = frame[~few]
+    frame = _drop_repeats(frame, report, config)
     if any(e.action == "dropped" and e.reason.startswith("missing ") for e in report.entries):
         report.note(f"a missing value is a cell that is {MISSING_RULE}")
     if frame.empty:

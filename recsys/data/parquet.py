@@ -144,7 +144,9 @@ def read_parquet(data: bytes, name: str, config: DataConfig = DataConfig()) -> t
         for c in texts:
             i = table.schema.get_field_index(c)
             table = table.set_column(i, c, pc.cast(table.column(c), table.schema.field(c).type.value_type))
-        frame = table.replace_schema_metadata(None).to_pandas()
+        table = table.replace_schema_metadata(None)
+        del batches  # with the table the only owner, to_pandas can free each column once converted
+        frame = table.to_pandas(split_blocks=True, self_destruct=True)
     except DataError:
         raise
     except Exception as err:

@@ -205,18 +205,17 @@ def _scan_lines(data: bytes, name: str, config: DataConfig) -> int:
 
 
 def _head(data: bytes, encoding: str) -> list[str]:
-    """The first lines (enough for the sniffers), as text."""
-    end, pos = 0, 0
-    for _ in range(2 * _SNIFF_LINES):
-        pos = data.find(b"\n", end, end + _HEAD_BYTES)
+    """The first lines for the sniffers, as text: up to ``2 * _SNIFF_LINES`` lines within the
+    first ``_HEAD_BYTES`` (at least the first two lines, which ``max_line_bytes`` bounds)."""
+    end = 0
+    for k in range(2 * _SNIFF_LINES):
+        if k >= 2 and end >= _HEAD_BYTES:
+            break
+        pos = data.find(b"\n", end)
         if pos < 0:
+            end = len(data)
             break
         end = pos + 1
-    if pos < 0 and len(data) <= _HEAD_BYTES:
-        end = len(data)
-    elif end == 0:  # the first line alone is longer than the head (allowed by max_line_bytes)
-        cut = data.find(b"\n")
-        end = len(data) if cut < 0 else cut + 1
     return data[:end].decode(encoding, errors="replace").split("\n")
 
 
