@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from recsys.data.config import DataConfig
+from recsys.data.decoding import decode
 from recsys.data.delimited import parse_delimited
 from recsys.data.parquet import check_frame, read_parquet
 from recsys.data.sniff import is_number, modal_width, sniff_header, sniff_padding, sniff_separator, split_lines
@@ -96,86 +97,6 @@ def _source_bytes(source) -> tuple[bytes, str]:
         data = source.read()
         return (data.encode() if isinstance(data, str) else data), getattr(source, "name", "file")
     raise DataError(f"Cannot read a table from a {type(source).__name__}; give a path or a file.")
-
-
-# ---------------------------------------------------------------- decoding
-
-
-def _first_decode_error(data: bytes, encoding: str) -> UnicodeDecodeError | None:
-    """Validate ``data`` piece by piece (cut at line ends), never holding all of it as text."""
-    view, pos = memoryview(data), 0
-    while pos < len(data):
-        end = min(len(data), pos + _CHUNK)
-        if end < len(data):
-            cut = data.find(b"\n", end)
-            end = len(data) if cut < 0 else cut + 1
-        try:
-            str(view[pos:end], encoding)
-        except UnicodeDecodeError as err:
-            return UnicodeDecodeError(err.encoding, data[pos + err.start:pos + err.end], pos + err.start,
-                                      pos + err.end, err.reason)
-        pos = end
-    return None
-
-
-def _ascii_compatible(encoding: str) -> bool:
-    name = codecs.lookup(encoding).name
-    sample = ",;|\t:\n\x1fa1"
-    return not name.startswith(("utf-16", "utf-32")) and sample.encode(encoding, "replace") == sample.encode()
-
-
-def _utf16_without_bom(data: bytes) -> str | None:
-    """``"utf-16-le"``/``"-be"`` when the zero bytes of mostly-ASCII UTF-16 sit on one side."""
-    head = data[:4096 - 4096 % 2]
-    half = len(head) // 2
-    if half < 2:
-        return None
-    even, odd = head[0::2].count(0), head[1::2].count(0)
-    if odd >= 0.6 * half and even <= 0.05 * half:
-        return "utf-16-le"
-    if even >= 0.6 * half and odd <= 0.05 * half:
-        return "utf-16-be"
-    return None
-
-
-def _unreadable(name: str, detail: str) -> DataError:
-    return DataError(Msg.UNREADABLE.format(name=name, detail=detail))
-
-
-def _decode(data: bytes, name: str, encoding: str | None) -> tuple[bytes, str, str, list[str]]:
-    """``(bytes for the parser, its encoding, the encoding to report, notes)``; the parser gets
-    the file's own bytes when their encoding keeps ASCII as is, else the text as UTF-8."""
-    if encoding:
-        try:
-            compatible = _ascii_compatible(encoding)
-        except LookupError as err:
-            raise _unreadable(name, f"not {encoding}: {err}") from err
-        if compatible:
-            if (err := _first_decode_error(data, encoding)) is not None:
-                raise _unreadable(name, f"not {encoding}: {err}") from err
-            return data, encoding, encoding, []
-        try:
-            return data.decode(encoding).encode(), "utf-8", encoding, []
-        except UnicodeDecodeError as err:
-            raise _unreadable(name, f"not {encoding}: {err}") from err
-    utf16 = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else _utf16_without_bom(data)
-    if utf16:
-        try:
-            text = data.decode(utf16)
-        except UnicodeDecodeError as err:
-            what = "a UTF-16 byte-order mark" if utf16 == "utf-16" else "the zero bytes of UTF-16 text"
-            raise _unreadable(name, f"it starts with {what} but is not valid UTF-16 ({err})") from err
-        how = "byte-order mark found" if utf16 == "utf-16" else f"{utf16[-2:].upper()}, no byte-order mark"
-        return text.encode(), "utf-8", "utf-16", [f"decoded as UTF-16 ({how})"]
-    if b"\x00" in data[:4096]:
-        raise DataError(Msg.BINARY_FILE.format(name=name))
-    err = _first_decode_error(data, "utf-8")
-    if err is None:
-        return data, "utf-8-sig", "utf-8", []
-    line = data[: err.start].count(b"\n") + 1
-    note = (f"not valid UTF-8 (first bad byte on line {line}); decoded as latin-1 instead. "
-            "If accented letters look wrong, set the encoding explicitly.")
-    return data, "latin-1", "latin-1", [note]
 
 
 # ---------------------------------------------------------------- limits and layout
@@ -319,7 +240,7 @@ def read_table(
         if frame.empty:
             raise DataError(Msg.NO_DATA_ROWS.format(name=name))
         return RawTable(frame, name, None, True, None, ("read as Parquet", *notes))
-    data, parse_encoding, used_encoding, notes = _decode(data, name, encoding)
+    data, parse_encoding, used_encoding, notes = decode(data, name, encoding)
     if not _CONTENT.search(data, 3 if data.startswith(codecs.BOM_UTF8) else 0):  # e.g. a byte-order mark alone
         raise DataError(Msg.EMPTY_FILE.format(name=name))
     if b"\r" in data:
