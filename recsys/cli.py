@@ -22,13 +22,17 @@ def _add_read_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--item-col", help="item id column (detected by default)")
     p.add_argument("--rating-col", help="rating or weight column (detected by default; 'none' for implicit data)")
     p.add_argument("--timestamp-col", help="timestamp column (detected by default; 'none' to use file order)")
+    order = p.add_mutually_exclusive_group()
+    order.add_argument("--dayfirst", dest="dayfirst", action="store_true", default=None,
+                       help="read dates such as 03/04/2021 day first (default: decided from the data, else month first)")
+    order.add_argument("--monthfirst", dest="dayfirst", action="store_false", help="read such dates month first")
 
 
 def _read_config(args):
     from recsys.data import ColumnMapping, DataConfig
 
     sep = args.sep.encode().decode("unicode_escape") if args.sep else None
-    config = DataConfig(sep=sep, header=args.header, encoding=args.encoding)
+    config = DataConfig(sep=sep, header=args.header, encoding=args.encoding, dayfirst=args.dayfirst)
     from recsys.data.columns import NO_COLUMN
 
     def col(value):  # "none" = the file has no such column
@@ -275,7 +279,9 @@ worker 0 writes --out, worker i writes OUT-worker<i> (the same weights). The tim
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only_stats: bool = False) -> argparse.ArgumentParser:
+    """The parser of every command; with ``only_stats``, of ``stats`` alone (the other commands'
+    defaults come from packages that import TensorFlow, seconds before a file is even opened)."""
     from recsys.data.demo import DEMO_SEED
 
     parser = argparse.ArgumentParser(prog="python -m recsys", description="RecLens: explainable recommendation.")
@@ -284,6 +290,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="interactions file (CSV, TSV, '|', ';', '::' or Parquet)")
     _add_data_files(p, interactions=False)
     p.set_defaults(func=_cmd_stats)
+    if only_stats:
+        return parser
     p = sub.add_parser("train", help="train the Transformer recommender and save a run", epilog=_MULTIWORKER_HELP,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_data_files(p)
@@ -344,7 +352,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    command = (sys.argv[1:] if argv is None else argv)[:1]
+    args = build_parser(only_stats=command == ["stats"]).parse_args(argv)
     try:
         return args.func(args)
     except RecLensError as err:

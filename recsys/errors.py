@@ -37,6 +37,27 @@ class Msg:
         "The file '{name}' looks binary, not text. Upload a CSV/TSV text file or a Parquet file."
     )
     PARQUET_UNREADABLE = "Could not read '{name}' as Parquet: {detail}."
+    PARQUET_NESTED_ONLY = (
+        "'{name}' has only nested columns ({columns}): lists, structs and maps are not read. Flatten them "
+        "into plain columns (one value per cell) and upload the file again."
+    )
+    PARQUET_TOO_BIG = (
+        "'{name}' would take more than {limit:,} bytes of memory once decoded ({detail}), the limit "
+        "DataConfig.max_decoded_bytes sets. Keep only the columns you need, or raise the limit."
+    )
+    TOO_MANY_ROWS = (
+        "'{name}' has {count:,} {what}; RecLens reads at most {limit:,} rows, the limit DataConfig.max_rows "
+        "sets. Load a sample of the file, or raise the limit."
+    )
+    TOO_MANY_COLUMNS = (
+        "'{name}' has {count:,} columns; RecLens reads at most {limit:,}, the limit DataConfig.max_columns "
+        "sets (every column is profiled to find its role). Keep only the columns you need, or raise the limit."
+    )
+    LINE_TOO_LONG = (
+        "Line {line:,} of '{name}' is {size:,} bytes long; RecLens reads lines of at most {limit:,} bytes, "
+        "the limit DataConfig.max_line_bytes sets. Check that the file has one record per line (a file "
+        "without line breaks is not a table), or raise the limit."
+    )
     SINGLE_COLUMN = (
         "Only one column was found in '{name}' (delimiter '{sep}'). Interactions need at least a user "
         "column and an item column; check the delimiter (comma, tab, '|', ';', '::')."
@@ -83,6 +104,11 @@ class Msg:
         "The timestamp column '{column}' has values that are neither epoch seconds nor dates "
         "({count} row(s); first at row {row}: {value!r}). Choose another column, or 'none' "
         "to order interactions by file order."
+    )
+    MIXED_DATE_ORDER = (
+        "The dates in '{column}' are written both day first ('{day}') and month first ('{month}'), so "
+        "neither reading fits all of them. Write them one way, or set DataConfig.dayfirst (--dayfirst / "
+        "--monthfirst, or 'Dates like 03/04' on the Data page) to read the others as unparseable."
     )
     ALL_ROWS_DROPPED = (
         "No usable interactions are left in '{name}' after cleaning ({reasons}). Check the column "

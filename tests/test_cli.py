@@ -26,6 +26,15 @@ def test_stats_prints_the_report_and_statistics(files, capsys):
     assert "delimiter detected: tab" in out and "interactions per user" in out and "users" in out
 
 
+def test_stats_reads_ambiguous_dates_as_told(tmp_path, capsys):
+    path = tmp_path / "dates.csv"
+    path.write_text("user,item,date\n" + "".join(f"u{k % 2},i{k},0{1 + k % 9}/0{1 + k % 7}/2021\n" for k in range(8)))
+    assert main(["stats", str(path)]) == 0
+    assert "could be day or month first and no value decides; read month first" in capsys.readouterr().out
+    assert main(["stats", str(path), "--dayfirst"]) == 0
+    assert "'date': dates such as '01/01/2021' read day first (DataConfig.dayfirst)" in capsys.readouterr().out
+
+
 def test_evaluate_writes_metrics_json(files, tmp_path, capsys):
     out_json = tmp_path / "metrics.json"
     code = main(

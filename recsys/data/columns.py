@@ -6,6 +6,7 @@ Detected from common column names first, then from content (a headerless
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 
@@ -179,21 +180,21 @@ def detect_interaction_columns(
             chosen[role], how[role] = col, "by name"
             taken.add(col)
     rest = [c for c in frame.columns if c not in taken]
-    profiles = {c: _profile(frame[c]) for c in rest}
+    profile = functools.cache(lambda c: _profile(frame[c]))  # on demand: detection often stops early
     headerless = all(re.fullmatch(r"column_\d+", str(c)) for c in frame.columns)
     if chosen["timestamp"] is None and "timestamp" not in how:  # also skipped when given as NO_COLUMN
         # In a headerless file the leading columns still unassigned are the ids (large integer
         # ids can look like epoch seconds), so skip one per id role not yet chosen.
         n_ids = sum(chosen[r] is None for r in ("user", "item"))
         for c in rest[n_ids:] if headerless else rest:
-            if looks_epoch(profiles[c]) or looks_date(profiles[c]):
+            if looks_epoch(profile(c)) or looks_date(profile(c)):
                 chosen["timestamp"], how["timestamp"] = c, "by content"
                 rest.remove(c)
                 break
     ids_needed = [r for r in ("user", "item") if chosen[r] is None]
     if chosen["rating"] is None and "rating" not in absent:
         for c in rest[len(ids_needed):]:
-            p = profiles[c]
+            p = profile(c)
             if p["numeric"] > 0.95 and (not p["integer"] or p["nunique"] <= 20 or headerless):
                 chosen["rating"], how["rating"] = c, "by content"
                 rest.remove(c)

@@ -113,11 +113,10 @@ def load_dataset(
         user_table, reports["users"] = load_users(users, frame["user"].unique(), user_schema, config, user_columns)
     columns = {k: c for k, c, f in (("items", item_columns, items), ("users", user_columns, users))
                if c is not None and f is not None}
-    user_encoder = IdEncoder("user").fit(frame["user"])
+    user_encoder, item_encoder = IdEncoder("user"), IdEncoder("item")
+    frame.insert(2, "user_idx", user_encoder.fit_transform(frame["user"]))
     catalogue = pd.concat([frame["item"], pd.Series(item_table.frame.index if item_table else [], dtype=object)])
-    item_encoder = IdEncoder("item").fit(catalogue)
-    frame.insert(2, "user_idx", user_encoder.transform(frame["user"]))
-    frame.insert(3, "item_idx", item_encoder.transform(frame["item"]))
+    frame.insert(3, "item_idx", item_encoder.fit_transform(catalogue)[: len(frame)])
     _check_splittable(frame, config.min_user_interactions)
     return Dataset(
         interactions=frame,

@@ -31,6 +31,13 @@ class IdEncoder:
         self.index_ = pd.Index(self.classes_)
         return self
 
+    def fit_transform(self, ids) -> np.ndarray:
+        """``fit(ids)`` and ``transform(ids)`` in one pass (one hash of the ids, not two)."""
+        codes, uniques = pd.factorize(pd.Series(ids, dtype="object").astype(str))
+        self.classes_ = np.asarray(uniques, dtype=object)
+        self.index_ = pd.Index(self.classes_)
+        return codes.astype(np.int64)
+
     def _check(self) -> None:
         if not hasattr(self, "classes_"):
             raise NotFittedError(Msg.NOT_FITTED.format(name=f"{self.kind} encoder"))

@@ -5,11 +5,16 @@ Cleaning policy (each step reported in the ``LoadReport`` with its count and exa
 1. rows with a missing user or item id are dropped;
 2. ratings must be numbers: a few bad values (<= ``max_bad_share``) are dropped, more stop the
    load with an error; missing ratings are dropped; ``min_rating`` drops rows below it;
-3. timestamps may be epoch seconds, epoch milliseconds (converted) or dates (converted to epoch
-   seconds, UTC); bad values as for ratings; values before 1970 or after 2100 are dropped;
+3. timestamps may be epoch seconds, milliseconds, microseconds or nanoseconds (decided per value,
+   each conversion counted) or dates (converted to epoch seconds, UTC; the day/month order of
+   dates like ``03/04/2021`` is decided from the data or stated as an assumption; see
+   ``recsys.data.dates``); bad values as for ratings; values before 1970 or after 2100 are dropped;
 4. exact duplicate rows are dropped; a repeated user-item pair keeps the latest row
    (``DataConfig.duplicates``);
 5. users with fewer than ``min_user_interactions`` rows are dropped (they cannot be split).
+
+Ids keep their spelling except for spaces around them, which are removed and counted (``' u3 '``
+and ``'u3'`` are one id). A missing value is an empty cell or one of ``NA_TOKENS``.
 """
 
 from __future__ import annotations
@@ -19,13 +24,15 @@ import pandas as pd
 
 from recsys.data.columns import ColumnMapping, detect_interaction_columns
 from recsys.data.config import DataConfig
-from recsys.data.readers import RawTable, read_table
+from recsys.data.dates import to_epoch_seconds
+from recsys.data.readers import NA_TOKENS, RawTable, read_table
 from recsys.data.report import LoadReport
 from recsys.errors import DataError, Msg
 
-__all__ = ["load_interactions", "clean_interactions", "normalize_ids", "parse_timestamps"]
+__all__ = ["load_interactions", "clean_interactions", "normalize_ids", "report_spaced_ids", "MISSING_RULE"]
 
 _MAX_EPOCH = 4102444800  # 2100-01-01
+MISSING_RULE = "empty, " + ", ".join(t for t in NA_TOKENS if t)
 
 
 def normalize_ids(values: pd.Series) -> pd.Series:
@@ -38,6 +45,19 @@ def normalize_ids(values: pd.Series) -> pd.Series:
             values = values.astype("Int64")
     out = values.astype("string").str.strip()
     return out.mask(out == "")
+
+
+def report_spaced_ids(raw: pd.Series, kind: str, report: LoadReport) -> None:
+    """Count the ids that ``normalize_ids`` strips (``' u3 '`` becomes ``'u3'``)."""
+    if not (pd.api.types.is_string_dtype(raw) or raw.dtype == object):
+        return
+    text = raw.astype("string")
+    spaced = (text != text.str.strip()).fillna(False).to_numpy(dtype=bool)
+    if spaced.any():
+        first = str(text[spaced].iloc[0])
+        reason = (f"spaces around the {kind} id removed, e.g. {first!r} read as {first.strip()!r} (ids that "
+                  "differ only by such spaces are one id)")
+        report.fix(reason, int(spaced.sum()), list(raw.index[spaced][:5]))
 
 
 def _screen_bad(
@@ -55,24 +75,31 @@ def _screen_bad(
     return frame[~bad]
 
 
-def parse_timestamps(values: pd.Series) -> tuple[pd.Series, str | None]:
-    """Epoch seconds (float, NaN where unparseable) and a note on the unit found.
-
-    Numbers above 1e11 are read as milliseconds; text is parsed as dates (ISO and common forms).
-    """
-    epoch = pd.Timestamp("1970-01-01", tz="UTC")
-    if pd.api.types.is_datetime64_any_dtype(values):  # Parquet / DataFrame datetime columns
-        seconds = (pd.to_datetime(values, utc=True) - epoch) / pd.Timedelta(seconds=1)
-        return seconds.astype(float), "dates converted to epoch seconds (UTC)"
-    numeric = pd.to_numeric(values, errors="coerce")
-    present = values.notna()
-    if numeric[present].notna().mean() > 0.5:
-        if numeric.median() > 1e11:
-            return numeric / 1000.0, "timestamps in milliseconds converted to seconds"
-        return numeric, None
-    dates = pd.to_datetime(values.astype("string"), errors="coerce", format="mixed", utc=True)
-    seconds = (dates - epoch) / pd.Timedelta(seconds=1)
-    return seconds.astype(float), "dates converted to epoch seconds (UTC)"
+def _drop_repeats(frame: pd.DataFrame, report: LoadReport, config: DataConfig) -> pd.DataFrame:
+    """Exact duplicates, repeated user-item pairs and users too short to split, on integer codes
+    of the ids (hashing the id strings once, not once per step, keeps big files cheap)."""
+    keep = "last" if config.duplicates == "last" else "first"
+    users = pd.factorize(frame["user"])[0]
+    items = pd.factorize(frame["item"])[0]
+    keys = pd.DataFrame({"user": users, "item": items} | {c: frame[c].to_numpy() for c in ("rating", "timestamp")
+                                                            if c in frame})
+    # Which copy stays matters for file-order sequences: follow the repeated-pair policy.
+    dup = keys.duplicated(keep=keep).to_numpy()
+    report.drop("exact duplicate row", int(dup.sum()), list(frame.index[dup][:5]))
+    frame, users, items, keys = frame[~dup], users[~dup], items[~dup], keys[~dup]
+    if config.duplicates != "keep":
+        order = np.argsort(keys["timestamp"].to_numpy(), kind="stable") if "timestamp" in keys else np.arange(len(keys))
+        pairs = users[order].astype(np.int64) * (int(items.max(initial=0)) + 1) + items[order]
+        repeat = order[pd.Series(pairs).duplicated(keep=keep).to_numpy()]  # positions, in time order
+        which = "latest" if config.duplicates == "last" else "earliest"
+        report.drop(f"repeated user-item pair (kept the {which})", len(repeat), list(frame.index[repeat][:5]))
+        kept = np.ones(len(frame), dtype=bool)
+        kept[repeat] = False
+        frame, users = frame[kept], users[kept]
+    few = np.bincount(users)[users] < config.min_user_interactions
+    report.drop(f"user has fewer than {config.min_user_interactions} interactions (cannot be split)",
+                int(few.sum()), list(frame.index[few][:5]))
+    return frame[~few]
 
 
 def clean_interactions(
@@ -85,7 +112,7 @@ def clean_interactions(
         ``rating`` (float64) and ``timestamp`` (int64 epoch seconds) when mapped, in file order.
     """
     name = table.name
-    report = LoadReport(source=name, kind="interactions", rows_read=len(table.frame) + len(table.bad_lines))
+    report = LoadReport(source=name, kind="interactions", rows_read=table.rows_read)
     for note in table.notes:
         report.note(note)
     report.drop("lines with more fields than the header", len(table.bad_lines), table.bad_lines)
@@ -97,8 +124,10 @@ def clean_interactions(
     frame = pd.DataFrame({r: table.frame[c] for r, c in roles.items()}, index=table.frame.index)
     frame = frame.reset_index(drop=True)
     frame.index = table.row_numbers  # index = file row number, used in messages
+    del table  # unless the caller keeps the table, its unused columns are freed before the costly steps
 
     for role in ("user", "item"):
+        report_spaced_ids(frame[role], role, report)
         frame[role] = normalize_ids(frame[role])
         missing = frame[role].isna()
         report.drop(f"missing {role} id", int(missing.sum()), list(frame.index[missing][:5]))
@@ -124,9 +153,12 @@ def clean_interactions(
         missing = frame["timestamp"].isna()
         report.drop("missing timestamp", int(missing.sum()), list(frame.index[missing][:5]))
         frame = frame[~missing]
-        seconds, unit_note = parse_timestamps(frame["timestamp"])
-        if unit_note:
-            report.note(unit_note)
+        converted = to_epoch_seconds(frame["timestamp"], config.dayfirst, str(mapping.timestamp))
+        for reason, count in converted.notes:
+            report.note(reason, count)
+        for reason, mask in converted.fixes:
+            report.fix(reason, int(mask.sum()), list(frame.index[mask.to_numpy()][:5]))
+        seconds = converted.seconds
         frame = _screen_bad(frame.assign(timestamp=seconds), seconds.isna(), frame["timestamp"],
                             mapping.timestamp, Msg.BAD_TIMESTAMP, report, "timestamp could not be parsed", config)
         out = (frame["timestamp"] < 0) | (frame["timestamp"] >= _MAX_EPOCH)
@@ -134,25 +166,9 @@ def clean_interactions(
         frame = frame[~out]
         frame = frame.assign(timestamp=np.floor(frame["timestamp"]).astype("int64"))
 
-    # Which copy stays matters for file-order sequences: follow the repeated-pair policy.
-    dup = frame.duplicated(keep="last" if config.duplicates == "last" else "first")
-    report.drop("exact duplicate row", int(dup.sum()), list(frame.index[dup][:5]))
-    frame = frame[~dup]
-    if config.duplicates != "keep":
-        ordered = frame.sort_values("timestamp", kind="stable") if "timestamp" in frame else frame
-        repeat = ordered.duplicated(["user", "item"], keep="last" if config.duplicates == "last" else "first")
-        which = "latest" if config.duplicates == "last" else "earliest"
-        report.drop(f"repeated user-item pair (kept the {which})", int(repeat.sum()), list(ordered.index[repeat][:5]))
-        frame = frame.drop(index=ordered.index[repeat])
-
-    counts = frame.groupby("user", sort=False)["item"].transform("size")
-    few = counts < config.min_user_interactions
-    if few.any():
-        report.drop(
-            f"user has fewer than {config.min_user_interactions} interactions (cannot be split)",
-            int(few.sum()), list(frame.index[few][:5]),
-        )
-        frame = frame[~few]
+    frame = _drop_repeats(frame, report, config)
+    if any(e.action == "dropped" and e.reason.startswith("missing ") for e in report.entries):
+        report.note(f"a missing value is a cell that is {MISSING_RULE}")
     if frame.empty:
         reasons = "; ".join(f"{e.count} {e.reason}" for e in report.entries if e.action == "dropped") or "no rows"
         raise DataError(Msg.ALL_ROWS_DROPPED.format(name=name, reasons=reasons))
@@ -176,4 +192,4 @@ def load_interactions(
         ``(frame, report, mapping)`` as in ``clean_interactions``.
     """
     opts = {"sep": config.sep, "header": config.header, "encoding": config.encoding} | read_options
-    return clean_interactions(read_table(source, **opts), mapping, config)
+    return clean_interactions(read_table(source, config=config, **opts), mapping, config)

@@ -1,38 +1,42 @@
 """Read a table from a path, bytes or an uploaded file: CSV/TSV/other delimiters or Parquet.
 
-Sniffs the delimiter and the header row, decodes UTF-8 (falling back to latin-1) and reads
-every cell as text so that ids keep their exact spelling (``"007"`` stays ``"007"``); typed
-parsing happens later, where a bad value can be reported with its row number.
+Sniffs the delimiter and the header row, decodes UTF-8 (UTF-16 with or without a byte-order
+mark; latin-1 when neither fits) and reads every cell as text so that ids keep their exact
+spelling (``"007"`` stays ``"007"``); typed parsing happens later, where a bad value can be
+reported with its row number.
+
+Every row is split into the same named columns, never into an implicit index: when the rows have
+more fields than the header names, the extra columns are named ``column_N`` (reported); rows with
+more fields than that are set aside and reported with their text. The limits of ``DataConfig``
+(line length, line count, column count; see ``recsys.data.parquet`` for Parquet) are checked
+before anything is parsed, so every file costs bounded time and memory or is refused.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import codecs
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from recsys.data.config import DataConfig
+from recsys.data.decoding import decode
+from recsys.data.delimited import parse_delimited
+from recsys.data.parquet import check_frame, read_parquet
+from recsys.data.sniff import is_number, modal_width, sniff_header, sniff_padding, sniff_separator, split_lines
 from recsys.errors import DataError, Msg
 
-__all__ = ["RawTable", "read_table", "NA_TOKENS", "is_number"]
+__all__ = ["RawTable", "read_table", "NA_TOKENS", "is_number", "sniff_header", "sniff_separator"]
 
 # Spellings of "missing" that users' files contain; read as NA, never as a value.
 NA_TOKENS = ["", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "None", "none", "-", "?"]
-# Candidate delimiters in order of preference when two fit equally well.
-SEPARATORS = ["::", "\t", ",", ";", "|"]
 _SNIFF_LINES = 200
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-_SURROGATE_SEP = "\x1f"  # stands in for multi-character delimiters so pandas' C parser can read them
-
-
-def is_number(text: str) -> bool:
-    """True if ``text`` spells a finite decimal number (``"4"``, ``"-1.5e3"``)."""
-    return bool(_NUMBER.match(text.strip()))
+_HEAD_BYTES = 4_000_000  # the sniffers read at most this much (or the first line, if longer)
+_CHUNK = 1 << 24
+_CONTENT = re.compile(rb"[^\s\x00]")
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,7 @@ class RawTable:
         header: Whether the first line was a header.
         encoding: ``"utf-8"``, ``"latin-1"``, ``"utf-16"`` or ``None`` for Parquet.
         notes: What the reader decided or fixed, for the load report.
-        bad_lines: Lines dropped because they had more fields than the header, as text.
+        bad_lines: Lines set aside because they had more fields than the columns, as text.
         line_numbers: ``[len(frame)]`` file line of each row when blank lines, set-aside lines
             or quoted line breaks shift it from the row's position; ``None`` otherwise.
     """
@@ -59,6 +63,11 @@ class RawTable:
     notes: tuple[str, ...] = ()
     bad_lines: tuple[str, ...] = ()
     line_numbers: np.ndarray | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def rows_read(self) -> int:
+        """Records in the file: the rows of ``frame`` plus the lines set aside."""
+        return len(self.frame) + len(self.bad_lines)
 
     @property
     def first_data_row(self) -> int:
@@ -90,203 +99,107 @@ def _source_bytes(source) -> tuple[bytes, str]:
     raise DataError(f"Cannot read a table from a {type(source).__name__}; give a path or a file.")
 
 
-def _decode(data: bytes, name: str, encoding: str | None) -> tuple[str, str, list[str]]:
-    notes: list[str] = []
-    if encoding:
-        try:
-            return data.decode(encoding), encoding, notes
-        except (UnicodeDecodeError, LookupError) as err:
-            raise DataError(Msg.UNREADABLE.format(name=name, detail=f"not {encoding}: {err}")) from err
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        try:
-            return data.decode("utf-16"), "utf-16", ["decoded as UTF-16 (byte-order mark found)"]
-        except UnicodeDecodeError as err:
-            detail = f"it starts with a UTF-16 byte-order mark but is not valid UTF-16 ({err})"
-            raise DataError(Msg.UNREADABLE.format(name=name, detail=detail)) from err
-    if b"\x00" in data[:4096]:
-        raise DataError(Msg.BINARY_FILE.format(name=name))
-    try:
-        return data.decode("utf-8-sig"), "utf-8", notes
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        notes.append(
-            f"not valid UTF-8 (first bad byte on line {line}); decoded as latin-1 instead. "
-            "If accented letters look wrong, set the encoding explicitly."
-        )
-        return data.decode("latin-1"), "latin-1", notes
+# ---------------------------------------------------------------- limits and layout
 
 
-def _split(lines: list[str], sep: str) -> list[list[str]]:
-    if sep == "::":
-        lines = [ln.replace("::", _SURROGATE_SEP) for ln in lines]
-        sep = _SURROGATE_SEP
-    try:
-        return list(csv.reader(lines, delimiter=sep, skipinitialspace=True))
-    except csv.Error:
-        return [ln.split(sep) for ln in lines]
+def _scan_lines(data: bytes, name: str, config: DataConfig) -> int:
+    """Number of lines; refuses a line longer than ``max_line_bytes`` or more than ``max_rows``."""
+    arr = np.frombuffer(data, np.uint8)
+    n_lines, last, longest, where = 0, -1, 0, 0
+    for start in range(0, len(arr), _CHUNK):
+        ends = np.flatnonzero(arr[start:start + _CHUNK] == 10) + start
+        if len(ends):
+            gaps = np.diff(ends, prepend=last) - 1
+            k = int(gaps.argmax())
+            if gaps[k] > longest:
+                longest, where = int(gaps[k]), n_lines + k
+            n_lines, last = n_lines + len(ends), int(ends[-1])
+    if len(arr) - last - 1 > 0:  # a last line without a line break
+        if len(arr) - last - 1 > longest:
+            longest, where = len(arr) - last - 1, n_lines
+        n_lines += 1
+    if longest > config.max_line_bytes:
+        raise DataError(Msg.LINE_TOO_LONG.format(name=name, line=where + 1, size=longest, limit=config.max_line_bytes))
+    if n_lines > config.max_rows + 1:  # + 1: the header line
+        raise DataError(Msg.TOO_MANY_ROWS.format(name=name, count=n_lines, what="lines", limit=config.max_rows))
+    return n_lines
 
 
-def sniff_separator(lines: list[str]) -> str:
-    """The delimiter that splits ``lines`` into the most consistent number of fields (>= 2).
-
-    Falls back to a single space for whitespace-aligned files and to ``","`` (one column) when
-    nothing splits the lines.
-    """
-    best, best_key = ",", (0.0, 0, 0)
-    for rank, sep in enumerate(SEPARATORS):
-        if not any(sep in ln for ln in lines):
-            continue
-        counts = Counter(len(row) for row in _split(lines, sep))
-        width, freq = counts.most_common(1)[0]
-        if width < 2:
-            continue
-        key = (freq / len(lines), width if sep != "::" else width + 100, -rank)
-        if key > best_key:
-            best, best_key = sep, key
-    if best_key[0] == 0.0 and all(len(ln.split()) >= 2 for ln in lines):
-        return " "
-    return best
+def _head(data: bytes, encoding: str) -> list[str]:
+    """The first lines for the sniffers, as text: up to ``2 * _SNIFF_LINES`` lines within the
+    first ``_HEAD_BYTES`` (at least the first two lines, which ``max_line_bytes`` bounds)."""
+    end = 0
+    for k in range(2 * _SNIFF_LINES):
+        if k >= 2 and end >= _HEAD_BYTES:
+            break
+        pos = data.find(b"\n", end)
+        if pos < 0:
+            end = len(data)
+            break
+        end = pos + 1
+    return data[:end].decode(encoding, errors="replace").split("\n")
 
 
-_HEADER_WORDS = None
+def _column_names(header: list[str] | None, width: int, names: list[str] | None) -> tuple[list[str], list[str]]:
+    """Names for ``width`` columns and notes on how the header was fitted to the rows."""
+    if header is None:
+        given = list(names or [])
+        return given + [f"column_{i + 1}" for i in range(len(given), width)], []
+    out = [c.strip() or f"column_{i + 1}" for i, c in enumerate(header)]
+    out += [f"column_{i + 1}" for i in range(len(header), width)]
+    notes = []
+    if width > len(header):
+        extra = ", ".join(out[len(header):])
+        notes.append(f"the header names {len(header)} columns but the rows have {width} fields: the extra "
+                     f"column(s) read as {extra} (check the header line)")
+    return out, notes
 
 
-def _header_words() -> set[str]:
-    global _HEADER_WORDS
-    if _HEADER_WORDS is None:
-        from recsys.data.columns import all_aliases
-
-        _HEADER_WORDS = all_aliases()
-    return _HEADER_WORDS
+def _short_rows_note(header: list[str], width: int) -> str:
+    empty = ", ".join(f"'{c.strip()}'" for c in header[width:])
+    return (f"the header names {len(header)} columns but most rows have {width} fields: the values are read "
+            f"from the left, so {empty} is empty on those rows (check the header line)")
 
 
-def sniff_header(rows: list[list[str]]) -> bool:
-    """Whether ``rows[0]`` is a header: a known column name, or text above a numeric column."""
-    if not rows:
-        return False
-    first = [c.strip() for c in rows[0]]
-    if any(not c for c in first):
-        return False
-    if any(re.sub(r"[^a-z0-9]", "", c.lower()) in _header_words() for c in first):
-        return True
-    rest = rows[1:]
-    if not rest:
-        return all(not is_number(c) for c in first)
-    for j, cell in enumerate(first):
-        values = [r[j].strip() for r in rest if len(r) > j and r[j].strip()]
-        if values and not is_number(cell):
-            share = sum(is_number(v) for v in values) / len(values)
-            if share >= 0.8:
-                return True
-    return False
-
-
-def _check_quotes_closed(err: Exception, name: str) -> None:
-    if "EOF inside string" in str(err):
-        detail = (
-            'a quote (") opens a field that is never closed, so the rest of the file would be read '
-            f"as one value ({str(err).strip()})"
-        )
-        raise DataError(Msg.UNREADABLE.format(name=name, detail=detail)) from err
-
-
-def _parse(text: str, sep: str, header: bool, name: str) -> tuple[pd.DataFrame, list[str]]:
-    if sep == "::":
-        text, sep = text.replace("::", _SURROGATE_SEP), _SURROGATE_SEP
-    options = dict(
-        sep=r"\s+" if sep == " " else sep,
-        header=0 if header else None,
-        dtype=str,
-        keep_default_na=False,
-        na_values=NA_TOKENS,
-        skipinitialspace=True,
-        skip_blank_lines=True,
-    )
-    try:
-        return pd.read_csv(io.StringIO(text), engine="python" if sep == " " else "c", **options), []
-    except pd.errors.ParserError as err:
-        _check_quotes_closed(err, name)  # ragged lines: read again, collecting the lines that do not fit
-    except (pd.errors.EmptyDataError, csv.Error, ValueError) as err:
-        raise DataError(Msg.UNREADABLE.format(name=name, detail=str(err).strip())) from err
-    if sep != " ":
-        # The python engine silently drops everything after an unclosed quote; the C engine
-        # (skipping ragged lines) reports it, so ask it before falling back.
-        try:
-            pd.read_csv(io.StringIO(text), engine="c", on_bad_lines="skip", **options)
-        except pd.errors.ParserError as err:
-            _check_quotes_closed(err, name)
-        except (pd.errors.EmptyDataError, csv.Error, ValueError):
-            pass
-    bad: list[str] = []
-
-    def keep_aside(fields: list[str]) -> None:
-        bad.append(sep.join(fields).replace(_SURROGATE_SEP, "::"))
-        return None
-
-    try:
-        frame = pd.read_csv(io.StringIO(text), engine="python", on_bad_lines=keep_aside, **options)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as err:
-        raise DataError(Msg.UNREADABLE.format(name=name, detail=str(err).strip())) from err
-    return frame, bad
-
-
-def _records(text: str, sep: str):
-    """``(first line, fields)`` of each record, as the parser splits them."""
-    if sep == " ":
-        yield from ((i + 1, ln.split()) for i, ln in enumerate(text.split("\n")))
-        return
-    if sep == "::":
-        text, sep = text.replace("::", _SURROGATE_SEP), _SURROGATE_SEP
-    reader = csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True)
-    start = 1
-    for fields in reader:
-        yield start, fields
-        start = reader.line_num + 1
-
-
-def _line_numbers(text: str, sep: str, header: bool, n_rows: int, n_bad: int) -> np.ndarray | None:
-    """File line of each parsed row, when it is not simply its position (see ``RawTable``).
-
-    ``None`` when positions are right, or when this count does not agree with the parser's.
-    """
-    if not n_bad and text.rstrip().count("\n") + 1 == n_rows + header:
-        return None  # one row per line: positions are the line numbers
-    numbers, width = [], None
-    try:
-        for line, fields in _records(text, sep):
-            if not fields or (len(fields) == 1 and not fields[0].strip()):
-                continue  # blank line, skipped by the parser too
-            if width is None:
-                width = len(fields)
-                if header:
-                    continue
-            if len(fields) <= width:  # longer records are the set-aside bad lines
-                numbers.append(line)
-    except csv.Error:
-        return None
-    return np.asarray(numbers, dtype=np.int64) if len(numbers) == n_rows else None
-
-
-def _unique_columns(frame: pd.DataFrame) -> pd.DataFrame:
+def _unique_names(columns) -> list[str]:
     """Repeated column names get ``.1``, ``.2``... (a repeated name would select two columns)."""
-    if frame.columns.is_unique:
-        return frame
     seen, names = set(), []
-    for col in map(str, frame.columns):
+    for col in map(str, columns):
         name, k = col, 1
         while name in seen:
             name, k = f"{col}.{k}", k + 1
         seen.add(name)
         names.append(name)
-    frame.columns = names
+    return names
+
+
+def _unique_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    if not frame.columns.is_unique:
+        frame.columns = _unique_names(frame.columns)
     return frame
 
 
-def _read_parquet(data: bytes, name: str) -> pd.DataFrame:
-    try:
-        return pd.read_parquet(io.BytesIO(data))
-    except Exception as err:  # pyarrow raises many types (ArrowInvalid, OSError, ...) for one cause
-        raise DataError(Msg.PARQUET_UNREADABLE.format(name=name, detail=err)) from err
+def _layout(lines: list[str], sep: str | None, header: bool | None, notes: list[str]):
+    """``(sep, header fields or None, width of the data rows, records before the data, padded)``."""
+    first = next((k for k, ln in enumerate(lines) if ln.strip()), None)
+    sample = [ln for ln in lines[first:] if ln.strip()][:_SNIFF_LINES] if first is not None else []
+    if sep is None:
+        sep = sniff_separator(sample)
+        notes.append("delimiter detected: " + {"\t": "tab", " ": "whitespace"}.get(sep, f"'{sep}'"))
+    records = split_lines(sample, sep)
+    if header is None:
+        header = sniff_header(records[:50])
+        notes.append("first line read as column names" if header else "no header line; columns numbered")
+    names = records[0] if header and records else None
+    rows = records[1:] if header else records
+    # pandas cuts a first data row wider than the names silently (index_col=False), so the
+    # columns are at least as many as its fields.
+    width = max(modal_width(rows), len(rows[0]) if rows else 0)
+    padded = sniff_padding(sample, sep)
+    if padded:
+        notes.append("values are padded with a space after each delimiter (as in 'a, b'); the padding is not "
+                     "part of the values")
+    return sep, names, width, (first + 1 if header else 0), padded
 
 
 def read_table(
@@ -296,55 +209,55 @@ def read_table(
     header: bool | None = None,
     encoding: str | None = None,
     names: list[str] | None = None,
+    config: DataConfig = DataConfig(),
 ) -> RawTable:
     """Read a delimited text file or a Parquet file.
 
     Args:
         source: A path, raw bytes, a file-like object (e.g. Streamlit's ``UploadedFile``) or a
-            ``pandas.DataFrame`` (taken as it is).
+            ``pandas.DataFrame`` (taken as it is, nested columns dropped).
         sep: Delimiter; sniffed when ``None``. ``"::"`` and other multi-character strings work.
         header: Whether the first line holds column names; sniffed when ``None``.
-        encoding: Text encoding; UTF-8 with a latin-1 fallback when ``None``.
+        encoding: Text encoding; UTF-8 (or UTF-16) with a latin-1 fallback when ``None``.
         names: Column names for a headerless file (default ``column_1``, ``column_2``, ...).
+        config: The limits (``max_columns``, ``max_line_bytes``, ``max_rows``, ``max_decoded_bytes``).
 
     Returns:
         The table with text cells, and what was decided on the way (``RawTable.notes``).
 
     Raises:
-        DataError: empty, binary or unparseable input.
+        DataError: empty, binary, unparseable or beyond a limit of ``config``.
     """
     if isinstance(source, pd.DataFrame):
-        return RawTable(_unique_columns(source.copy()), "data frame", None, True, None)
+        frame, notes = check_frame(_unique_columns(source.copy()), "data frame", config)
+        return RawTable(frame, "data frame", None, True, None, tuple(notes))
     data, name = _source_bytes(source)
-    if not data.strip():
+    if not _CONTENT.search(data):
         raise DataError(Msg.EMPTY_FILE.format(name=name))
     if data[:4] == b"PAR1" or name.lower().endswith((".parquet", ".pq")):
-        frame = _unique_columns(_read_parquet(data, name))
+        frame, notes = read_parquet(data, name, config)
+        frame = _unique_columns(frame)
         if frame.empty:
             raise DataError(Msg.NO_DATA_ROWS.format(name=name))
-        return RawTable(frame, name, None, True, None, ("read as Parquet",))
-    text, used_encoding, notes = _decode(data, name, encoding)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    sample = [ln for ln in text.split("\n", _SNIFF_LINES + 1)[:_SNIFF_LINES] if ln.strip()]
-    if not sample:
+        return RawTable(frame, name, None, True, None, ("read as Parquet", *notes))
+    data, parse_encoding, used_encoding, notes = decode(data, name, encoding)
+    if not _CONTENT.search(data, 3 if data.startswith(codecs.BOM_UTF8) else 0):  # e.g. a byte-order mark alone
         raise DataError(Msg.EMPTY_FILE.format(name=name))
-    if sep is None:
-        sep = sniff_separator(sample)
-        shown = {"\t": "tab", " ": "whitespace"}.get(sep, f"'{sep}'")
-        notes.append(f"delimiter detected: {shown}")
-    if header is None:
-        header = sniff_header(_split(sample[:50], sep) if sep != " " else [s.split() for s in sample[:50]])
-        notes.append("first line read as column names" if header else "no header line; columns numbered")
-    frame, bad = _parse(text, sep, header, name)
-    if header:
-        frame.columns = [
-            str(c).strip() if str(c).strip() and not str(c).startswith("Unnamed:") else f"column_{i + 1}"
-            for i, c in enumerate(frame.columns)
-        ]
-    else:
-        frame.columns = list(names) if names else [f"column_{i + 1}" for i in range(frame.shape[1])]
-    frame = _unique_columns(frame)
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    n_lines = _scan_lines(data, name, config)
+    sep, header_fields, data_width, skip, padded = _layout(_head(data, parse_encoding), sep, header, notes)
+    width = max(data_width, len(header_fields if header_fields is not None else names or ()), 1)
+    if width > config.max_columns:
+        raise DataError(Msg.TOO_MANY_COLUMNS.format(name=name, count=width, limit=config.max_columns))
+    columns, fitted = _column_names(header_fields, width, names)
+    notes += fitted
+    parsed = parse_delimited(data, parse_encoding, sep, _unique_names(columns), skip, n_lines, name, NA_TOKENS,
+                             padded)
+    frame = parsed.frame
     if frame.empty:
         raise DataError(Msg.NO_DATA_ROWS.format(name=name))
-    lines = _line_numbers(text, sep, bool(header), len(frame), len(bad))
-    return RawTable(frame, name, sep, bool(header), used_encoding, tuple(notes), tuple(bad), lines)
+    if header_fields is not None and 0 < data_width < len(header_fields):
+        notes.append(_short_rows_note(header_fields, data_width))
+    return RawTable(frame, name, sep, header_fields is not None, used_encoding, tuple(notes),
+                    tuple(parsed.bad_lines), parsed.line_numbers)

@@ -7,7 +7,10 @@ belong to other data); items that nobody interacted with are kept (cold-start it
 still be recommended by their text), users without interactions are dropped; ids in the
 interactions missing from the file are noted (their attributes read as unknown). Column names,
 types, flag groups and the encoding the user chose (``recsys.data.spec.ColumnSpec``) are applied
-first; placeholders such as ``unknown`` or ``(no genres listed)`` are read as no value.
+first; placeholders such as ``unknown`` or ``(no genres listed)`` are read as no value. Missing
+categories (an empty cell or a spelling of "missing" such as ``NA`` or ``?``) read as
+``unknown``, counted per column; spaces around ids are removed and counted; dates follow the
+rules of ``recsys.data.dates``.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ import pandas as pd
 
 from recsys.data.columns import ItemSchema, UserSchema
 from recsys.data.config import DataConfig
-from recsys.data.interactions import normalize_ids
+from recsys.data.dates import parse_dates
+from recsys.data.interactions import MISSING_RULE, normalize_ids, report_spaced_ids
 from recsys.data.readers import RawTable, read_table
 from recsys.data.report import LoadReport
 from recsys.data.spec import GENERATED, ColumnSpec, apply_names, is_placeholder, item_schema, user_schema
@@ -87,6 +91,7 @@ class UserTable:
 def _ids_and_dedupe(table: RawTable, id_col: str, kind: str, report: LoadReport) -> pd.DataFrame:
     frame = table.frame.reset_index(drop=True)
     frame.index = table.row_numbers
+    report_spaced_ids(frame[id_col], kind, report)
     ids = normalize_ids(frame[id_col])
     missing = ids.isna()
     report.drop(f"missing {kind} id", int(missing.sum()), list(frame.index[missing][:5]))
@@ -128,7 +133,11 @@ def _placeholders(column: str, found: pd.Series, report: LoadReport) -> None:
 
 
 def _categorical(col: pd.Series, column: str, report: LoadReport) -> pd.Series:
-    values = col.astype("string").str.strip().fillna(UNKNOWN).replace("", UNKNOWN).astype(object)
+    text = col.astype("string").str.strip()
+    missing = (text.isna() | (text == "")).to_numpy(dtype=bool)
+    report.fix(f"'{column}': missing values ({MISSING_RULE}) read as '{UNKNOWN}'", int(missing.sum()),
+               list(col.index[missing][:5]))
+    values = text.fillna(UNKNOWN).replace("", UNKNOWN).astype(object)
     ph = values.map(lambda v: is_placeholder(v) and v != UNKNOWN)
     _placeholders(column, values.where(ph), report)
     return values.mask(ph, UNKNOWN)
@@ -153,8 +162,8 @@ def _read(source, kind: str, config: DataConfig, columns: ColumnSpec | None, rea
     opts = {"sep": config.sep, "header": config.header, "encoding": config.encoding} | read_options
     if columns is not None and columns.encoding:
         opts["encoding"] = columns.encoding
-    table = read_table(source, **opts)
-    report = LoadReport(source=table.name, kind=kind, rows_read=len(table.frame) + len(table.bad_lines))
+    table = read_table(source, config=config, **opts)
+    report = LoadReport(source=table.name, kind=kind, rows_read=table.rows_read)
     for note in table.notes:
         report.note(note)
     if columns is not None and columns.encoding:
@@ -219,9 +228,13 @@ def load_items(
     for c in schema.numeric:
         out[c] = _numeric(frame[c], c, report)
     for c in schema.dates:
-        dates = pd.to_datetime(frame[c], errors="coerce", format="mixed", utc=True)  # utc: mixed offsets
+        dates, notes = parse_dates(frame[c], config.dayfirst, c)
         out[c] = (dates.dt.year + (dates.dt.day_of_year - 1) / 365.25).astype(float)
         report.note(f"'{c}': dates read as a fractional year")
+        for note, count in notes:
+            report.note(note, count)
+        bad = (dates.isna() & frame[c].notna()).to_numpy(dtype=bool)
+        report.fix(f"'{c}': values that are not dates read as missing", int(bad.sum()), list(frame.index[bad][:5]))
     for c, why in schema.ignored.items():
         report.note(f"'{c}' not used: {why}")
     report.rows_kept = len(out)

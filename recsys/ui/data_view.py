@@ -1,5 +1,7 @@
 """Rendering for the Data page (and the dataset card on Home): uploads, column mapping, load
 reports, statistics. The page calls these in order; each reads what it needs from the outcome.
+A section that fails shows a plain message in its place (``recsys.ui.failures``), never an
+exception element.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ import streamlit as st
 from recsys.data import ColumnMapping, Dataset, DatasetStats, LoadReport
 from recsys.errors import DataError
 from recsys.ui import charts, state
+from recsys.ui.failures import guarded, render_message
 from recsys.ui.loading import KINDS, ROLES, Choice, LoadOutcome, Source, current_sources
 from recsys.ui.text import human_size, md_escape
 
 __all__ = [
     "FILE_TYPES",
     "render_dataset_card",
+    "render_date_order",
     "render_error",
     "render_mapping",
     "render_preview",
@@ -47,6 +51,11 @@ ROLE_LABELS = {
     "timestamp": "Timestamp",
 }
 SIDE_ID = {"items": state.ITEM_ID, "users": state.USER_ID}
+DATE_ORDERS = {
+    "detect from the data": None,
+    "month first (03/04 = 4 March)": False,
+    "day first (03/04 = 3 April)": True,
+}
 
 
 # ---------------------------------------------------------------- callbacks (run before the rerun)
@@ -89,6 +98,12 @@ def _on_id_change(kind: str) -> None:
         changes[field.replace("_id", "_columns")] = dataclasses.replace(
             spec, types=tuple((c, t) for c, t in spec.types if t != "id"))
     st.session_state[state.MAPPING] = (sources_key, dataclasses.replace(choice, **changes))
+
+
+def _on_dayfirst_change() -> None:
+    sources_key, choice = _held_choice()
+    dayfirst = DATE_ORDERS.get(st.session_state.get(state.DAYFIRST))
+    st.session_state[state.MAPPING] = (sources_key, dataclasses.replace(choice, dayfirst=dayfirst))
 
 
 def _reset_mapping() -> None:
@@ -141,6 +156,7 @@ def _how(role: str, mapping: ColumnMapping, explicit: bool) -> str:
     return f"detected {found}" if found else "none found"
 
 
+@guarded("the column mapping")
 def render_mapping(outcome: LoadOutcome) -> None:
     """Selectboxes for the interactions' columns (and the side files' id columns)."""
     columns = outcome.columns.get("interactions")
@@ -166,8 +182,22 @@ def render_mapping(outcome: LoadOutcome) -> None:
         column.selectbox(
             f"Id column of the {kind} file", options, key=SIDE_ID[kind], on_change=_on_id_change, args=(kind,)
         )
+    render_date_order(choice)
     if choice != Choice():
         st.button("Detect the columns again", on_click=_reset_mapping, icon=":material/restart_alt:")
+
+
+def render_date_order(choice: Choice) -> None:
+    """How dates such as 03/04/2021 are read (``DataConfig.dayfirst``); the load report says what
+    was decided when this is left to the data."""
+    value = next(label for label, v in DATE_ORDERS.items() if v == choice.dayfirst)
+    st.session_state[state.DAYFIRST] = value
+    st.columns(4)[0].selectbox(
+        "Dates like 03/04/2021", list(DATE_ORDERS), key=state.DAYFIRST, on_change=_on_dayfirst_change,
+        help="Dates with two numbers up to 12 can be read month first or day first. Left to the data, a first "
+        "number above 12 means day first, a second one month first; otherwise month first is assumed and the "
+        "load report says so.",
+    )
 
 
 def _side_id(outcome: LoadOutcome, kind: str) -> str | None:
@@ -187,10 +217,14 @@ def _render_details(kind: str, report: LoadReport) -> None:
             st.caption("Nothing dropped or fixed.")
         else:
             st.dataframe(changes, hide_index=True, column_config={"examples": "examples (file rows or values)"})
-        if report.notes:
-            st.markdown("\n".join(f"- {md_escape(note)}" for note in report.notes))
+        notes = [e for e in report.entries if e.action == "note"]
+        if notes:
+            st.markdown("\n".join(
+                f"- {md_escape(e.reason)}" + (f" ({e.count:,} rows)" if e.count else "") for e in notes
+            ))
 
 
+@guarded("the load report")
 def render_reports(dataset: Dataset) -> None:
     """A row per file with its counts, then every drop/fix with its reason and the reader's notes."""
     st.subheader("Load report")
@@ -217,6 +251,7 @@ def render_reports(dataset: Dataset) -> None:
         _render_details(kind, report)
 
 
+@guarded("the statistics")
 def render_stats(stats: DatasetStats) -> None:
     """Headline numbers, then long tail, activity, ratings and time charts."""
     st.subheader("Statistics")
@@ -234,6 +269,7 @@ def render_stats(stats: DatasetStats) -> None:
         st.dataframe(stats.table(), hide_index=True)
 
 
+@guarded("the preview")
 def render_preview(dataset: Dataset, rows: int = 200) -> None:
     """The first rows of each table as loaded (text cells: titles are never rendered as HTML)."""
     with st.expander("Preview the loaded tables"):
@@ -244,14 +280,15 @@ def render_preview(dataset: Dataset, rows: int = 200) -> None:
 
 
 def render_error(outcome: LoadOutcome) -> None:
-    """The loading error in plain words (the message says what to fix)."""
-    st.error(md_escape(outcome.error), icon=":material/error:")
+    """The loading error in plain words (the message says what to fix); a bug's traceback folded
+    away under "Details"."""
+    render_message(outcome.error, outcome.details)
 
 
 def render_dataset_card(outcome: LoadOutcome) -> None:
     """The current dataset in a few numbers (Home page)."""
     if not outcome.ok:
-        st.error(md_escape(outcome.error), icon=":material/error:")
+        render_message(outcome.error, outcome.details)
         st.page_link("app_pages/data.py", label="Fix it on the Data page", icon=":material/table:")
         return
     dataset, stats = outcome.dataset, outcome.stats

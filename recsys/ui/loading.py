@@ -5,7 +5,9 @@ it through ``current_outcome``, which caches it with ``st.cache_data`` (keyed by
 and the column choices) and keeps the session's own copy in ``st.session_state`` so reruns cost
 nothing. What the loaders keep, fix and drop is documented in ``recsys.data.interactions`` and
 ``recsys.data.side``; every error a file can cause arrives here as ``DataError`` and leaves as
-``LoadOutcome.error``, a message for ``st.error``.
+``LoadOutcome.error``, a message for ``st.error``. Any other exception is a bug: it leaves as one
+plain message too, with the traceback in ``LoadOutcome.details`` (shown folded away), never as
+an exception on the page.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import dataclasses
 import hashlib
 import io
 import logging
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,7 +66,7 @@ DEMO_MISSING = (
 )
 UNEXPECTED = (
     "Loading failed with an unexpected {kind}: {detail}. This is a bug in RecLens, not in your file; "
-    "please report it with the file attached if you can."
+    "please report it with the file attached if you can (the details below help)."
 )
 _INSPECT_BYTES = 2_000_000  # column names and auto-detection only need the head of a big file
 
@@ -135,6 +138,8 @@ class Choice:
             auto-detect.
         item_columns, user_columns: Names, types, flag group and encoding of the items / users
             file's columns; ``None`` to detect them.
+        dayfirst: ``DataConfig.dayfirst``: how dates such as 03/04/2021 are read (``None``:
+            decided from the data).
     """
 
     interactions: ColumnMapping | None = None
@@ -142,6 +147,7 @@ class Choice:
     user_id: str | None = None
     item_columns: ColumnSpec | None = None
     user_columns: ColumnSpec | None = None
+    dayfirst: bool | None = None
 
     def columns(self, kind: str) -> ColumnSpec | None:
         return self.item_columns if kind == "items" else self.user_columns
@@ -160,7 +166,8 @@ class LoadOutcome:
 
     ``columns``, ``detected`` and ``layouts`` come from the head of each file and feed the
     mapping widgets and the column tables, also when loading failed (so the user can pick other
-    columns).
+    columns). ``details`` holds the traceback of an unexpected error (a bug), for the "details"
+    expander under the message.
     """
 
     key: tuple
@@ -168,6 +175,7 @@ class LoadOutcome:
     dataset: Dataset | None = None
     stats: DatasetStats | None = None
     error: str | None = None
+    details: str | None = None
     columns: dict = field(default_factory=dict)
     detected: ColumnMapping | None = None
     detected_ids: dict = field(default_factory=dict)
@@ -192,9 +200,10 @@ def _inspect_side(raw, kind: str, choice: Choice, outcome: LoadOutcome) -> None:
     outcome.detected_ids[kind] = ids.iloc[0] if len(ids) else None
 
 
-def _inspect(sources: Sources, config: DataConfig, outcome: LoadOutcome, choice: Choice = Choice()) -> None:
-    """Column names, auto-detected roles and the side files' column layouts (errors are left to
-    the full load)."""
+def _inspect(sources: Sources, config: DataConfig, outcome: LoadOutcome, choice: Choice = Choice()) -> dict:
+    """Column names of each file and the side files' column layouts, read from their heads;
+    returns the head tables for ``_detect`` (errors are left to the full load)."""
+    heads = {}
     for kind in KINDS:
         source = sources.get(kind)
         if source is None:
@@ -202,14 +211,32 @@ def _inspect(sources: Sources, config: DataConfig, outcome: LoadOutcome, choice:
         spec = choice.columns(kind) if kind != "interactions" else None
         encoding = spec.encoding if spec is not None and spec.encoding else config.encoding
         try:
-            raw = read_table(source.head(), sep=config.sep, header=config.header, encoding=encoding)
+            heads[kind] = raw = read_table(source.head(), config=config, sep=config.sep, header=config.header,
+                                           encoding=encoding)
             if kind == "interactions":
                 outcome.columns[kind] = [str(c) for c in raw.frame.columns]
-                outcome.detected = detect_interaction_columns(raw.frame, None, raw.name)
             else:
                 _inspect_side(raw, kind, choice, outcome)
         except DataError:
             continue
+        except Exception:  # a bug; the full load below meets it again and reports it
+            log.exception("unexpected error while inspecting %s", source.name)
+    return heads
+
+
+def _detect(heads: dict, outcome: LoadOutcome) -> None:
+    """Roles detected in the interactions file's head, for the mapping widgets when the full load
+    failed (when it succeeds, its own mapping is shown, so each column is profiled once; the side
+    files' layouts come from ``_inspect``)."""
+    for kind, raw in heads.items():
+        if kind != "interactions":
+            continue
+        try:
+            outcome.detected = detect_interaction_columns(raw.frame, None, raw.name)
+        except DataError:
+            continue
+        except Exception:
+            log.exception("unexpected error while detecting the columns of %s", raw.name)
 
 
 def _load_without_columns(sources: Sources, mapping: ColumnMapping, config: DataConfig, **side) -> Dataset:
@@ -220,7 +247,7 @@ def _load_without_columns(sources: Sources, mapping: ColumnMapping, config: Data
     numbers in the report); ``load_dataset`` then adds the side files and encodes the ids.
     """
     opts = {"sep": config.sep, "header": config.header, "encoding": config.encoding}
-    raw = read_table(sources.interactions.open(), **opts)
+    raw = read_table(sources.interactions.open(), config=config, **opts)
     chosen = [c for c in dict.fromkeys(mapping.as_dict().values()) if c is not None and c in raw.frame.columns]
     frame, report, used = clean_interactions(dataclasses.replace(raw, frame=raw.frame[chosen]), mapping, config)
     same = ColumnMapping(**{role: (role if role in frame.columns else None) for role in ROLES})
@@ -238,7 +265,9 @@ def load_sources(sources: Sources, choice: Choice = Choice(), config: DataConfig
         what is wrong and how to fix it).
     """
     outcome = LoadOutcome(key=(sources.key, choice), demo=sources.demo)
-    _inspect(sources, config, outcome, choice)
+    if choice.dayfirst is not None:
+        config = dataclasses.replace(config, dayfirst=choice.dayfirst)
+    heads = _inspect(sources, config, outcome, choice)
     items = sources.items.open() if sources.items else None
     users = sources.users.open() if sources.users else None
     item_id, user_id = choice.side_id("items"), choice.side_id("users")
@@ -264,6 +293,9 @@ def load_sources(sources: Sources, choice: Choice = Choice(), config: DataConfig
     except Exception as err:  # a bug, not the user's file: say so in words, log the traceback
         log.exception("unexpected error while loading %s", sources.key)
         outcome.error = UNEXPECTED.format(kind=type(err).__name__, detail=err)
+        outcome.details = traceback.format_exc()
+    if not outcome.ok:
+        _detect(heads, outcome)
     return outcome
 
 

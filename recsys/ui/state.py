@@ -23,6 +23,7 @@ __all__ = [
     "MAP",
     "ITEM_ID",
     "USER_ID",
+    "DAYFIRST",
     "USE_DEMO",
     "NONE_OPTION",
     "COLUMNS_GENERATION",
@@ -118,6 +119,9 @@ ITEM_ID = "map_item_id"
 
 USER_ID = "map_user_id"
 """Id column of the users file."""
+
+DAYFIRST = "map_dayfirst"
+"""How dates such as 03/04/2021 are read: detected from the data, month first or day first."""
 
 USE_DEMO = "use_demo"
 """Button that drops this session's uploads and goes back to the demo data."""

@@ -82,3 +82,10 @@ def test_save_and_restore_through_a_list():
 def test_fit_returns_self():
     enc = IdEncoder()
     assert enc.fit(["a"]) is enc
+
+
+def test_fit_transform_is_fit_then_transform():
+    ids = ["b", "a", "b", "007", "7", "a"]
+    one, two = IdEncoder("item"), IdEncoder("item")
+    assert one.fit_transform(ids).tolist() == two.fit(ids).transform(ids).tolist() == [0, 1, 0, 2, 3, 1]
+    assert one.to_list() == two.to_list() == ["b", "a", "007", "7"]

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from recsys.data import ColumnMapping, DataConfig, load_interactions
+from recsys.data.interactions import MISSING_RULE
 from recsys.errors import DataError, Msg
 
 from .conftest import ML100K_ROWS
@@ -149,7 +150,10 @@ def test_epoch_milliseconds_converted_to_seconds():
     data = b"user,item,ts\nu1,a,1600000000123\nu1,b,1600000001999\nu1,c,1600000002000\n"
     frame, report, _ = load_interactions(data)
     assert frame["timestamp"].tolist() == [1600000000, 1600000001, 1600000002]
-    assert "timestamps in milliseconds converted to seconds" in report.notes
+    fixed = [e for e in report.entries if e.action == "fixed"]
+    assert [(e.reason, e.count, e.examples) for e in fixed] == [
+        ("timestamp in milliseconds (from 1e11 to 1e14), divided by 1,000", 3, (2, 3, 4))
+    ]
 
 
 def test_fractional_epoch_seconds_are_floored():
@@ -463,3 +467,22 @@ def test_unknown_and_same_override_columns(ratings_csv):
     with pytest.raises(DataError) as err:
         load_interactions(ratings_csv, ColumnMapping(user="movieId", item="movieId"))
     assert str(err.value) == Msg.SAME_COLUMN.format(column="movieId", roles="user and item")
+
+
+def test_spaces_around_ids_are_removed_and_counted():
+    # Before: ' u3 ' and 'u3' became one user without a word.
+    data = b"user,item\n u3 ,a\nu3,b\nu3,c\nu4,a\nu4 ,b\nu4,c\n"
+    frame, report, _ = load_interactions(data)
+    assert frame["user"].tolist() == ["u3"] * 3 + ["u4"] * 3
+    fixed = [(e.reason, e.count, e.examples) for e in report.entries if e.action == "fixed"]
+    assert fixed == [(
+        "spaces around the user id removed, e.g. ' u3 ' read as 'u3' (ids that differ only by such spaces are one id)",
+        2, (2, 6),
+    )]
+
+
+def test_the_missing_value_rule_is_stated_when_rows_are_dropped_for_it():
+    frame, report, _ = load_interactions(b"user,item\nu1,a\nu1,b\nu1,c\nNA,d\n?,e\n")
+    assert dropped(report)["missing user id"] == 2
+    assert f"a missing value is a cell that is {MISSING_RULE}" in report.notes
+    assert MISSING_RULE == "empty, NA, N/A, n/a, NaN, nan, null, NULL, None, none, -, ?"

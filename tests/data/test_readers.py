@@ -7,7 +7,7 @@ import io
 import pandas as pd
 import pytest
 
-from recsys.data import RawTable, read_table
+from recsys.data import DataConfig, RawTable, read_table
 from recsys.data.readers import is_number, sniff_header, sniff_separator
 from recsys.errors import DataError, Msg
 
@@ -345,3 +345,100 @@ def test_sniff_header_by_name_and_by_content():
 def test_is_number():
     assert all(map(is_number, ["4", "-1.5e3", " 2.0 ", ".5", "+3"]))
     assert not any(map(is_number, ["", "abc", "1,5", "nan", "inf", "1e"]))
+
+
+# ---------------------------------------------------------------- header and rows of different widths
+
+
+def test_rows_with_one_more_field_than_the_header_never_become_an_index():
+    # The file: pandas used to take the first column as the index, so users became items.
+    table = read_table(b"user,item,rating\nu0,i17,5,1650003600\nu1,i18,4,1650003700\n")
+    assert list(table.frame.columns) == ["user", "item", "rating", "column_4"]
+    assert table.frame["user"].tolist() == ["u0", "u1"]
+    assert table.frame["item"].tolist() == ["i17", "i18"]
+    assert table.frame["column_4"].tolist() == ["1650003600", "1650003700"]
+    assert (
+        "the header names 3 columns but the rows have 4 fields: the extra column(s) read as column_4 "
+        "(check the header line)"
+    ) in table.notes
+    assert table.bad_lines == ()
+
+
+def test_a_header_longer_than_the_rows_is_reported():
+    table = read_table(b"user,item,rating,timestamp\nu0,i1,5\nu1,i2,4\n")
+    assert table.frame["rating"].tolist() == ["5", "4"] and table.frame["timestamp"].isna().all()
+    assert (
+        "the header names 4 columns but most rows have 3 fields: the values are read from the left, so "
+        "'timestamp' is empty on those rows (check the header line)"
+    ) in table.notes
+
+
+def test_a_first_row_wider_than_the_rest_is_not_cut():
+    # pandas cuts a first data row wider than the column names without a word (index_col=False)
+    table = read_table(b"user,item\nu1,i1,extra\nu2,i2\nu3,i3\n")
+    assert table.frame.iloc[0].tolist() == ["u1", "i1", "extra"]
+    assert table.rows_read == 3
+
+
+def test_values_keep_their_spaces_unless_the_file_pads_every_delimiter():
+    plain = read_table(b"user,item\n u3 ,a\nu3,b\n")
+    assert plain.frame["user"].tolist() == [" u3 ", "u3"]  # stripped (and counted) by the loaders
+    padded = read_table(b"user, item, rating\nu1, a, 5\nu2, b, 4\n")
+    assert padded.frame["item"].tolist() == ["a", "b"]
+    assert any(n.startswith("values are padded with a space after each delimiter") for n in padded.notes)
+
+
+def test_utf16_without_byte_order_mark():
+    for codec, side in (("utf-16-le", "LE"), ("utf-16-be", "BE")):
+        table = read_table("user,item\nu1,é\nu2,b\n".encode(codec))
+        assert table.encoding == "utf-16" and table.frame["item"].tolist() == ["é", "b"]
+        assert f"decoded as UTF-16 ({side}, no byte-order mark)" in table.notes
+
+
+def test_a_byte_order_mark_alone_is_an_empty_file():
+    for data in (b"\xfe\xff", b"\xef\xbb\xbf", b"\xef\xbb\xbf\n \n"):
+        with pytest.raises(DataError) as err:
+            read_table(data)
+        assert str(err.value) == Msg.EMPTY_FILE.format(name="uploaded data")
+
+
+# ---------------------------------------------------------------- limits (DataConfig), checked before parsing
+
+
+def test_too_many_columns_is_refused_with_the_limit_and_its_name():
+    data = (",".join(f"c{k}" for k in range(30)) + "\n" + ",".join(["1"] * 30) + "\n").encode()
+    with pytest.raises(DataError) as err:
+        read_table(data, config=DataConfig(max_columns=20))
+    assert str(err.value) == Msg.TOO_MANY_COLUMNS.format(name="uploaded data", count=30, limit=20)
+    assert "DataConfig.max_columns" in str(err.value)
+    assert read_table(data, config=DataConfig(max_columns=30)).frame.shape == (1, 30)
+
+
+def test_a_line_longer_than_the_limit_is_refused_naming_the_line():
+    data = b"user,item\nu1,i1\n" + b"u2," + b"x" * 5000 + b"\nu3,i3\n"
+    with pytest.raises(DataError) as err:
+        read_table(data, config=DataConfig(max_line_bytes=4000))
+    assert str(err.value) == Msg.LINE_TOO_LONG.format(name="uploaded data", line=3, size=5003, limit=4000)
+
+
+def test_a_single_line_of_many_fields_is_refused_before_it_is_split():
+    with pytest.raises(DataError) as err:
+        read_table(b"u1,i1," * 3400 + b"\n")  # 20 KB, 6,801 fields: within the line limit, not the column limit
+    assert str(err.value) == Msg.TOO_MANY_COLUMNS.format(name="uploaded data", count=6801, limit=1000)
+
+
+def test_more_lines_than_the_row_limit_are_refused():
+    data = b"user,item\n" + b"u1,i1\n" * 30
+    with pytest.raises(DataError) as err:
+        read_table(data, config=DataConfig(max_rows=20))
+    assert str(err.value) == Msg.TOO_MANY_ROWS.format(name="uploaded data", count=31, what="lines", limit=20)
+    assert len(read_table(data, config=DataConfig(max_rows=30)).frame) == 30
+
+
+def test_a_ragged_line_deep_in_the_file_is_set_aside_with_its_text_and_line():
+    lines = [f"u{k % 7},i{k}" for k in range(500)]
+    lines[400] = "u1,i400,surprise"
+    table = read_table(("user,item\n" + "\n".join(lines) + "\n").encode())
+    assert table.bad_lines == ("u1,i400,surprise",)
+    assert table.rows_read == 500 and len(table.frame) == 499
+    assert table.row_numbers[399:401].tolist() == [401, 403]  # line 402 was set aside

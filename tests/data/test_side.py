@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from recsys.data import DataConfig, ItemSchema, UserSchema, load_items, load_users
+from recsys.data.interactions import MISSING_RULE
 from recsys.errors import DataError, Msg
 
 from .conftest import GENRES
@@ -150,7 +151,12 @@ def test_users_with_header_and_missing_values():
     users, report = load_users(data, known_ids=["a", "b", "c", "z"], schema=UserSchema(numeric=("age",)))
     assert users.frame.loc["c", "gender"] == "unknown"
     assert pd.isna(users.frame.loc["c", "age"])
-    assert report.rows_fixed == 1
+    fixed = {(e.reason, e.count, e.examples) for e in report.entries if e.action == "fixed"}
+    assert fixed == {
+        (f"'gender': missing values ({MISSING_RULE}) read as 'unknown'", 1, ("c",)),  # the empty cell
+        ("'age': non-numeric values read as missing", 1, ("c",)),  # 'x'
+    }
+    assert report.rows_fixed == 2
     assert "1 users in the interactions are not in this file (attributes read as 'unknown')" in report.notes
     assert balanced(report)
 
@@ -193,3 +199,24 @@ def test_flag_group_never_overwrites_a_real_column():
     assert items.schema.flag_group == "genres_flags"
     assert items.frame["genres"].tolist() == [5.0, 7.0, 9.0]
     assert items.frame["genres_flags"].tolist() == [["b"], ["a"], ["a", "b"]]
+
+
+def test_missing_categories_are_counted_with_the_rule():
+    # Before: NA, None, - and ? became 'unknown' without a count.
+    data = b"user_id,gender\nu1,NA\nu2,None\nu3,-\nu4,?\nu5,F\nu6,M\n"
+    users, report = load_users(data)
+    assert users.frame["gender"].tolist() == ["unknown"] * 4 + ["F", "M"]
+    fixed = [(e.reason, e.count, e.examples) for e in report.entries if e.action == "fixed"]
+    assert fixed == [(f"'gender': missing values ({MISSING_RULE}) read as 'unknown'", 4, ("u1", "u2", "u3", "u4"))]
+
+
+def test_side_file_ids_with_spaces_are_counted_and_the_column_shift_is_repaired():
+    # Before: 'item_id,title' over 'i0,Alpha,2001' gave the id 'Alpha'.
+    items, report = load_items(b"item_id,title\ni0,Alpha,2001\n i1 ,Beta,2002\n")
+    assert items.frame.index.tolist() == ["i0", "i1"]
+    assert items.frame["title"].tolist() == ["Alpha", "Beta"]
+    assert any(n.startswith("the header names 2 columns but the rows have 3 fields") for n in report.notes)
+    assert [(e.reason, e.count) for e in report.entries if e.action == "fixed"] == [
+        ("spaces around the item id removed, e.g. ' i1 ' read as 'i1' (ids that differ only by such spaces are "
+         "one id)", 1)
+    ]

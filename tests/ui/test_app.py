@@ -145,7 +145,7 @@ def test_file_names_are_shown_as_text(data_page: AppTest, interactions_csv):
 
 def test_mapping_rating_to_none_gives_implicit_feedback(data_page: AppTest, interactions_csv):
     upload(data_page, "ratings.csv", interactions_csv)
-    assert [s.value for s in data_page.selectbox] == ["customer", "sku", "stars", "ts"]
+    assert [s.value for s in data_page.selectbox] == ["customer", "sku", "stars", "ts", "detect from the data"]
     data_page.selectbox(key=state.MAP["rating"]).set_value(state.NONE_OPTION).run()
     assert_clean(data_page)
     outcome = loaded(data_page)
