@@ -39,7 +39,11 @@ _NO_CURVES = {"curves": {}, "shap_auc": float("nan"), "attention_auc": float("na
 
 @dataclass
 class ItemExplanation:
-    """Everything shown for one recommended item (see ``to_dict`` for the JSON shape)."""
+    """Everything shown for one item (see ``to_dict`` for the JSON shape).
+
+    ``why_not`` holds its rank and gap to the top-K (and, below the top-K, the history items
+    holding it down); ``titles`` maps every item index the explanation names to ``(id, title)``.
+    """
 
     user_id: str
     item_id: str
