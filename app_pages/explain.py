@@ -1,4 +1,5 @@
-"""Explain: why an item is recommended to a user (attention, SHAP, counterfactual, faithfulness)."""
+"""Explain: why an item is (or is not) recommended to a user (attention, SHAP, counterfactual,
+rank and gap to the top 10, faithfulness), with downloads."""
 
 import streamlit as st
 
@@ -8,6 +9,7 @@ from recsys.ui import graph_view as gv
 from recsys.ui import recommend_view as rv
 from recsys.ui import runs
 from recsys.ui import summary_view as sv
+from recsys.ui import why_not_view as wv
 from recsys.ui.loading import current_outcome
 from recsys.ui.text import md_escape
 from recsys.ui.users import render_user_picker
@@ -16,8 +18,8 @@ K = 10
 
 st.title("Explain")
 st.caption(
-    "Why is this item recommended to this user? The reason and the counterfactual in words first, then the "
-    "evidence: attention over the history, SHAP attributions and how faithful each explanation is."
+    "Why is this item recommended to this user, or why not? The reason and the counterfactual in words first, "
+    "then the evidence: attention over the history, SHAP attributions and how faithful each explanation is."
 )
 
 pick = runs.require_run(current_outcome())
@@ -29,10 +31,11 @@ top = rv.recommendations(rec, dataset, user, K)
 if top.empty:
     st.info(f"User {md_escape(user)} has no recommendations: they have interacted with every item.")
     st.stop()
-item = ev.render_item_picker(top)
+item, any_item = wv.render_item_picker(top, rec, dataset, user)
 
 try:
-    e = ev.explain(str(pick.path), user, item, K, rec, dataset, run.model_config)
+    warming = not runs.warm_up_job(pick.path).done
+    e = ev.explain(str(pick.path), user, item, K, rec, dataset, run.model_config, warming=warming)
 except RecLensError as err:
     st.error(md_escape(err), icon=":material/error:")
     st.stop()
@@ -40,6 +43,9 @@ removed = dataset.titles(dataset.item_encoder.transform(e.counterfactual_ids)) i
 
 st.subheader(md_escape(e.item_title), anchor=False)  # shown as written, never as markup
 ev.render_reason(e, removed, K)
+if any_item or e.rank > K:
+    wv.render_why_not(e)
+wv.render_downloads(e)
 
 st.subheader("Users like you also chose this", anchor=False)
 gv.render_similar_users(pick.path, dataset, user, item, e.item_title)

@@ -178,37 +178,9 @@ def _cmd_recommend(args) -> int:
 
 
 def _cmd_explain(args) -> int:
-    import json
+    from recsys.explain.cli import explain_command
 
-    from recsys.explain import explain_item
-    from recsys.train import load_run
-
-    run = load_run(args.run)
-    exp = explain_item(run.recommender(), run.dataset, run.model_config, args.user, item_id=args.item,
-                       rank=None if args.item else args.rank, k=args.k)
-    d = exp.to_dict()
-    echo(f"user {d['user']}: item {d['item']['id']} '{d['item']['title']}' at rank {d['item']['rank']}, "
-          f"score {d['score']:.4f} (base value {d['base_value']:.4f})")
-    echo(d["reason"])
-    rows = sorted(d["history"], key=lambda h: -abs(h["shap"]))[:10]
-    echo("\nmost influential history items (SHAP, attention):")
-    for h in rows:
-        echo(f"  {h['shap']:+.4f}  {h['attention']:.3f}  {h['item_id']:>8}  {h['title']}")
-    echo("side features (SHAP):")
-    for f in d["side_features"]:
-        echo(f"  {f['shap']:+.4f}  {f['name']} = {f['value']}")
-    cf = d["counterfactual"]
-    verdict = "drops to rank" if cf["found"] else "still ranks"
-    echo(f"counterfactual: without {cf['removed']} it {verdict} {cf['new_rank']}")
-    fa = d["faithfulness"]
-    echo(f"deletion AUC (lower = more faithful): SHAP {fa['shap_auc']:.3f}, attention {fa['attention_auc']:.3f}, "
-          f"random {fa['random_auc']:.3f}")
-    echo("timings (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in d["timings_ms"].items()))
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(d, f, indent=2)
-        echo(f"wrote {args.json}")
-    return 0
+    return explain_command(args)
 
 
 def _add_data_files(p: argparse.ArgumentParser, interactions: bool = True) -> None:
@@ -323,11 +295,12 @@ def build_parser(only_stats: bool = False) -> argparse.ArgumentParser:
                         "(required with --all-users)")
     p.add_argument("--chunk", type=int, default=1024, help="users scored per step with --all-users")
     p.set_defaults(func=_cmd_recommend)
-    p = sub.add_parser("explain", help="explain one recommended item for one user")
+    p = sub.add_parser("explain", help="explain one item for one user: a recommended one, or any (why not?)")
     p.add_argument("--run", required=True, help="run directory")
     p.add_argument("--user", required=True, help="raw user id")
     which = p.add_mutually_exclusive_group()
-    which.add_argument("--item", help="raw item id to explain")
+    which.add_argument("--item", help="raw item id to explain: any catalogue item (rank, gap to the top-K, "
+                       "the history items holding it down)")
     which.add_argument("--rank", type=int, default=1, help="explain the item at this rank (default 1)")
     p.add_argument("--k", type=int, default=10, help="top-K for the counterfactual")
     p.add_argument("--json", type=arg_type(json_file), help="write the explanation as JSON here (a .json file)")

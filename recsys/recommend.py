@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import threading
+
 import numpy as np
 import pandas as pd
 import tensorflow as tf
@@ -11,13 +14,32 @@ from recsys.model.build import catalogue_model
 from recsys.model.features import FeatureTables, from_model_ids, to_model_ids
 from recsys.model.sequences import last_items
 
-__all__ = ["Recommender", "top_k", "users_per_batch"]
+__all__ = ["Recommender", "input_signature", "top_k", "users_per_batch"]
 
 
 def users_per_batch(n_items: int, window: int, heads: int = 2, budget: float = 4e7) -> int:
     """Users per model call so the ``[B, heads, N, K]`` target-attention tensor (K = ``window``
     history positions) stays ~160 MB."""
     return int(max(1, min(512, budget // max(n_items * window * heads, 1))))
+
+
+def input_signature(model) -> dict:
+    """``{input name: tf.TensorSpec}`` of a Keras model's inputs, every batch and candidate axis
+    left free (``None``), so one ``tf.function`` trace serves every batch size and candidate count:
+    a new user, item or number of SHAP coalitions never traces the graph again."""
+    return {t.name: tf.TensorSpec(tuple(t.shape), tf.as_dtype(t.dtype), name=t.name) for t in model.inputs}
+
+
+def _inference(model, x):
+    return model(x, training=False)
+
+
+def _traced(model):
+    """``model(x, training=False)`` as a ``tf.function`` with one trace for all input shapes.
+
+    A ``partial`` rather than a lambda: TensorFlow counts traces per code object, and the graphs'
+    first traces would otherwise add up to a spurious "frequent retracing" warning."""
+    return tf.function(functools.partial(_inference, model), input_signature=[input_signature(model)])
 
 
 def top_k(scores: np.ndarray, k: int, exclude=None) -> tuple[np.ndarray, np.ndarray]:
@@ -74,19 +96,30 @@ class Recommender:
                   else max_len if "target_attention" in names or model_config is None else 1)
         self.batch = users_per_batch(self.n_items, window, heads)
         self._uses_user_features = any(t.name == "user_features" for t in model.inputs)
-        self._call = tf.function(lambda x: model(x, training=False), reduce_retracing=True)
+        self._call = _traced(model)
         self._compiled: dict = {}
+        self._lock = threading.Lock()  # a warm-up thread and a page may ask for the same sub-model
         if model_config is not None:
             self._call, _ = self.compiled("catalogue", lambda m: catalogue_model(m, model_config, tables))
 
     def compiled(self, name: str, build) -> tuple:
         """``(call, input names)`` of a sub-model built once from this model (``build(model)``),
-        wrapped in a ``tf.function``: attention maps and what-if scoring reuse it."""
-        if name not in self._compiled:
-            sub = build(self.model)
-            call = tf.function(lambda x: sub(x, training=False), reduce_retracing=True)
-            self._compiled[name] = (call, {t.name for t in sub.inputs})
+        wrapped in a ``tf.function`` traced once for every input shape: attention maps and what-if
+        scoring reuse it."""
+        with self._lock:
+            if name not in self._compiled:
+                sub = build(self.model)
+                self._compiled[name] = (_traced(sub), {t.name for t in sub.inputs})
         return self._compiled[name]
+
+    def traces(self) -> dict[str, int]:
+        """How many times each graph has been traced, by ``compiled`` name (``"scores"``: the model
+        itself, without a ``model_config``); each stays at 1 once warmed up, whatever users and
+        items are explained."""
+        calls = {name: call for name, (call, _) in self._compiled.items()}
+        if not any(call is self._call for call in calls.values()):
+            calls = {"scores": self._call} | calls
+        return {name: call.experimental_get_tracing_count() for name, call in calls.items()}
 
     def model_inputs(self, histories: np.ndarray, user_idx, candidates: np.ndarray) -> dict:
         x = {"history": tf.constant(histories, tf.int32), "candidates": tf.constant(candidates, tf.int32)}

@@ -1,7 +1,9 @@
-"""``python -m recsys explain-global``: what drives a saved run's recommendations across users.
+"""``python -m recsys explain`` (one item for one user: a recommended one or any other, "why
+not?") and ``python -m recsys explain-global`` (what drives a saved run's recommendations across
+users).
 
-Wired into ``recsys/cli.py`` with ``add_explain_global_parser(sub)``; imports stay inside the
-command so building the parser stays cheap.
+Wired into ``recsys/cli.py`` (``explain_command``; ``add_explain_global_parser(sub)``); imports
+stay inside the commands so building the parser stays cheap.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import json
 from recsys.output.paths import arg_type, json_file
 from recsys.output.terminal import echo
 
-__all__ = ["add_explain_global_parser", "explain_global_command"]
+__all__ = ["add_explain_global_parser", "explain_command", "explain_global_command"]
 
 
 def add_explain_global_parser(subparsers) -> argparse.ArgumentParser:
@@ -55,5 +57,58 @@ def explain_global_command(args) -> int:
     if args.json:
         with open(args.json, "w") as f:
             json.dump(summary.to_dict(top=args.top), f, indent=2)
+        echo(f"wrote {args.json}")
+    return 0
+
+
+def _print_why_not(d: dict) -> None:
+    w = d["why_not"]
+    where = "inside" if w["rank"] <= w["k"] else "outside"
+    cutoff = w["cutoff"]
+    echo(f"rank {w['rank']:,} ({where} the top {w['k']}); score {w['score']:.4f}, {w['gap']:+.4f} against rank "
+          f"{w['k']} ({cutoff['item_id']} '{cutoff['title']}', {cutoff['score']:.4f})")
+    if w["in_history"]:
+        echo("note: the user already has this item, so it is never recommended; it is ranked as a new candidate")
+    if w["holding_down"]:
+        echo("history items holding it down (SHAP, rank without it):")
+        for h in w["holding_down"]:
+            echo(f"  {h['shap']:+.4f}  rank {h['rank_without']:>6,}  {h['item_id']:>8}  {h['title']}")
+
+
+def explain_command(args) -> int:
+    """``python -m recsys explain``: print the explanation of ``args.item`` (any item) or of the
+    item at ``args.rank`` for ``args.user``; write its JSON with ``--json``. Returns 0."""
+    from recsys.explain import explain_item, explanation_json
+    from recsys.train import load_run
+
+    run = load_run(args.run)
+    exp = explain_item(run.recommender(), run.dataset, run.model_config, args.user, item_id=args.item,
+                       rank=None if args.item else args.rank, k=args.k)
+    d = exp.to_dict()
+    echo(f"user {d['user']}: item {d['item']['id']} '{d['item']['title']}' at rank {d['item']['rank']:,}, "
+          f"score {d['score']:.4f} (base value {d['base_value']:.4f})")
+    echo(d["reason"])
+    _print_why_not(d)
+    rows = sorted(d["history"], key=lambda h: -abs(h["shap"]))[:10]
+    echo("\nmost influential history items (SHAP, attention):")
+    for h in rows:
+        echo(f"  {h['shap']:+.4f}  {h['attention']:.3f}  {h['item_id']:>8}  {h['title']}")
+    echo("side features (SHAP):")
+    for f in d["side_features"]:
+        echo(f"  {f['shap']:+.4f}  {f['name']} = {f['value']}")
+    cf = d["counterfactual"]
+    if cf["direction"] == "rise":
+        verdict = "rises into the top-K at rank" if cf["found"] else "still ranks"
+    else:
+        verdict = "drops to rank" if cf["found"] else "still ranks"
+    echo(f"counterfactual: without {cf['removed']} it {verdict} {cf['new_rank']:,}")
+    fa = d["faithfulness"]
+    if fa["shap_auc"] == fa["shap_auc"]:  # not NaN: there is a history to remove
+        echo(f"deletion AUC (lower = more faithful): SHAP {fa['shap_auc']:.3f}, attention {fa['attention_auc']:.3f}, "
+              f"random {fa['random_auc']:.3f}")
+    echo("timings (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in d["timings_ms"].items()))
+    if args.json:
+        with open(args.json, "w") as f:
+            f.write(explanation_json(exp))
         echo(f"wrote {args.json}")
     return 0

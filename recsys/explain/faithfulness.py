@@ -63,6 +63,10 @@ def faithfulness(scorer: ItemScorer, shap_values: np.ndarray, attention: np.ndar
                  seed: int = 0) -> dict:
     """Deletion curves and areas for SHAP, attention and random orders, plus ERASER scores.
 
+    The random orders are drawn as ``permutation_shapley`` draws its orders (same ``seed``), so
+    with sampled SHAP values their curves are SHAP's backward passes, already scored by the
+    scorer's memo; with exact SHAP values every curve is.
+
     Returns:
         ``{"curves": {"shap", "attention", "random"}: [n+1] normalised scores,
         "shap_auc", "attention_auc", "random_auc", "eraser": {"shap": {...}, "attention": {...}}}``.

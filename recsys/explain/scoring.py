@@ -7,6 +7,7 @@ import numpy as np
 import tensorflow as tf
 
 from recsys.model.build import gated_model
+from recsys.model.edits import history_edit_model, history_items_model
 from recsys.model.features import from_model_ids, to_model_ids
 from recsys.recommend import Recommender
 
@@ -35,6 +36,9 @@ class ItemScorer:
         self.positions = np.flatnonzero(self.history)
         self.items = from_model_ids(self.history[self.positions])
         self.seen = recommender.seen([self.user])[0]  # all the user's items, also those older than L
+        self._scores: dict = {}  # packed keep-mask -> score of the item
+        self._catalogue: dict = {}  # packed keep-mask -> [N] scores
+        self._history_items = None  # [1, L, d] item tower of the unedited history, computed once
 
     @property
     def n(self) -> int:
@@ -47,33 +51,62 @@ class ItemScorer:
         out[:, self.positions] = np.where(keep, out[:, self.positions], 0)
         return out
 
+    def _memoised(self, memo: dict, keep: np.ndarray, compute) -> np.ndarray:
+        """Rows of ``compute(new keep-masks)`` for ``keep`` ``[M, n]``, each distinct mask computed
+        once per scorer: SHAP's coalitions, the deletion curves, ERASER and the counterfactuals
+        share many (the random deletion orders are SHAP's own sampled orders)."""
+        keep = np.atleast_2d(keep).astype(bool)
+        keys = [row.tobytes() for row in np.packbits(keep, axis=1)]
+        new = {key: row for row, key in enumerate(keys) if key not in memo}
+        if new:
+            memo.update(zip(new, compute(keep[list(new.values())])))
+        return np.stack([memo[key] for key in keys])
+
+    def edited_scores(self, keep: np.ndarray, candidates=None) -> np.ndarray:
+        """``[M, n]`` keep-masks -> ``[M, C]`` scores of item indices ``candidates`` (default: the
+        whole catalogue), through ``recsys.model.history_edit_model`` (the history's item tower
+        runs once), in batches of ``Recommender.batch`` rows."""
+        rec, cfg = self.rec, self.cfg
+        call, _ = rec.compiled("history edits", lambda m: history_edit_model(m, cfg, rec.tables))
+        if self._history_items is None:
+            tower, _ = rec.compiled("history items", lambda m: history_items_model(m, cfg, rec.tables))
+            self._history_items = tower({"history": tf.constant(self.history[None, :], tf.int32)})
+        cand = to_model_ids(np.arange(rec.n_items) if candidates is None else candidates).astype(np.int32)
+        keep = np.atleast_2d(keep)
+        out = np.empty((len(keep), len(cand)), dtype=np.float32)
+        for start in range(0, len(keep), rec.batch):
+            rows = self.histories(keep[start : start + rec.batch])
+            x = rec.model_inputs(rows, np.full(len(rows), self.user), np.broadcast_to(cand, (len(rows), len(cand))))
+            out[start : start + len(rows)] = call(x | {"history_items": self._history_items}).numpy()
+        return out
+
     def score(self, keep: np.ndarray) -> np.ndarray:
         """``[M, n]`` keep-masks -> ``[M]`` scores of the item."""
-        keep = np.atleast_2d(keep)
-        users = np.full(len(keep), self.user)
-        return self.rec.score_histories(self.histories(keep), users, candidates=[self.item])[:, 0]
+        return self._memoised(self._scores, keep, lambda rows: self.edited_scores(rows, [self.item])[:, 0])
 
     def full_score(self) -> float:
         return float(self.score(np.ones((1, self.n)))[0])
 
     def catalogue_scores(self, keep: np.ndarray) -> np.ndarray:
         """``[M, n]`` keep-masks -> ``[M, N]`` scores of every item."""
-        keep = np.atleast_2d(keep)
-        return self.rec.score_histories(self.histories(keep), np.full(len(keep), self.user))
+        return self._memoised(self._catalogue, keep, self.edited_scores)
+
+    def allowed(self, keep: np.ndarray) -> np.ndarray:
+        """``[n]`` keep-mask -> ``[N]`` bool: the items that compete with the item in a ranking (not
+        in the user's history, where hidden history items count as never chosen; the item itself)."""
+        allowed = np.ones(self.rec.n_items, dtype=bool)
+        allowed[self.seen] = False
+        allowed[self.items[~np.asarray(keep, bool)]] = True
+        allowed[self.item] = True
+        return allowed
 
     def rank(self, keep: np.ndarray) -> np.ndarray:
         """``[M]`` 1-based rank of the item among the items the user does not have (hidden
         history items count as never chosen)."""
         keep = np.atleast_2d(keep).astype(bool)
         scores = self.catalogue_scores(keep)
-        ranks = np.empty(len(keep), dtype=np.int64)
-        for row, mask in enumerate(keep):
-            allowed = np.ones(scores.shape[1], dtype=bool)
-            allowed[self.seen] = False
-            allowed[self.items[~mask]] = True
-            allowed[self.item] = True
-            ranks[row] = 1 + int((scores[row][allowed] > scores[row, self.item]).sum())
-        return ranks
+        return np.array([1 + int((row[self.allowed(mask)] > row[self.item]).sum()) for row, mask in zip(scores, keep)],
+                        dtype=np.int64)
 
     # ---- side features (user attributes, the candidate's categories, numbers, text)
 

@@ -1,8 +1,15 @@
 """Shapley values of history items for one recommended item.
 
 Each history item is a player; hiding a player replaces it with the padding id. Exact values by
-enumerating every coalition for short histories (up to ``EXACT_MAX`` items), shap's Permutation
-explainer beyond. Both are additive: ``values.sum() + base_value == model score``.
+enumerating every coalition for short histories (up to ``EXACT_MAX`` items), antithetic
+permutation sampling beyond (the algorithm of shap's ``PermutationExplainer``: each sampled order
+adds the players one by one, then removes them in the same order). Both are additive:
+``values.sum() + base_value == model score``.
+
+The permutation sampler is written here rather than called through shap because shap's explainer
+compiles numba kernels on its first call in every process, which made the first explanation after
+a start the slowest by far; here every coalition of every order is one batched model call, and the
+results stay ``shap.Explanation`` objects.
 """
 
 from __future__ import annotations
@@ -14,9 +21,10 @@ import shap
 
 from recsys.explain.scoring import ItemScorer
 
-__all__ = ["exact_shapley", "history_shap", "shapley_values", "EXACT_MAX"]
+__all__ = ["exact_shapley", "history_shap", "permutation_shapley", "shapley_values", "EXACT_MAX", "PERMUTATIONS"]
 
 EXACT_MAX = 12
+PERMUTATIONS = 10  # sampled orders for histories longer than EXACT_MAX, as shap's explainer by default
 
 
 def _coalitions(n: int) -> np.ndarray:
@@ -60,6 +68,40 @@ def exact_shapley(value_fn, n: int) -> tuple[np.ndarray, float]:
     return values, float(base)
 
 
+def permutation_masks(orders: np.ndarray) -> np.ndarray:
+    """``[P, n]`` player orders -> ``[P * (2n + 1), n]`` keep-masks: per order, the empty
+    coalition, then the players added one by one (``n`` rows, the last keeps all), then removed
+    one by one in the same order (``n`` rows, the last keeps none)."""
+    n_orders, n = orders.shape
+    position = np.argsort(orders, axis=1)  # position[p, i]: when player i comes in order p
+    steps = np.arange(n + 1)[None, :, None]
+    forward = position[:, None, :] < steps  # [P, n + 1, n]
+    backward = position[:, None, :] >= steps[:, 1:]  # [P, n, n]
+    return np.concatenate([forward, backward], axis=1).reshape(n_orders * (2 * n + 1), n)
+
+
+def permutation_shapley(value_fn, n: int, n_permutations: int = PERMUTATIONS,
+                        seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Shapley values estimated from ``n_permutations`` random orders, each used forward and
+    backward (antithetic sampling).
+
+    Args:
+        value_fn: ``[M, n]`` bool keep-masks -> ``[M]`` or ``[M, K]`` values (called once, batched).
+
+    Returns:
+        ``(values [n] or [n, K], base = v(empty))`` with ``values.sum(0) = v(all) - base`` exactly.
+    """
+    rng = np.random.default_rng(seed)
+    orders = np.stack([rng.permutation(n) for _ in range(n_permutations)])
+    v = np.asarray(value_fn(permutation_masks(orders)), dtype=np.float64)
+    v = v.reshape(n_permutations, 2 * n + 1, *v.shape[1:])
+    gains = (v[:, 1 : n + 1] - v[:, :n]) + (v[:, n : 2 * n] - v[:, n + 1 :])  # [P, n, ...] by step
+    values = np.zeros((n, *v.shape[2:]))
+    for order, gain in zip(orders, gains):
+        values[order] += gain  # step j added (then removed) player order[j]
+    return values / (2 * n_permutations), v[0, 0]
+
+
 def history_shap(scorer: ItemScorer, titles: list[str] | None = None, max_evals: int | None = None,
                  seed: int = 0) -> shap.Explanation:
     """SHAP values of the user's history items for the recommended item.
@@ -74,9 +116,7 @@ def history_shap(scorer: ItemScorer, titles: list[str] | None = None, max_evals:
     if n <= EXACT_MAX:
         values, base = exact_shapley(scorer.score, n)
     else:
-        masker = shap.maskers.Independent(np.zeros((1, n)), max_samples=1)
-        explainer = shap.PermutationExplainer(lambda x: scorer.score(x > 0.5), masker, seed=seed)
-        result = explainer(np.ones((1, n)), max_evals=max_evals or 10 * (2 * n + 1), silent=True)
-        values, base = np.asarray(result.values[0], float), float(np.ravel(result.base_values)[0])
+        orders = max(1, (max_evals or PERMUTATIONS * (2 * n + 1)) // (2 * n + 1))
+        values, base = permutation_shapley(scorer.score, n, orders, seed)
     return shap.Explanation(values=values, base_values=base, data=scorer.items.copy(),
                             feature_names=list(titles) if titles is not None else [str(i) for i in scorer.items])

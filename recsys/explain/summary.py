@@ -24,7 +24,7 @@ import tensorflow as tf
 
 from recsys.errors import DataError
 from recsys.explain.scoring import ItemScorer
-from recsys.explain.shapley import EXACT_MAX, _coalitions, shapley_values
+from recsys.explain.shapley import EXACT_MAX, PERMUTATIONS, _coalitions, permutation_shapley, shapley_values
 from recsys.explain.side import side_inputs, side_players
 from recsys.model.features import to_model_ids
 
@@ -180,18 +180,16 @@ def _user_history_shap(recommender, model_config, user: int, items: np.ndarray, 
     if n <= EXACT_MAX:
         values, base = shapley_values(score(_coalitions(n)), n)
         return scorer.items, values.T, base
-    masker = shap.maskers.Independent(np.zeros((1, n)), max_samples=1)
-    explainer = shap.PermutationExplainer(lambda z: score(z > 0.5), masker, seed=seed)
-    result = explainer(np.ones((1, n)), max_evals=max_evals or 10 * (2 * n + 1), silent=True)
-    values = np.asarray(result.values[0], float).reshape(n, len(items))
-    return scorer.items, values.T, np.ravel(result.base_values).astype(float)
+    orders = max(1, (max_evals or PERMUTATIONS * (2 * n + 1)) // (2 * n + 1))
+    values, base = permutation_shapley(score, n, orders, seed)
+    return scorer.items, values.T, np.asarray(base, float)
 
 
 def history_contributions(recommender, model_config, pairs: SamplePairs, max_evals: int | None = None,
                           seed: int = 0) -> pd.DataFrame:
     """History-item SHAP values of every pair, one row per (pair, history item).
 
-    Exact for histories of up to ``EXACT_MAX`` items, shap's Permutation explainer beyond (with
+    Exact for histories of up to ``EXACT_MAX`` items, permutation sampling beyond (with
     ``max_evals`` model evaluations, default ``10 * (2n + 1)``, as ``history_shap``).
 
     Returns:
@@ -303,7 +301,7 @@ def global_summary(recommender, dataset, model_config, n_users: int = 50, k: int
     Args:
         recommender: ``Recommender`` (``Run.recommender()``). dataset: the run's dataset.
         model_config: The model's ``ModelConfig``.
-        seed: Draws the users and seeds the Permutation explainer.
+        seed: Draws the users and seeds the permutation sampling.
         max_evals: Model evaluations per user for histories longer than ``EXACT_MAX``.
     """
     t_start = time.perf_counter()

@@ -1,11 +1,17 @@
-"""The Explain page: why one recommended item is recommended to one user.
+"""The Explain page: why one item is (or is not) recommended to one user.
 
-``explain`` wraps ``recsys.explain.explain_item`` in ``st.cache_data`` (keyed by the run's folder,
-the user and the item); the ``render_*`` functions draw its parts. Titles reach the screen as
-text: escaped for Markdown, and through ``charts.plain`` inside figures.
+``explain`` runs ``recsys.explain.explain_item`` once per run, user, item and K (kept in a
+process-wide cache), showing each step in a status box while it computes; the ``render_*``
+functions draw its parts. Titles reach the screen as text: escaped for Markdown, and through
+``charts.plain`` inside figures. Picking any item ("why not?") and the downloads are in
+``why_not_view``.
 """
 
 from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
 
 import numpy as np
 import pandas as pd
@@ -29,10 +35,61 @@ __all__ = [
 MEAN_OF_HEADS = "mean of the heads"
 
 
-@st.cache_data(max_entries=64, show_spinner="Explaining: attention, SHAP values, counterfactual ...")
-def explain(path: str, user_id: str, item_id: str, k: int, _recommender, _dataset, _model_config) -> ItemExplanation:
-    """The full explanation of ``item_id`` for ``user_id`` (cached per run folder, user, item and K)."""
-    return explain_item(_recommender, _dataset, _model_config, user_id, item_id=item_id, k=k)
+CACHED = 64  # explanations kept per process
+
+
+class _Store:
+    """The last ``CACHED`` explanations, shared by the sessions (keyed by the run, so a session
+    only reads explanations of runs it has); thread-safe."""
+
+    def __init__(self):
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+            return self.items.get(key)
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > CACHED:
+                self.items.popitem(last=False)
+
+
+@st.cache_resource(show_spinner=False)
+def _store() -> _Store:
+    return _Store()
+
+
+def explain(path: str, user_id: str, item_id: str, k: int, recommender, dataset, model_config,
+            warming: bool = False) -> ItemExplanation:
+    """The full explanation of ``item_id`` for ``user_id`` (cached per run, user, item and K).
+
+    While it computes, a status box names the step in progress (``recsys.explain.STEPS``) and
+    says when the run's graphs are still being prepared (``warming``: the background warm-up of
+    ``runs.warm_up_job`` has not finished); it is removed once the explanation is ready.
+    """
+    key = (path, user_id, item_id, k)
+    cached = _store().get(key)
+    if cached is not None and cached[0]() is recommender:  # not a run saved again in the same folder
+        return cached[1]
+    slot = st.empty()
+    note = " (the model is still being prepared in the background: the first explanation takes longer)"
+    with slot.status("Explaining" + (note if warming else "") + " ...", expanded=True) as status:
+        bar = st.progress(0.0, text="Starting")
+
+        def progress(step: str, done: int, total: int) -> None:
+            bar.progress(done / total, text=f"Step {min(done + 1, total)} of {total}: {step}")
+            if done < total:
+                status.write(f"{step} ...")
+
+        e = explain_item(recommender, dataset, model_config, user_id, item_id=item_id, k=k, progress=progress)
+    slot.empty()
+    _store().put(key, (weakref.ref(recommender), e))
+    return e
 
 
 def render_item_picker(top: pd.DataFrame) -> str:
@@ -52,9 +109,33 @@ def _quoted(titles) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
+def _rise_sentence(e: ItemExplanation, removed_titles: list[str], k: int) -> str:
+    cf = e.counterfactual
+    if cf.found:
+        items = "" if len(removed_titles) == 1 else f" ({len(removed_titles)} items)"
+        return (
+            f"Without {_quoted(removed_titles)} in the history{items}, ‘{e.item_title}’ would rise from "
+            f"rank {cf.original_rank} to rank {cf.new_rank}, into the top {k}."
+        )
+    if removed_titles:
+        n = len(removed_titles)
+        which = "the one history item that holds" if n == 1 else f"all {n} history items that hold"
+        return (
+            f"Removing {which} ‘{e.item_title}’ down would lift it to rank {cf.new_rank} (now "
+            f"{cf.original_rank}), still outside the top {k}: it ranks low for its overall fit rather than "
+            "because of particular items of the history."
+        )
+    return (
+        f"No item of the history holds ‘{e.item_title}’ down: it ranks {cf.original_rank} for its overall fit "
+        "(popularity, categories, the user's attributes), not because of a particular item."
+    )
+
+
 def counterfactual_sentence(e: ItemExplanation, removed_titles: list[str], k: int) -> str:
     """The counterfactual in one plain sentence (not escaped)."""
     cf = e.counterfactual
+    if cf.direction == "rise":
+        return _rise_sentence(e, removed_titles, k)
     if cf.found:
         items = "" if len(removed_titles) == 1 else f" ({len(removed_titles)} items)"
         return (

@@ -24,6 +24,7 @@ import streamlit as st
 from recsys.data.fingerprint import data_fingerprint
 from recsys.demo_run import DEMO_RUN
 from recsys.errors import RecLensError
+from recsys.explain.warmup import WarmUp, start_warm_up
 from recsys.recommend import Recommender
 from recsys.train import Run, list_runs, load_run
 from recsys.ui import state
@@ -37,6 +38,7 @@ __all__ = [
     "current_run",
     "data_key",
     "load_cached",
+    "warm_up_job",
     "render_picker",
     "require_run",
     "run_label",
@@ -136,14 +138,27 @@ class RunPick:
 
 
 @st.cache_resource(max_entries=6, show_spinner="Loading the trained run ...")
-def _load(path: str, stamp: float) -> tuple[Run, Recommender]:
+def _load(path: str, stamp: float) -> tuple[Run, Recommender, WarmUp]:
     run = load_run(path)
-    return run, run.recommender()
+    recommender = run.recommender()
+    # Traces the explanation's graphs in the background, so the first explanation is fast.
+    return run, recommender, start_warm_up(recommender, run.model_config)
+
+
+def _stamp(path: str) -> float:
+    return (Path(path) / "run.json").stat().st_mtime
 
 
 def load_cached(path: str) -> tuple[Run, Recommender]:
-    """The run in ``path`` and its recommender, loaded once per process (keyed by path and mtime)."""
-    return _load(str(path), (Path(path) / "run.json").stat().st_mtime)
+    """The run in ``path`` and its recommender, loaded once per process (keyed by path and mtime);
+    loading starts ``recsys.explain.start_warm_up`` on it."""
+    run, recommender, _ = _load(str(path), _stamp(path))
+    return run, recommender
+
+
+def warm_up_job(path: str) -> WarmUp:
+    """The background warm-up of the run in ``path`` (loads the run if it is not loaded yet)."""
+    return _load(str(path), _stamp(path))[2]
 
 
 def _adopt_finished_job(key: str) -> None:

@@ -51,6 +51,8 @@ __all__ = [
     "WHATIF_ADD",
     "TASTE_TEXT",
     "EXPLAIN_ITEM",
+    "EXPLAIN_MODE",
+    "WHY_NOT_ITEM",
     "ATTENTION_LAYER",
     "ATTENTION_HEAD",
     "EMBEDDING_KIND",
@@ -225,6 +227,12 @@ TASTE_TEXT = "taste_text"
 
 EXPLAIN_ITEM = "explain_item"
 """Selectbox of the recommended item to explain."""
+
+EXPLAIN_MODE = "explain_mode"
+"""Radio on the Explain page: explain one of the top-K items, or any catalogue item ("why not?")."""
+
+WHY_NOT_ITEM = "why_not_item"
+"""Selectbox of any catalogue item to explain ("why not?")."""
 
 ATTENTION_LAYER = "attention_layer"
 """Selectbox of the self-attention layer shown in the heatmap."""
