@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from recsys.explain.counterfactual import Counterfactual
 from recsys.model.features import from_model_ids
 from recsys.train import list_runs, load_run
 from recsys.ui import charts
@@ -248,8 +249,8 @@ def test_layer_table_covers_every_parameter(demo):
         assert len(points) == run.dataset.n_items and 0 < explained[1] <= explained[0] <= 1
 
 
-def _explanation(found, removed, original, new):
-    cf = SimpleNamespace(found=found, removed=removed, original_rank=original, new_rank=new)
+def _explanation(found, removed, original, new, direction="drop"):
+    cf = Counterfactual(removed=removed, original_rank=original, new_rank=new, found=found, direction=direction)
     return SimpleNamespace(counterfactual=cf, item_title="Heist <b>II</b>")
 
 
@@ -267,6 +268,16 @@ def test_counterfactual_sentences():
     )
     nothing = counterfactual_sentence(_explanation(False, [], 1, 1), [], 10)
     assert nothing.startswith("No item of the history pushes")
+
+
+def test_counterfactual_sentences_for_an_item_below_the_top_k():
+    rises = counterfactual_sentence(_explanation(True, [3], 15, 4, "rise"), ["C"], 10)
+    assert rises == "Without ‘C’ in the history, ‘Heist <b>II</b>’ would rise from rank 15 to rank 4, into the top 10."
+    stays = counterfactual_sentence(_explanation(False, [3, 4], 40, 22, "rise"), ["C", "D"], 10)
+    assert stays.startswith("Removing all 2 history items that hold ‘Heist <b>II</b>’ down would lift it to rank 22")
+    assert "still outside the top 10" in stays
+    nothing = counterfactual_sentence(_explanation(False, [], 40, 40, "rise"), [], 10)
+    assert nothing.startswith("No item of the history holds")
 
 
 # ---------------------------------------------------------------- the Keras guard
