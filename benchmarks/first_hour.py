@@ -43,6 +43,7 @@ def main() -> None:
     args = p.parse_args()
     if not args.warm_cache:
         os.environ["RECLENS_CACHE_DIR"] = tempfile.mkdtemp(prefix="reclens-text-cache-")
+    start_load = os.getloadavg()[0]
     t = time.perf_counter()
     outcome = load_sources(_sources(args))
     load_seconds = time.perf_counter() - t
@@ -54,6 +55,8 @@ def main() -> None:
     job._run(ds)  # the Train page runs this in a thread; here the script waits for it
     if job.status == "failed":
         raise SystemExit(job.error)
+    print(f"load average at the start {start_load:.1f}, at the end {os.getloadavg()[0]:.1f} "
+          f"({os.cpu_count()} CPUs; the accuracy does not depend on it, the seconds do)")
     print(f"{ds.name}: {ds.n_users:,} users, {ds.n_items:,} items, {len(ds.interactions):,} interactions; "
           f"Train page defaults ({settings.epochs} epochs at most, patience {settings.train_config().patience}, "
           f"text vectors {'on' if settings.use_text else 'off'}); load {load_seconds:.1f} s")

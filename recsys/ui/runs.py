@@ -10,6 +10,10 @@ runs whose fingerprint is the one of its own files: never a run trained on someo
 even one with the same file name. Runs saved before fingerprints were recorded carry none; they are
 never listed for uploads, and for the bundled demo data only when their dataset has the demo's
 name and counts, labelled "unverified".
+
+The bundled demo run (``assets/demo/run``) is listed for the bundled demo data next to the
+workspace's runs, unless ``$RECLENS_BUNDLED_RUN`` is ``0`` (the app tests set it, to see the
+pages as they are before anything is trained).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from recsys.ui.loading import LoadOutcome
 
 __all__ = [
     "NO_RUN",
+    "BUNDLED_ENV",
     "WORKSPACE_ENV",
     "UNVERIFIED",
     "RunPick",
@@ -47,6 +52,7 @@ __all__ = [
 ]
 
 WORKSPACE_ENV = "RECLENS_WORKSPACE"
+BUNDLED_ENV = "RECLENS_BUNDLED_RUN"
 ROOT = Path(__file__).resolve().parents[2]
 NO_RUN = "No model has been trained on this data yet. Train one on the Train page (a small one takes a minute)."
 NO_DATA = "The data could not be loaded, so there is no run to show. Fix the data on the Data page first."
@@ -85,7 +91,8 @@ def runs_for(key: str, folder: Path | None = None, demo: dict | None = None) -> 
             counts are listed too, with ``"unverified": True``.
     """
     found = []
-    bundled = list_runs(DEMO_RUN.parent) if folder is None and demo is not None else []
+    show_bundled = folder is None and demo is not None and os.environ.get(BUNDLED_ENV, "1") != "0"
+    bundled = list_runs(DEMO_RUN.parent) if show_bundled else []
     for record in list_runs(folder or workspace()) + [r for r in bundled if Path(r["path"]) == DEMO_RUN]:
         full = _record(record["path"])
         own = (full.get("info") or {}).get("data_key")

@@ -13,7 +13,8 @@ test process), then:
 
 Screenshots of every page go to ``test-artifacts/``; with ``UPDATE_SCREENSHOTS=1`` the README's
 screenshots in ``assets/screenshots/`` are replaced too (``UPDATE_SCREENSHOTS=fairness.png,model.png``
-replaces only the named ones; either way the pages show a better-trained demo run).
+replaces only the named ones; the pages then show the bundled demo run, trained with the Train
+page's defaults).
 
 Without ``/usr/bin/chromium`` the test is skipped locally and fails under CI (``CI=true``), where
 ``scripts/test.sh`` installs it.
@@ -32,7 +33,7 @@ from pathlib import Path
 
 import pytest
 
-from recsys.ui.runs import WORKSPACE_ENV
+from recsys.ui.runs import BUNDLED_ENV, WORKSPACE_ENV
 from recsys.ui.training import TINY_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,34 +98,20 @@ def _publish(name: str) -> bool:
     return name in PUBLISHED and (chosen == "1" or name in chosen.split(","))
 
 
-def _showcase_run(workspace: Path) -> None:
-    """A demo run worth publishing: the Train page's default settings (about 3 minutes, the time
-    budget), trained the way the page trains; only made when the README's screenshots are refreshed."""
-    from recsys.ui.loading import DEMO_DIR, Source, Sources, load_sources
-    from recsys.ui.runs import data_key
-    from recsys.ui.training import TrainJob, TrainSettings, text_encoder_available
-
-    files = {k: Source.from_path(DEMO_DIR / f"{k}.csv") for k in ("interactions", "items", "users")}
-    outcome = load_sources(Sources(files["interactions"], files["items"], files["users"], demo=True))
-    settings = TrainSettings(use_text=text_encoder_available())  # default_settings() without RECLENS_TINY
-    job = TrainJob(settings, "demo data", workspace=workspace, data_key=data_key(outcome))
-    job._run(outcome.dataset)
-    assert job.status == "done", job.error
-
-
 @pytest.fixture(scope="module")
 def workspace(browser, tmp_path_factory) -> Path:
-    """A workspace for the server with a copy of the shared tiny demo run (plus, when refreshing
-    the README's screenshots, a better-trained demo run that the pages then show)."""
+    """A workspace for the server with a copy of the shared tiny demo run; empty when refreshing the
+    README's screenshots, so that the pages show the bundled demo run (``python -m recsys
+    demo-run``: the Train page's defaults), which the app lists for the demo data after the workspace's."""
+    target = tmp_path_factory.mktemp("server-workspace")
+    if _updating():
+        return target
     from tests.ui.trained import demo_run
 
     source = demo_run().workspace
-    target = tmp_path_factory.mktemp("server-workspace")
     for run in source.iterdir():
         if run.is_dir() and run.name != "__pycache__":
             shutil.copytree(run, target / run.name)
-    if _updating():
-        _showcase_run(target)
     return target
 
 
@@ -145,7 +132,8 @@ def server(browser, workspace):
     ]  # fmt: skip
     # Tiny training defaults, except when the README's screenshots are made (the form then shows
     # the defaults a user gets, which trained the run on display).
-    env = os.environ | {WORKSPACE_ENV: str(workspace), TINY_ENV: "0" if _updating() else "1"}
+    env = os.environ | {WORKSPACE_ENV: str(workspace), TINY_ENV: "0" if _updating() else "1",
+                        BUNDLED_ENV: "1" if _updating() else "0"}
     process = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
     )

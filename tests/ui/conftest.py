@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from recsys.ui.pages import page_path
-from recsys.ui.runs import WORKSPACE_ENV
+from recsys.ui.runs import BUNDLED_ENV, WORKSPACE_ENV
 from recsys.ui.training import TINY_ENV
 from tests.ui.helpers import APP, make_interactions_csv, make_items_csv
 from tests.ui.trained import Trained, demo_run
@@ -36,9 +36,10 @@ def data_page(app: AppTest) -> AppTest:
 
 @pytest.fixture(autouse=True)
 def empty_workspace(tmp_path, monkeypatch):
-    """Every app test starts with an empty workspace (never the developer's runs) and tiny
-    training defaults."""
+    """Every app test starts with an empty workspace (never the developer's runs), without the
+    bundled demo run (``test_bundled_run_page`` shows it) and with tiny training defaults."""
     monkeypatch.setenv(WORKSPACE_ENV, str(tmp_path / "workspace"))
+    monkeypatch.setenv(BUNDLED_ENV, "0")
     monkeypatch.setenv(TINY_ENV, "1")
 
 

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from recsys.ui import state
 from recsys.ui.pages import page_path
-from recsys.ui.runs import WORKSPACE_ENV
+from recsys.ui.runs import BUNDLED_ENV, WORKSPACE_ENV
 from recsys.ui.training import TINY_ENV
 from tests.ui.helpers import APP
 
@@ -40,6 +40,7 @@ _TRAINED: list[Trained] = []
 
 def set_env(workspace: Path) -> None:
     os.environ[WORKSPACE_ENV] = str(workspace)
+    os.environ[BUNDLED_ENV] = "0"  # the run trained here is the only one listed
     os.environ[TINY_ENV] = "1"
 
 
