@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from recsys.cli.explain import explain_command
 from recsys.explain import ItemScorer, counterfactual, explain_item, history_shap, why_not
-from recsys.explain.cli import explain_command
 from recsys.explain.why_not import why_not_reason
 from recsys.model.sequences import user_sequences
 from recsys.recommend import Recommender
