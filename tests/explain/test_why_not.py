@@ -125,4 +125,4 @@ def test_the_cli_explains_any_item_and_prints_its_rank(trained, dataset, rec, tm
     from recsys.cli import build_parser
 
     parsed = build_parser().parse_args(["explain", "--run", "r", "--user", "u", "--item", "x"])
-    assert parsed.item == "x" and parsed.func.__name__ == "_cmd_explain"
+    assert parsed.item == "x" and parsed.func is explain_command
