@@ -2,7 +2,7 @@
 (cosine), UserKNN (cosine or Pearson) and EASE (closed form; regularisation chosen on validation).
 
 Each baseline scores users from a *history* of interactions (train for validation, train +
-validation for test), ``scores(user_idx, history) -> [U, N]``.
+validation for test), ``scores(user_idx, history) -> [U, N]`` (``recsys.evaluate.registry.Baseline``).
 """
 
 from __future__ import annotations
