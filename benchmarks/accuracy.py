@@ -15,8 +15,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import pandas as pd  # noqa: E402
 
 from recsys.data import load_dataset  # noqa: E402
+from recsys.evaluate.experiment import metrics_json, run_experiment
+from recsys.evaluate.registry import MODEL_NAMES  # noqa: E402
 from recsys.model import ModelConfig  # noqa: E402
-from recsys.pipeline import MODEL_NAMES, metrics_json, run_experiment  # noqa: E402
 from recsys.train import TrainConfig  # noqa: E402
 
 

@@ -29,9 +29,9 @@ import pandas as pd  # noqa: E402
 
 from recsys.data import leave_last_out, load_dataset  # noqa: E402
 from recsys.evaluate.baselines import EASE  # noqa: E402
+from recsys.evaluate.experiment import run_experiment  # noqa: E402
 from recsys.evaluate.protocol import SequenceScorer, evaluate  # noqa: E402
 from recsys.model import ModelConfig  # noqa: E402
-from recsys.pipeline import run_experiment  # noqa: E402
 from recsys.recommend import Recommender  # noqa: E402
 from recsys.text import encode_items  # noqa: E402
 from recsys.train import TrainConfig  # noqa: E402

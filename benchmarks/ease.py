@@ -13,14 +13,14 @@ import numpy as np
 
 from recsys.data import leave_last_out, load_dataset
 from recsys.evaluate import EASE
-from recsys.evaluate.baselines import interaction_matrix
-from recsys.evaluate.metrics import ndcg
-from recsys.recommend import top_k
+from recsys.graph.adjacency import interaction_graph
+from recsys.ranking import top_k
+from recsys.ranking.metrics import ndcg
 
 
 def per_lambda_inverse(train, valid, n_users, n_items, lambdas):
     """The previous implementation: a float64 inverse of the N x N Gram matrix per lambda."""
-    x = interaction_matrix(train, n_users, n_items)
+    x = interaction_graph(train, n_users, n_items)
     gram = (x.T @ x).toarray().astype(np.float64)
     profile = x[valid["user_idx"].to_numpy()]
     seen = np.split(profile.indices, profile.indptr[1:-1])

@@ -29,9 +29,9 @@ import pandas as pd  # noqa: E402
 
 from recsys.data import leave_last_out, load_dataset  # noqa: E402
 from recsys.evaluate import UserKNN, evaluate  # noqa: E402
+from recsys.evaluate.experiment import run_experiment  # noqa: E402
 from recsys.graph import LightGCN, LightGCNConfig  # noqa: E402
 from recsys.model import ModelConfig  # noqa: E402
-from recsys.pipeline import run_experiment  # noqa: E402
 from recsys.train import TrainConfig  # noqa: E402
 
 DEMO = ("assets/demo/interactions.csv", "assets/demo/items.csv", "assets/demo/users.csv")

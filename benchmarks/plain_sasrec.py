@@ -6,7 +6,7 @@ Item ids only; 2 blocks of SASRec's wiring (query normalised, keys/values not, r
 normalised stream), one head of width 64, dropout 0.2; one window per user (the last ``max_len``
 training items); full softmax cross-entropy at every position; Adam (lr 1e-3, beta2 0.98), batch
 128. Scores: last position . item embeddings, the user's earlier items excluded, all items ranked
-(``recsys.evaluate.metrics.ndcg``). ``--pre-ln``: the standard pre-LN block instead (two heads,
+(``recsys.ranking.metrics.ndcg``). ``--pre-ln``: the standard pre-LN block instead (two heads,
 GELU, residuals on the raw stream, keys normalised), the wiring RecLens' model used before.
 Prints validation and test NDCG@10 every ``--every`` epochs with the seconds so far.
 
@@ -32,8 +32,8 @@ from keras import layers, ops  # noqa: E402
 
 from recsys.data import load_dataset  # noqa: E402
 from recsys.data.split import leave_last_out  # noqa: E402
-from recsys.evaluate.metrics import ndcg  # noqa: E402
 from recsys.model.sequences import last_items, user_sequences  # noqa: E402
+from recsys.ranking.metrics import ndcg  # noqa: E402
 
 
 def build(n: int, length: int, d: int, drop: float, pre_ln: bool):

@@ -31,12 +31,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 def measure(n: int) -> dict:
     import pandas as pd
 
-    from recsys.batch_recommend import recommend_all_users
     from recsys.data import leave_last_out, load_dataset
     from recsys.data.demo import generate_demo
     from recsys.evaluate import SequenceScorer, evaluate
     from recsys.model import ModelConfig
-    from recsys.recommend import Recommender
+    from recsys.recommend import Recommender, recommend_all_users
     from recsys.train import TrainConfig, fit
     from recsys.train.distributed import peak_memory_mb
     from recsys.train.windows import user_sequences

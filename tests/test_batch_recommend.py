@@ -4,8 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recsys.batch_recommend import RECS_COLUMNS, recommend_all_users
-from recsys.recommend import Recommender
+from recsys.recommend import RECS_COLUMNS, Recommender, recommend_all_users
 from tests.tiny import TINY_MODEL
 
 

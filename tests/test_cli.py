@@ -167,7 +167,7 @@ def test_a_side_file_of_other_data_is_warned_about(tmp_path, capsys):
 def test_the_data_pages_choices_print_as_flags_that_give_them_back():
     import shlex
 
-    from recsys.data.cli import spec_flags
+    from recsys.cli.data import spec_flags
     from recsys.data.spec import ColumnSpec
 
     spec = ColumnSpec.from_options(names="id,title,,genres[unknown|Children's|Sci-Fi]", types="released=ignore",

@@ -9,8 +9,8 @@ import pytest
 
 from recsys.data import leave_last_out
 from recsys.data.fingerprint import fingerprint_files
-from recsys.demo_run import DEMO_DIR, DEMO_RUN
 from recsys.evaluate import evaluate
+from recsys.evaluate.demo_run import DEMO_DIR, DEMO_RUN
 from recsys.evaluate.protocol import SequenceScorer
 from recsys.recommend import Recommender
 from recsys.train import load_run
@@ -43,7 +43,7 @@ def test_the_bundled_run_scores_what_it_recorded(run):
 
 
 def test_the_bundled_run_recommends_and_keeps_its_graph_vectors(run):
-    recs = run.recommender().recommend(run.dataset, run.dataset.user_encoder.inverse_transform(np.array([0]))[0], k=10)
+    recs = Recommender.from_run(run).recommend(run.dataset, run.dataset.user_encoder.inverse_transform(np.array([0]))[0], k=10)
     assert len(recs) == 10 and recs["score"].is_monotonic_decreasing
     assert (DEMO_RUN / "graph.npz").is_file()  # the Model page's LightGCN map
     assert json.loads((DEMO_RUN / "run.json").read_text())["stop_reason"] in ("early stopping", "max epochs")

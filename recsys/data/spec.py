@@ -4,7 +4,7 @@ A headerless file's columns are ``column_1``, ``column_2``... (see ``read_table`
 would otherwise reach the explanations, the Fairness page and the CSV exports. A ``ColumnSpec``
 names the columns (or renames a header's), sets a column's type, reads a group of 0/1 flag
 columns as ONE multi-valued column, and sets the file's text encoding. The CLI
-(``--item-names``, ``--item-types``, ``--columns-json``, see ``recsys.data.cli``) and the Data
+(``--item-names``, ``--item-types``, ``--columns-json``, see ``recsys.cli.data``) and the Data
 page build the same object; ``load_items`` / ``load_users`` apply it before detecting the other
 columns, note every choice in the load report, and saved runs keep it in ``schemas.json``.
 

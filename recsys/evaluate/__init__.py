@@ -1,57 +1,24 @@
-"""Evaluation: ranking and beyond-accuracy metrics, baselines, the full-ranking protocol."""
+"""Evaluation: baselines and their registry, the full-ranking protocol, the experiment runner
+(``recsys.evaluate.experiment``), run comparison and the bundled demo run. The metrics themselves
+are in ``recsys.ranking.metrics``."""
 
-from recsys.evaluate.baselines import (
-    EASE,
-    SIMILARITIES,
-    ItemKNN,
-    MostPopular,
-    UserKNN,
-    interaction_matrix,
-    user_similarity,
-)
-from recsys.evaluate.metrics import (
-    RANKING_METRICS,
-    average_precision,
-    coverage,
-    f1,
-    hit_rate,
-    intra_list_diversity,
-    mae,
-    mrr,
-    ndcg,
-    novelty,
-    per_user,
-    precision,
-    recall,
-    rmse,
-)
+from recsys.evaluate.baselines import EASE, ItemKNN, MostPopular, UserKNN
 from recsys.evaluate.protocol import HEADLINE_METRICS, PROTOCOL, SequenceScorer, evaluate, rank_users
+from recsys.evaluate.registry import BASELINE_ORDER, BASELINES, MODEL_NAMES, Baseline, make_baseline
 
 __all__ = [
+    "BASELINES",
+    "BASELINE_ORDER",
     "EASE",
     "HEADLINE_METRICS",
+    "MODEL_NAMES",
     "PROTOCOL",
-    "RANKING_METRICS",
+    "Baseline",
     "ItemKNN",
     "MostPopular",
-    "SIMILARITIES",
     "SequenceScorer",
     "UserKNN",
-    "average_precision",
-    "coverage",
     "evaluate",
-    "f1",
-    "hit_rate",
-    "interaction_matrix",
-    "intra_list_diversity",
-    "mae",
-    "mrr",
-    "ndcg",
-    "novelty",
-    "per_user",
-    "precision",
+    "make_baseline",
     "rank_users",
-    "recall",
-    "rmse",
-    "user_similarity",
 ]

@@ -2,7 +2,7 @@
 (cosine), UserKNN (cosine or Pearson) and EASE (closed form; regularisation chosen on validation).
 
 Each baseline scores users from a *history* of interactions (train for validation, train +
-validation for test), ``scores(user_idx, history) -> [U, N]``.
+validation for test), ``scores(user_idx, history) -> [U, N]`` (``recsys.evaluate.registry.Baseline``).
 """
 
 from __future__ import annotations
@@ -13,20 +13,10 @@ import scipy.sparse as sp
 
 from recsys.errors import Msg, NotFittedError
 from recsys.evaluate.ease import GramEigen
+from recsys.graph.adjacency import interaction_graph
+from recsys.graph.similar_users import SIMILARITIES, user_similarity
 
-__all__ = ["MostPopular", "ItemKNN", "UserKNN", "EASE", "interaction_matrix", "user_similarity", "SIMILARITIES"]
-
-SIMILARITIES = ("cosine", "pearson")
-
-
-def interaction_matrix(frame: pd.DataFrame, n_users: int, n_items: int) -> sp.csr_matrix:
-    """``[n_users, n_items]`` binary CSR matrix of the (user_idx, item_idx) pairs in ``frame``."""
-    m = sp.csr_matrix(
-        (np.ones(len(frame), np.float32), (frame["user_idx"].to_numpy(), frame["item_idx"].to_numpy())),
-        shape=(n_users, n_items),
-    )
-    m.data[:] = 1.0
-    return m
+__all__ = ["MostPopular", "ItemKNN", "UserKNN", "EASE"]
 
 
 class _Baseline:
@@ -37,7 +27,7 @@ class _Baseline:
             raise NotFittedError(Msg.NOT_FITTED.format(name=type(self).__name__))
 
     def _profile(self, user_idx, history: pd.DataFrame) -> sp.csr_matrix:
-        return interaction_matrix(history, self.n_users_, self.n_items_)[np.asarray(user_idx)]
+        return interaction_graph(history, self.n_users_, self.n_items_)[np.asarray(user_idx)]
 
 
 class MostPopular(_Baseline):
@@ -66,7 +56,7 @@ class ItemKNN(_Baseline):
 
     def fit(self, train: pd.DataFrame, n_users: int, n_items: int, valid: pd.DataFrame | None = None) -> ItemKNN:
         self.n_users_, self.n_items_ = n_users, n_items
-        x = interaction_matrix(train, n_users, n_items).tocsc()
+        x = interaction_graph(train, n_users, n_items).tocsc()
         norms = np.sqrt(np.asarray(x.sum(0)).ravel())
         xn = x.multiply(1.0 / np.maximum(norms, 1e-12)).tocsc()
         sim = (xn.T @ xn).toarray()
@@ -80,31 +70,6 @@ class ItemKNN(_Baseline):
     def scores(self, user_idx, history: pd.DataFrame) -> np.ndarray:
         self._check()
         return np.asarray((self._profile(user_idx, history) @ self.similarity_).todense())
-
-
-def user_similarity(x: sp.spmatrix, rows=None, similarity: str = "cosine") -> np.ndarray:
-    """``[len(rows), U]`` similarity of the users ``rows`` (default: all) to every user, from the
-    binary ``[U, N]`` matrix ``x``.
-
-    ``cosine``: ``c_uv / sqrt(n_u n_v)``; ``pearson`` (the correlation of the two 0/1 rows over
-    all N items): ``(c_uv - n_u n_v / N) / sqrt(n_u (1 - n_u/N) n_v (1 - n_v/N))``, with ``c_uv``
-    the items both users have and ``n_u`` user u's item count. Users with no items (or, for
-    Pearson, with every item) get similarity 0.
-    """
-    if similarity not in SIMILARITIES:
-        raise ValueError(f"similarity must be one of {SIMILARITIES}, got {similarity!r}")
-    x = sp.csr_matrix(x, dtype=np.float64)
-    rows = np.arange(x.shape[0]) if rows is None else np.asarray(rows)
-    counts = np.asarray(x.sum(1)).ravel()
-    common = (x[rows] @ x.T).toarray()
-    if similarity == "cosine":
-        norm = np.sqrt(counts)
-        return common / np.maximum(np.outer(norm[rows], norm), 1e-12)
-    n = x.shape[1]
-    std = np.sqrt(counts * (1.0 - counts / n))
-    denom = np.outer(std[rows], std)
-    cov = common - np.outer(counts[rows], counts) / n
-    return np.where(denom > 0, cov / np.where(denom > 0, denom, 1.0), 0.0)
 
 
 class UserKNN(_Baseline):
@@ -125,7 +90,7 @@ class UserKNN(_Baseline):
 
     def fit(self, train: pd.DataFrame, n_users: int, n_items: int, valid: pd.DataFrame | None = None) -> UserKNN:
         self.n_users_, self.n_items_ = n_users, n_items
-        x = interaction_matrix(train, n_users, n_items)
+        x = interaction_graph(train, n_users, n_items)
         parts = []
         for start in range(0, n_users, self.chunk):  # [chunk, U] at a time: memory O(chunk U + U k)
             rows = np.arange(start, min(start + self.chunk, n_users))
@@ -140,7 +105,7 @@ class UserKNN(_Baseline):
 
     def scores(self, user_idx, history: pd.DataFrame) -> np.ndarray:
         self._check()
-        return np.asarray((self.similarity_[np.asarray(user_idx)] @ interaction_matrix(history, self.n_users_,
+        return np.asarray((self.similarity_[np.asarray(user_idx)] @ interaction_graph(history, self.n_users_,
                                                                                        self.n_items_)).todense())
 
 
@@ -158,11 +123,11 @@ class EASE(_Baseline):
         self.chunk = chunk
 
     def fit(self, train: pd.DataFrame, n_users: int, n_items: int, valid: pd.DataFrame | None = None) -> EASE:
-        from recsys.evaluate.metrics import ndcg
-        from recsys.recommend import top_k
+        from recsys.ranking import top_k
+        from recsys.ranking.metrics import ndcg
 
         self.n_users_, self.n_items_ = n_users, n_items
-        x = interaction_matrix(train, n_users, n_items)
+        x = interaction_graph(train, n_users, n_items)
         self.factors_ = GramEigen.fit(x)
         if valid is None or len(self.lambdas) == 1:
             self.lambda_ = self.lambdas[len(self.lambdas) // 2] if valid is None else self.lambdas[0]

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 
 from recsys.data.split import Split
-from recsys.evaluate import metrics as M
 from recsys.model.sequences import last_items, user_sequences
-from recsys.recommend import top_k
+from recsys.ranking import metrics as M
+from recsys.ranking import top_k
 
 __all__ = ["evaluate", "HEADLINE_METRICS", "PROTOCOL", "SequenceScorer", "rank_users"]
 

@@ -3,7 +3,7 @@ explanation a user asks for costs what later ones cost.
 
 TensorFlow traces a ``tf.function`` (Python through every Keras layer, then graph optimisation)
 on its first call; the recommender's graphs have input signatures with free batch and candidate
-axes (``recsys.recommend.input_signature``), so one trace per graph serves every later user, item
+axes (``recsys.model.scoring.input_signature``), so one trace per graph serves every later user, item
 and batch. ``start_warm_up`` does this in a background thread: a page that asks for an
 explanation meanwhile does not wait for the whole warm-up, it shares each graph's trace (tracing
 and sub-model building are locked per graph).

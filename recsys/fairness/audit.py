@@ -16,7 +16,6 @@ from recsys.data.dataset import Dataset
 from recsys.data.side import UserTable
 from recsys.data.split import Split, leave_last_out
 from recsys.errors import DataError
-from recsys.evaluate import metrics as M
 from recsys.fairness.bootstrap import bootstrap_groups
 from recsys.fairness.calibration import ALPHA, calibration_kl
 from recsys.fairness.exposure import exposure_gini, group_exposure
@@ -44,6 +43,7 @@ from recsys.fairness.user_side import (
     group_table,
     per_user_metrics,
 )
+from recsys.ranking import metrics as M
 
 __all__ = [
     "AUDIT_PROTOCOL",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from recsys.recommend import top_k
+from recsys.ranking import top_k
 
 __all__ = ["score_candidates"]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from recsys.evaluate.metrics import coverage as catalog_coverage
 from recsys.fairness.item_groups import ItemGroups
+from recsys.ranking.metrics import coverage as catalog_coverage
 
 __all__ = [
     "WEIGHTINGS",

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from recsys.evaluate.metrics import hits_matrix
+from recsys.ranking.metrics import hits_matrix
 
 __all__ = [
     "aplt",

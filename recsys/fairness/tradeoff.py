@@ -13,12 +13,12 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recsys.errors import DataError
-from recsys.evaluate import metrics as M
 from recsys.fairness.calibration import ALPHA, category_distribution, miscalibration
 from recsys.fairness.exposure import exposure_gini
 from recsys.fairness.messages import FairnessMsg
 from recsys.fairness.popularity import aplt, arp, short_head
 from recsys.fairness.rerank import calibrated_rerank, exposure_rerank
+from recsys.ranking import metrics as M
 
 __all__ = ["DEFAULT_LAMBDAS", "PREFERENCES", "RERANKERS", "apply_reranker", "list_metrics", "tail_preference",
            "tradeoff_curve"]

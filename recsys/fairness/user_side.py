@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 from fairlearn.metrics import MetricFrame
 
-from recsys.evaluate import metrics as M
 from recsys.fairness.bootstrap import BootstrapSamples, percentile_interval
+from recsys.ranking import metrics as M
 
 __all__ = [
     "SMALL_GROUP",

@@ -19,10 +19,12 @@ from recsys.graph.lightgcn import (
 from recsys.graph.similar_users import (
     BASES,
     GRAPH_FILE,
+    SIMILARITIES,
     load_graph_vectors,
     save_graph_vectors,
     similar_users_who_chose,
     user_similarities,
+    user_similarity,
 )
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "LightGCN",
     "LightGCNConfig",
     "Propagation",
+    "SIMILARITIES",
     "graph_item_vectors",
     "graph_vectors",
     "interaction_graph",
@@ -44,4 +47,5 @@ __all__ = [
     "to_sparse_tensor",
     "transformer_inputs",
     "user_similarities",
+    "user_similarity",
 ]

@@ -271,8 +271,8 @@ def _train_step(net: Propagation, optimizer, adjacency, n_users: int, reg: float
 
 
 def _ndcg_at_10(user_vectors, item_vectors, users, items, r) -> float:
-    from recsys.evaluate.metrics import ndcg
-    from recsys.recommend import top_k
+    from recsys.ranking import top_k
+    from recsys.ranking.metrics import ndcg
 
     seen = r[users]
     exclude = np.split(seen.indices, seen.indptr[1:-1])

@@ -10,18 +10,45 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from recsys.errors import RecLensError
-from recsys.evaluate.baselines import SIMILARITIES, interaction_matrix, user_similarity
+from recsys.graph.adjacency import interaction_graph
 
-__all__ = ["GRAPH_FILE", "BASES", "user_similarities", "similar_users_who_chose", "save_graph_vectors",
-           "load_graph_vectors"]
+__all__ = ["GRAPH_FILE", "BASES", "SIMILARITIES", "user_similarity", "user_similarities", "similar_users_who_chose",
+           "save_graph_vectors", "load_graph_vectors"]
 
+SIMILARITIES = ("cosine", "pearson")
 GRAPH_FILE = "graph.npz"
 BASES = ("graph", *SIMILARITIES)
 GRAPH_REFUSED = ("The LightGCN vectors in '{path}' were not loaded ({detail}). Delete the file to fit them again, "
                  "or train the run again.")
 NO_GRAPH = "Graph similarity needs LightGCN user vectors; pass user_vectors or choose 'cosine' or 'pearson'."
+
+
+def user_similarity(x: sp.spmatrix, rows=None, similarity: str = "cosine") -> np.ndarray:
+    """``[len(rows), U]`` similarity of the users ``rows`` (default: all) to every user, from the
+    binary ``[U, N]`` matrix ``x``.
+
+    ``cosine``: ``c_uv / sqrt(n_u n_v)``; ``pearson`` (the correlation of the two 0/1 rows over
+    all N items): ``(c_uv - n_u n_v / N) / sqrt(n_u (1 - n_u/N) n_v (1 - n_v/N))``, with ``c_uv``
+    the items both users have and ``n_u`` user u's item count. Users with no items (or, for
+    Pearson, with every item) get similarity 0.
+    """
+    if similarity not in SIMILARITIES:
+        raise ValueError(f"similarity must be one of {SIMILARITIES}, got {similarity!r}")
+    x = sp.csr_matrix(x, dtype=np.float64)
+    rows = np.arange(x.shape[0]) if rows is None else np.asarray(rows)
+    counts = np.asarray(x.sum(1)).ravel()
+    common = (x[rows] @ x.T).toarray()
+    if similarity == "cosine":
+        norm = np.sqrt(counts)
+        return common / np.maximum(np.outer(norm[rows], norm), 1e-12)
+    n = x.shape[1]
+    std = np.sqrt(counts * (1.0 - counts / n))
+    denom = np.outer(std[rows], std)
+    cov = common - np.outer(counts[rows], counts) / n
+    return np.where(denom > 0, cov / np.where(denom > 0, denom, 1.0), 0.0)
 
 
 def user_similarities(user_idx: int, interactions: pd.DataFrame, n_users: int, n_items: int, basis: str = "cosine",
@@ -40,7 +67,7 @@ def user_similarities(user_idx: int, interactions: pd.DataFrame, n_users: int, n
         v = np.asarray(user_vectors, dtype=np.float64)
         norms = np.linalg.norm(v, axis=1)
         return (v @ v[user_idx]) / np.maximum(norms * norms[user_idx], 1e-12)
-    x = interaction_matrix(interactions, n_users, n_items)
+    x = interaction_graph(interactions, n_users, n_items)
     return user_similarity(x, [user_idx], basis)[0]
 
 

@@ -17,11 +17,11 @@ from keras import ops
 
 from recsys.data.dataset import Dataset
 from recsys.data.split import Split
-from recsys.evaluate.metrics import hit_rate, ndcg
 from recsys.model.build import build_model, training_model
 from recsys.model.config import ModelConfig
 from recsys.model.features import FeatureTables, build_feature_tables, to_model_ids
-from recsys.recommend import Recommender
+from recsys.model.scoring import CatalogueScorer as Recommender
+from recsys.ranking.metrics import hit_rate, ndcg
 from recsys.train.config import TrainConfig
 from recsys.train.distributed import adapt_trainer, is_multi_worker, peak_memory_mb
 from recsys.train.sampling import column_log_q, target_frequencies

@@ -40,7 +40,7 @@ from recsys.data.spec import ColumnSpec
 from recsys.errors import RecLensError
 from recsys.model.config import ModelConfig
 from recsys.model.features import FeatureTables
-from recsys.recommend import Recommender
+from recsys.model.scoring import CatalogueScorer
 from recsys.train.config import TrainConfig
 from recsys.train.fit import TrainResult
 from recsys.train.windows import user_sequences
@@ -73,11 +73,12 @@ class Run:
     curve: list = field(default_factory=list)
     info: dict = field(default_factory=dict)
 
-    def recommender(self) -> Recommender:
-        """Recommends from each user's whole history (all loaded interactions)."""
+    def recommender(self, kind: type[CatalogueScorer] = CatalogueScorer) -> CatalogueScorer:
+        """Scores from each user's whole history (all loaded interactions). ``kind``: the class to
+        build; ``recsys.recommend.Recommender.from_run`` passes ``Recommender`` (raw-id top-K)."""
         seqs = user_sequences(self.dataset.interactions)
-        return Recommender(self.model, self.tables, self.model_config.max_len, seqs, self.model_config.heads,
-                           self.model_config)
+        return kind(self.model, self.tables, self.model_config.max_len, seqs, self.model_config.heads,
+                    self.model_config)
 
 
 def _schema_dict(schema) -> dict | None:

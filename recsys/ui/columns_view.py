@@ -14,7 +14,7 @@ import dataclasses
 
 import streamlit as st
 
-from recsys.data.cli import spec_flags
+from recsys.cli.data import spec_flags
 from recsys.data.layout import FLAG, ColumnLayout, spec_from_layout
 from recsys.data.spec import GENERATED, ITEM_TYPES, USER_TYPES
 from recsys.ui import state

@@ -18,7 +18,8 @@ from recsys.data.split import chronological
 from recsys.model.features import from_model_ids, to_model_ids
 from recsys.model.sequences import last_items
 from recsys.output.spreadsheet import safe_csv
-from recsys.recommend import Recommender, top_k
+from recsys.ranking import top_k
+from recsys.recommend import Recommender
 from recsys.ui import charts, state
 
 __all__ = [

@@ -26,8 +26,8 @@ from pathlib import Path
 import streamlit as st
 
 from recsys.data.fingerprint import data_fingerprint
-from recsys.demo_run import DEMO_RUN
 from recsys.errors import RecLensError
+from recsys.evaluate.demo_run import DEMO_RUN
 from recsys.explain.warmup import WarmUp, start_warm_up
 from recsys.recommend import Recommender
 from recsys.train import Run, list_runs, load_run
@@ -147,7 +147,7 @@ class RunPick:
 @st.cache_resource(max_entries=6, show_spinner="Loading the trained run ...")
 def _load(path: str, stamp: float) -> tuple[Run, Recommender, WarmUp]:
     run = load_run(path)
-    recommender = run.recommender()
+    recommender = Recommender.from_run(run)
     # Traces the explanation's graphs in the background, so the first explanation is fast.
     return run, recommender, start_warm_up(recommender, run.model_config)
 

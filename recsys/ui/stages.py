@@ -1,6 +1,6 @@
 """The stages of a training job, each with its status and elapsed time, built from progress events.
 
-Plain Python (no streamlit): ``TrainJob`` feeds it the events of ``recsys.pipeline.run_experiment``
+Plain Python (no streamlit): ``TrainJob`` feeds it the events of ``recsys.evaluate.experiment.run_experiment``
 and ``recsys.train.fit``; the Train page lists the stages, so a user sees what is running, for how
 long, and what is left (the text vectors, the model's preparation, each epoch, each baseline).
 """

@@ -1,7 +1,7 @@
 """Training in a background thread, so the page stays responsive while it runs.
 
 Plain Python (no streamlit): the Train page starts a ``TrainJob`` and polls it. The thread calls
-``recsys.pipeline.run_experiment`` (the Transformer plus the MostPopular, ItemKNN, UserKNN, EASE
+``recsys.evaluate.experiment.run_experiment`` (the Transformer plus the MostPopular, ItemKNN, UserKNN, EASE
 and LightGCN baselines, evaluated under ``recsys.evaluate.PROTOCOL``), collects its progress events, and saves
 the run into the workspace itself: a finished run is on disk even if the browser tab was closed.
 """
@@ -20,8 +20,8 @@ import numpy as np
 
 from recsys.data import Dataset
 from recsys.errors import RecLensError
-from recsys.pipeline import BASELINE_ORDER as BASELINES
-from recsys.pipeline import TrainSettings, run_experiment, save_experiment, text_encoder_available
+from recsys.evaluate.experiment import TrainSettings, run_experiment, save_experiment, text_encoder_available
+from recsys.evaluate.registry import BASELINE_ORDER as BASELINES
 from recsys.ui.stages import Stages
 from recsys.ui.text_jobs import text_job
 
@@ -115,7 +115,7 @@ class TrainJob:
         return self.status == "running"
 
     def progress(self, event: dict) -> None:
-        """The ``progress`` callback of ``recsys.pipeline.run_experiment`` and ``recsys.train.fit``."""
+        """The ``progress`` callback of ``recsys.evaluate.experiment.run_experiment`` and ``recsys.train.fit``."""
         self.stages.on_event(event)
         if event["stage"] == "batch":
             self.last_batch = event

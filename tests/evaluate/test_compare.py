@@ -13,7 +13,7 @@ from recsys.cli import main
 from recsys.errors import RecLensError
 from recsys.evaluate import MostPopular, SequenceScorer, evaluate
 from recsys.evaluate.compare import NOT_A_RUN, UNKNOWN_USER, compare_runs, compare_top_k, run_models
-from recsys.pipeline import Experiment, metrics_json, run_experiment
+from recsys.evaluate.experiment import Experiment, metrics_json, run_experiment
 from recsys.recommend import Recommender
 from recsys.train import load_run, save_run
 from tests.tiny import TINY_MODEL, TINY_TRAIN
@@ -94,7 +94,7 @@ def test_compare_top_k_marks_the_shared_items():
 def test_compare_top_k_on_the_two_trained_runs(two_runs):
     run_a, run_b = (load_run(p) for p in two_runs)
     user = run_a.dataset.user_encoder.to_list()[0]
-    recs = [r.recommender().recommend(r.dataset, user, k=10) for r in (run_a, run_b)]
+    recs = [Recommender.from_run(r).recommend(r.dataset, user, k=10) for r in (run_a, run_b)]
     top = compare_top_k(*recs)
     assert top.overlap == len(set(recs[0]["item_id"]) & set(recs[1]["item_id"]))
     shared = top.a[top.a["other rank"].notna()]

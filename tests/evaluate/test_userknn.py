@@ -2,15 +2,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recsys.evaluate import UserKNN, rank_users, user_similarity
-from recsys.evaluate.baselines import interaction_matrix
+from recsys.evaluate import UserKNN, rank_users
+from recsys.graph import user_similarity
+from recsys.graph.adjacency import interaction_graph
 
 # 4 users x 5 items. u0: {0, 1}; u1: {0, 1, 2}; u2: {1, 3}; u3: {4}
 TRAIN = pd.DataFrame({"user_idx": [0, 0, 1, 1, 1, 2, 2, 3], "item_idx": [0, 1, 0, 1, 2, 1, 3, 4]})
 
 
 def test_cosine_similarity_by_hand():
-    s = user_similarity(interaction_matrix(TRAIN, 4, 5), similarity="cosine")
+    s = user_similarity(interaction_graph(TRAIN, 4, 5), similarity="cosine")
     # cos(u0,u1) = 2/sqrt(2*3) = 0.8165; cos(u0,u2) = 1/sqrt(2*2) = 0.5; cos(u1,u2) = 1/sqrt(3*2) = 0.4082
     assert s[0, 1] == pytest.approx(2 / np.sqrt(6))
     assert s[0, 2] == pytest.approx(0.5)
@@ -19,7 +20,7 @@ def test_cosine_similarity_by_hand():
 
 
 def test_pearson_similarity_by_hand():
-    s = user_similarity(interaction_matrix(TRAIN, 4, 5), similarity="pearson")
+    s = user_similarity(interaction_graph(TRAIN, 4, 5), similarity="pearson")
     x = np.zeros((4, 5))
     x[TRAIN.user_idx, TRAIN.item_idx] = 1
     np.testing.assert_allclose(s, np.corrcoef(x), atol=1e-9)

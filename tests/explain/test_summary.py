@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from recsys.cli.explain import add_explain_global_parser, explain_global_command
 from recsys.errors import DataError
 from recsys.explain import ItemScorer, history_shap, side_feature_shap
 from recsys.explain import summary as S
-from recsys.explain.cli import add_explain_global_parser, explain_global_command
 from recsys.model.sequences import user_sequences
 from recsys.recommend import Recommender
 from recsys.train import save_run

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from recsys.cli.explain import explain_command
 from recsys.explain import ItemScorer, counterfactual, explain_item, history_shap, why_not
-from recsys.explain.cli import explain_command
 from recsys.explain.why_not import why_not_reason
 from recsys.model.sequences import user_sequences
 from recsys.recommend import Recommender
@@ -125,4 +125,4 @@ def test_the_cli_explains_any_item_and_prints_its_rank(trained, dataset, rec, tm
     from recsys.cli import build_parser
 
     parsed = build_parser().parse_args(["explain", "--run", "r", "--user", "u", "--item", "x"])
-    assert parsed.item == "x" and parsed.func.__name__ == "_cmd_explain"
+    assert parsed.item == "x" and parsed.func is explain_command

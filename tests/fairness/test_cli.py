@@ -6,8 +6,8 @@ import json
 import pandas as pd
 import pytest
 
+from recsys.cli.fairness import add_audit_parser, audit_command
 from recsys.errors import DataError
-from recsys.fairness.cli import add_audit_parser, audit_command
 from recsys.train import save_run
 from tests.tiny import tiny_frames
 

@@ -3,7 +3,7 @@
 import json
 
 from recsys.cli import main
-from recsys.pipeline import MODEL_NAMES
+from recsys.evaluate.registry import MODEL_NAMES
 from tests.tiny import tiny_frames
 
 

@@ -111,8 +111,8 @@ def test_graph_user_vectors_without_a_users_file():
 
 
 def test_run_experiment_shares_one_lightgcn_fit_with_the_transformer(dataset, split):
+    from recsys.evaluate.experiment import run_experiment
     from recsys.graph import LightGCNConfig, transformer_inputs
-    from recsys.pipeline import run_experiment
 
     cfg = replace(TINY_MODEL, use_graph=True, use_text=False)
     exp = run_experiment(dataset, ("sasrec", "lightgcn"), cfg, replace(TINY_TRAIN, epochs=1), split=split,

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
+from recsys.cli.text import add_similar_parser, similar_command
 from recsys.errors import DataError
-from recsys.text.cli import add_similar_parser, similar_command
 
 GENRES = ["unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime", "Documentary", "Drama",
           "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller", "War", "Western"]

@@ -133,7 +133,7 @@ def test_run_round_trip_gives_identical_scores(tmp_path, dataset, split, trained
     assert run.metrics == {"test": {"ndcg@10": 0.1}}
     assert run.dataset.n_items == dataset.n_items
     assert run.dataset.items.frame["genres"].iloc[0] == dataset.items.frame["genres"].iloc[0]
-    recs = run.recommender().recommend(run.dataset, dataset.user_encoder.classes_[0], k=5)
+    recs = Recommender.from_run(run).recommend(run.dataset, dataset.user_encoder.classes_[0], k=5)
     assert list(recs.columns) == ["rank", "item_id", "title", "score"] and len(recs) == 5
 
 

@@ -8,7 +8,7 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
-from recsys.demo_run import DEMO_RUN
+from recsys.evaluate.demo_run import DEMO_RUN
 from recsys.ui import state
 from recsys.ui.pages import page_path
 from recsys.ui.runs import BUNDLED_ENV, NO_RUN, runs_for

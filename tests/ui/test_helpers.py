@@ -13,6 +13,7 @@ import pytest
 
 from recsys.explain.counterfactual import Counterfactual
 from recsys.model.features import from_model_ids
+from recsys.recommend import Recommender
 from recsys.train import list_runs, load_run
 from recsys.ui import charts
 from recsys.ui.explain_view import counterfactual_sentence
@@ -191,7 +192,7 @@ def test_cancel_after_an_epoch_keeps_and_saves_the_best_weights(tmp_path):
 @pytest.fixture(scope="module")
 def demo(app_run: Trained):
     run = load_run(list_runs(app_run.workspace)[0]["path"])
-    return run, run.recommender()
+    return run, Recommender.from_run(run)
 
 
 def test_history_frame_is_the_users_interactions_in_time_order(demo):

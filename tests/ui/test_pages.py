@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from recsys.recommend import Recommender
 from recsys.text import TfidfTextEncoder, embed_items
 from recsys.train import list_runs, load_run
 from recsys.ui import recommend_view, state
@@ -154,7 +155,7 @@ def test_recommend_shows_history_and_top_k_for_a_chosen_user(recommend: AppTest,
     assert list(top["rank"]) == list(range(1, 11))
     assert top["score"].is_monotonic_decreasing
     seen = set(run.dataset.interactions.query("user == @user")["item"])
-    expected = run.recommender().recommend(run.dataset, user, 10)
+    expected = Recommender.from_run(run).recommend(run.dataset, user, 10)
     assert list(top["title"]) == list(expected["title"])
     assert not seen & set(expected["item_id"].astype(str))
     assert len(recommend.get("plotly_chart")) == 1  # the history timeline

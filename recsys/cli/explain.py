@@ -2,8 +2,7 @@
 not?") and ``python -m recsys explain-global`` (what drives a saved run's recommendations across
 users).
 
-Wired into ``recsys/cli.py`` (``explain_command``; ``add_explain_global_parser(sub)``); imports
-stay inside the commands so building the parser stays cheap.
+Imports stay inside the commands so building the parser stays cheap.
 """
 
 from __future__ import annotations
@@ -14,7 +13,20 @@ import json
 from recsys.output.paths import arg_type, json_file
 from recsys.output.terminal import echo
 
-__all__ = ["add_explain_global_parser", "explain_command", "explain_global_command"]
+__all__ = ["add_explain_global_parser", "add_explain_parser", "explain_command", "explain_global_command"]
+
+
+def add_explain_parser(sub) -> None:
+    p = sub.add_parser("explain", help="explain one item for one user: a recommended one, or any (why not?)")
+    p.add_argument("--run", required=True, help="run directory")
+    p.add_argument("--user", required=True, help="raw user id")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--item", help="raw item id to explain: any catalogue item (rank, gap to the top-K, "
+                       "the history items holding it down)")
+    which.add_argument("--rank", type=int, default=1, help="explain the item at this rank (default 1)")
+    p.add_argument("--k", type=int, default=10, help="top-K for the counterfactual")
+    p.add_argument("--json", type=arg_type(json_file), help="write the explanation as JSON here (a .json file)")
+    p.set_defaults(func=explain_command)
 
 
 def add_explain_global_parser(subparsers) -> argparse.ArgumentParser:
@@ -36,10 +48,11 @@ def add_explain_global_parser(subparsers) -> argparse.ArgumentParser:
 def explain_global_command(args) -> int:
     """Run the summary for ``args`` (from ``add_explain_global_parser``), print it, write JSON; returns 0."""
     from recsys.explain.summary import global_summary
+    from recsys.recommend import Recommender
     from recsys.train import load_run
 
     run = load_run(args.run)
-    summary = global_summary(run.recommender(), run.dataset, run.model_config, n_users=args.users, k=args.k,
+    summary = global_summary(Recommender.from_run(run), run.dataset, run.model_config, n_users=args.users, k=args.k,
                              seed=args.seed)
     s = summary.settings
     echo(f"{s['pairs']} (user, recommended item) pairs: {s['users']} users x top-{s['k']}, seed {s['seed']}")
@@ -79,10 +92,11 @@ def explain_command(args) -> int:
     """``python -m recsys explain``: print the explanation of ``args.item`` (any item) or of the
     item at ``args.rank`` for ``args.user``; write its JSON with ``--json``. Returns 0."""
     from recsys.explain import explain_item, explanation_json
+    from recsys.recommend import Recommender
     from recsys.train import load_run
 
     run = load_run(args.run)
-    exp = explain_item(run.recommender(), run.dataset, run.model_config, args.user, item_id=args.item,
+    exp = explain_item(Recommender.from_run(run), run.dataset, run.model_config, args.user, item_id=args.item,
                        rank=None if args.item else args.rank, k=args.k)
     d = exp.to_dict()
     echo(f"user {d['user']}: item {d['item']['id']} '{d['item']['title']}' at rank {d['item']['rank']:,}, "

@@ -1,9 +1,9 @@
 """The bundled demo run: the Train page's default training on the bundled demo data, saved under
 ``assets/demo/run/`` so the app opens with a trained model (``python -m recsys demo-run``).
 
-It is made the way the app makes a run (``recsys.pipeline.TrainSettings`` defaults: text vectors,
-target attention, every baseline, early stopping) and records the demo files' fingerprint, so the
-app lists it for sessions on the bundled demo data only, next to their own runs.
+It is made the way the app makes a run (``recsys.evaluate.experiment.TrainSettings`` defaults:
+text vectors, target attention, every baseline, early stopping) and records the demo files'
+fingerprint, so the app lists it for sessions on the bundled demo data only, next to their own runs.
 """
 
 from __future__ import annotations
@@ -14,12 +14,10 @@ from pathlib import Path
 
 from recsys.data import load_dataset
 from recsys.data.fingerprint import fingerprint_files
-from recsys.output.paths import arg_type, out_folder
-from recsys.output.terminal import echo
 
-__all__ = ["DEMO_DIR", "DEMO_RUN", "make_demo_run", "add_demo_run_parser"]
+__all__ = ["DEMO_DIR", "DEMO_RUN", "make_demo_run"]
 
-DEMO_DIR = Path(__file__).resolve().parents[1] / "assets" / "demo"
+DEMO_DIR = Path(__file__).resolve().parents[2] / "assets" / "demo"
 DEMO_RUN = DEMO_DIR / "run"
 DEMO_NAME = "demo data"  # the app's name for the bundled data
 
@@ -27,7 +25,7 @@ DEMO_NAME = "demo data"  # the app's name for the bundled data
 def make_demo_run(out: Path = DEMO_RUN, demo_dir: Path = DEMO_DIR, progress=None) -> Path:
     """Train with the Train page's defaults on the demo files in ``demo_dir`` and save to ``out``
     (replaced if it exists). Returns the run's path."""
-    from recsys.pipeline import TrainSettings, run_experiment, save_experiment, text_encoder_available
+    from recsys.evaluate.experiment import TrainSettings, run_experiment, save_experiment, text_encoder_available
 
     files = [demo_dir / f"{kind}.csv" for kind in ("interactions", "items", "users")]
     dataset = load_dataset(*files, name=DEMO_NAME)
@@ -48,19 +46,3 @@ def make_demo_run(out: Path = DEMO_RUN, demo_dir: Path = DEMO_DIR, progress=None
 
 def _plain(info: dict | None) -> dict | None:
     return None if info is None else {k: (v.item() if hasattr(v, "item") else v) for k, v in info.items()}
-
-
-def _cmd_demo_run(args) -> int:
-    from recsys.cli import _print_progress
-
-    path = make_demo_run(Path(args.out), progress=_print_progress)
-    size = sum(f.stat().st_size for f in path.iterdir()) / 1e6
-    echo(f"saved the demo run to {path} ({size:.1f} MB)")
-    return 0
-
-
-def add_demo_run_parser(sub) -> None:
-    p = sub.add_parser("demo-run", help="train the bundled demo run (the Train page's defaults on the demo data)")
-    p.add_argument("--out", default=str(DEMO_RUN), type=arg_type(out_folder),
-                   help=f"run folder to write, replaced if it exists (default: {DEMO_RUN})")
-    p.set_defaults(func=_cmd_demo_run)

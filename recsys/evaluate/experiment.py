@@ -12,19 +12,16 @@ import pandas as pd
 
 from recsys.data.dataset import Dataset
 from recsys.data.split import Split, leave_last_out
-from recsys.evaluate.baselines import EASE, ItemKNN, MostPopular, UserKNN
 from recsys.evaluate.protocol import HEADLINE_METRICS, PROTOCOL, SequenceScorer, evaluate
-from recsys.graph.lightgcn import LightGCN, LightGCNConfig, transformer_inputs
+from recsys.evaluate.registry import BASELINE_ORDER, BASELINES, MODEL_NAMES, make_baseline
+from recsys.graph.lightgcn import LightGCNConfig, transformer_inputs
 from recsys.model.config import ModelConfig
 from recsys.model.features import build_feature_tables
+from recsys.recommend import Recommender
 from recsys.train.config import TrainConfig
 from recsys.train.fit import TrainResult, fit
 
-__all__ = ["Experiment", "run_experiment", "BASELINES", "BASELINE_ORDER", "MODEL_NAMES", "TrainSettings", "metrics_json",
-           "save_experiment", "text_encoder_available"]
-
-BASELINES = {"pop": MostPopular, "itemknn": ItemKNN, "userknn": UserKNN, "ease": EASE, "lightgcn": LightGCN}
-MODEL_NAMES = ("sasrec", "ease", "lightgcn", "itemknn", "userknn", "pop")
+__all__ = ["Experiment", "run_experiment", "TrainSettings", "metrics_json", "save_experiment", "text_encoder_available"]
 
 
 def text_encoder_available() -> bool:
@@ -35,8 +32,6 @@ def text_encoder_available() -> bool:
         return False
     return True
 
-
-BASELINE_ORDER = ("pop", "itemknn", "userknn", "ease", "lightgcn")  # fast to slow: the slowest can be skipped
 
 
 @dataclass(frozen=True)
@@ -146,13 +141,10 @@ def run_experiment(
                 graph_vectors = transformer_inputs(fitted["lightgcn"], split.train)
             result = fit(dataset, split, model_config, train_config, text_vectors, progress, cancel,
                          graph_vectors=graph_vectors, strategy=strategy)
-            from recsys.recommend import Recommender
-
             scorer = SequenceScorer(Recommender(result.model, result.tables, model_config.max_len,
                                                 result.sequences, model_config.heads, model_config))
         else:
-            baseline = LightGCN(lightgcn_config) if name == "lightgcn" else BASELINES[name]()
-            scorer = fitted[name] = baseline.fit(split.train, dataset.n_users, dataset.n_items, split.valid)
+            scorer = fitted[name] = make_baseline(name, lightgcn_config).fit(split.train, dataset.n_users, dataset.n_items, split.valid)
         seconds[name] = time.perf_counter() - t0
         emit({"stage": "model", "model": name, "status": "evaluating", "seconds": seconds[name]})
         tables.append(evaluate(split, {name: scorer}, dataset.n_items, dataset.n_users, item_vectors=vectors))

@@ -26,7 +26,7 @@ def recommend_all_users(recommender, dataset, out, k: int = 10, chunk: int = 102
     """Write the top-``k`` unseen items of each user to ``out`` (format by extension).
 
     Args:
-        recommender: A ``recsys.recommend.Recommender`` (e.g. ``Run.recommender()``).
+        recommender: A ``Recommender`` (``Recommender.from_run(run)``) or any ``CatalogueScorer``.
         dataset: The run's dataset (raw ids).
         out: ``.parquet``/``.pq``, ``.csv`` (spreadsheet-safe) or ``.json``; columns ``user_id, rank,
             item_id, score``, ``rank`` from 1, best first. Any other extension raises ``RecLensError``.

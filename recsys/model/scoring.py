@@ -1,4 +1,5 @@
-"""Score the whole catalogue for users in batched model calls, mask what they have, take top-K."""
+"""Score users' histories against the whole catalogue in batched, traced model calls; top-K item
+indices with the users' own items masked. ``recsys.recommend.Recommender`` adds raw ids on top."""
 
 from __future__ import annotations
 
@@ -6,15 +7,14 @@ import functools
 import threading
 
 import numpy as np
-import pandas as pd
 import tensorflow as tf
 
-from recsys.errors import DataError
 from recsys.model.build import catalogue_model
 from recsys.model.features import FeatureTables, from_model_ids, to_model_ids
 from recsys.model.sequences import last_items
+from recsys.ranking import top_k
 
-__all__ = ["Recommender", "input_signature", "top_k", "users_per_batch"]
+__all__ = ["CatalogueScorer", "input_signature", "users_per_batch"]
 
 
 def users_per_batch(n_items: int, window: int, heads: int = 2, budget: float = 4e7) -> int:
@@ -42,37 +42,8 @@ def _traced(model):
     return tf.function(functools.partial(_inference, model), input_signature=[input_signature(model)])
 
 
-def top_k(scores: np.ndarray, k: int, exclude=None) -> tuple[np.ndarray, np.ndarray]:
-    """Best ``k`` columns per row, best first.
-
-    Args:
-        scores: ``[U, N]`` scores.
-        exclude: ``U`` arrays of column indices never to return (items the user has), or None.
-
-    Returns:
-        ``(indices [U, k], values [U, k])``; equal scores rank the lower item index first. A
-        user with fewer than ``k`` allowed items gets
-        index -1 and value ``-inf`` in the remaining slots: excluded items are never returned.
-    """
-    scores = np.array(scores, dtype=np.float64, copy=True)
-    if exclude is not None:
-        rows = np.repeat(np.arange(len(exclude)), [len(e) for e in exclude])
-        cols = np.concatenate([np.asarray(e, dtype=np.int64) for e in exclude]) if len(rows) else np.zeros(0, int)
-        scores[rows, cols] = -np.inf
-    k = min(k, scores.shape[1])
-    part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-    kth = np.take_along_axis(scores, part, axis=1).min(1)
-    tied = np.flatnonzero((scores >= kth[:, None]).sum(1) > k)
-    if len(tied):  # ties at the cut-off: take the lowest item indices, deterministically
-        part[tied] = np.argsort(-scores[tied], axis=1, kind="stable")[:, :k]
-    vals = np.take_along_axis(scores, part, axis=1)
-    order = np.lexsort((part, -vals), axis=1)  # best score first, then lower item index
-    idx, vals = np.take_along_axis(part, order, axis=1), np.take_along_axis(vals, order, axis=1)
-    return np.where(np.isneginf(vals), -1, idx), vals
-
-
-class Recommender:
-    """Scores items for users with a trained model.
+class CatalogueScorer:
+    """Scores items for users with a trained model, by item index (training validates with it).
 
     Args:
         model: The scoring model (``recsys.model.build_model``).
@@ -155,18 +126,3 @@ class Recommender:
         user_idx = np.asarray(user_idx)
         scores = self.score_histories(self.history_matrix(user_idx), user_idx)
         return top_k(scores, k, self.seen(user_idx) if exclude_seen else None)
-
-    def recommend(self, dataset, user_id, k: int = 10) -> pd.DataFrame:
-        """Top-``k`` for one raw user id: ``rank, item_id, title, score``."""
-        if user_id not in dataset.user_encoder:
-            raise DataError(f"User '{user_id}' is not in this dataset. Pick a user id from the interactions file.")
-        u = dataset.user_encoder.transform([user_id])
-        items, scores = self.recommend_indices(u, k)
-        keep = items[0] >= 0
-        items, scores = items[0][keep], scores[0][keep]
-        return pd.DataFrame({
-            "rank": np.arange(1, len(items) + 1),
-            "item_id": dataset.item_encoder.inverse_transform(items),
-            "title": dataset.titles(items),
-            "score": scores,
-        })

@@ -1,7 +1,7 @@
 """``python -m recsys similar``: the items most similar by text to a free text or to an item.
 
-Wired into ``recsys.cli`` with ``add_similar_parser(sub)``; ``similar_command`` raises
-``DataError`` for bad input, which ``recsys.cli.main`` prints as ``error: ...`` (exit code 2).
+``similar_command`` raises ``DataError`` for bad input, which ``recsys.cli.main`` prints as
+``error: ...`` (exit code 2).
 """
 
 from __future__ import annotations

@@ -1,7 +1,6 @@
 """``python -m recsys audit``: the fairness audit of a saved run, from the command line.
 
-Wired into ``recsys/cli.py`` with ``add_audit_parser(sub)``; imports stay inside the command so
-building the parser stays cheap.
+Imports stay inside the command so building the parser stays cheap.
 """
 
 from __future__ import annotations

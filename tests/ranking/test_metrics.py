@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from recsys.evaluate import metrics as M
+from recsys.ranking import metrics as M
 
 # Two users, single relevant item each; k = 3.
 RANKED = np.array([[3, 1, 2], [0, 5, 4]])

@@ -1,7 +1,7 @@
-"""``python -m recsys compare``: two saved runs side by side (settings, metrics, curves, a user's top-K).
+"""``python -m recsys evaluate`` (models under the default protocol) and ``python -m recsys compare``
+(two saved runs side by side: settings, metrics, curves, a user's top-K).
 
-Wired into ``recsys/cli.py`` with ``add_compare_parser(sub)``; imports stay inside the command so
-building the parser stays cheap.
+Imports stay inside the commands so building the parser stays cheap.
 """
 
 from __future__ import annotations
@@ -9,9 +9,43 @@ from __future__ import annotations
 import argparse
 import json
 
-__all__ = ["add_compare_parser", "compare_command"]
+from recsys.cli.data import add_data_files, load_data
+from recsys.cli.train import add_model_options, configs, print_progress, text_vectors
+from recsys.output.paths import arg_type, json_file
+from recsys.output.terminal import echo
+
+__all__ = ["add_compare_parser", "add_evaluate_parser", "compare_command"]
 
 TWO_RUNS = "Give exactly two runs to compare: --run A --run B."
+
+
+def add_evaluate_parser(sub) -> None:
+    p = sub.add_parser("evaluate", help="evaluate models under the default protocol")
+    add_data_files(p)
+    add_model_options(p)
+    p.add_argument("--models", default="sasrec,ease,lightgcn,itemknn,userknn,pop",
+                   help="comma-separated: sasrec,ease,lightgcn,itemknn,userknn,pop")
+    p.add_argument("--json", type=arg_type(json_file), help="write metrics as JSON here (a .json file)")
+    p.set_defaults(func=_cmd_evaluate)
+
+
+def _cmd_evaluate(args) -> int:
+    from recsys.evaluate.experiment import metrics_json, run_experiment
+
+    dataset = load_data(args)
+    model_cfg, train_cfg = configs(args)
+    models = tuple(m.strip() for m in args.models.split(",") if m.strip())
+    vectors, _ = text_vectors(args, dataset) if "sasrec" in models else (None, {})
+    exp = run_experiment(dataset, models, model_cfg, train_cfg, text_vectors=vectors,
+                         progress=print_progress if "sasrec" in models else None)
+    report = metrics_json(exp, dataset)
+    echo(f"protocol: {report['protocol']['split']}; {report['protocol']['ranking']}")
+    echo(exp.leaderboard().to_string(float_format=lambda x: f"{x:.4f}"))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(report, f, indent=2)
+        echo(f"wrote {args.json}")
+    return 0
 
 
 def add_compare_parser(subparsers) -> argparse.ArgumentParser:
@@ -39,6 +73,7 @@ def _curve_line(name: str, curve: list, best) -> str:
 def _print_top_k(args) -> None:
     from recsys.errors import RecLensError
     from recsys.evaluate.compare import UNKNOWN_USER, compare_top_k
+    from recsys.recommend import Recommender
     from recsys.train import load_run
 
     frames = []
@@ -46,7 +81,7 @@ def _print_top_k(args) -> None:
         run = load_run(path)
         if args.user not in run.dataset.user_encoder:
             raise RecLensError(UNKNOWN_USER.format(user=args.user, path=path))
-        frames.append(run.recommender().recommend(run.dataset, args.user, k=args.k))
+        frames.append(Recommender.from_run(run).recommend(run.dataset, args.user, k=args.k))
     top = compare_top_k(*frames)
     print(f"\ntop-{args.k} of user {args.user} ({top.overlap} items in both lists; 'other rank' = rank in the other run)")
     for name, frame in (("A", top.a), ("B", top.b)):
