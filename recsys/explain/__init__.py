@@ -5,7 +5,7 @@ JSON / table exports, and the warm-up that traces the graphs when a run is loade
 from recsys.explain.attention import AttentionMaps, attention_maps
 from recsys.explain.counterfactual import Counterfactual, counterfactual
 from recsys.explain.explanation import STEPS, ItemExplanation, explain_item
-from recsys.explain.faithfulness import DeletionCurve, deletion_curve, eraser, faithfulness
+from recsys.explain.faithfulness import DeletionCurve, Faithfulness, deletion_curve, eraser, faithfulness
 from recsys.explain.maps import EmbeddingMap, embedding_map, item_vectors
 from recsys.explain.reason import plain_reason
 from recsys.explain.report import explanation_json, explanation_table
@@ -31,6 +31,7 @@ __all__ = [
     "Counterfactual",
     "DeletionCurve",
     "EmbeddingMap",
+    "Faithfulness",
     "GlobalSummary",
     "ItemExplanation",
     "ItemScorer",

@@ -13,7 +13,7 @@ import shap
 
 from recsys.explain.attention import AttentionMaps, attention_maps
 from recsys.explain.counterfactual import Counterfactual, counterfactual
-from recsys.explain.faithfulness import faithfulness
+from recsys.explain.faithfulness import Faithfulness, faithfulness
 from recsys.explain.reason import plain_reason, reason_context
 from recsys.explain.scoring import ItemScorer
 from recsys.explain.shapley import history_shap
@@ -33,8 +33,6 @@ STEPS = {
 UNKNOWN_USER = "User '{user}' is not in this dataset. Pick a user id from the interactions file."
 UNKNOWN_ITEM = "Item '{item}' is not in this dataset. Pick an item id from the interactions or items file."
 NO_RANK = "User '{user}' has no recommendation at rank {rank}."
-_NO_CURVES = {"curves": {}, "shap_auc": float("nan"), "attention_auc": float("nan"), "random_auc": float("nan"),
-              "eraser": {}}
 
 
 @dataclass
@@ -57,7 +55,7 @@ class ItemExplanation:
     side_shap: shap.Explanation
     counterfactual: Counterfactual
     counterfactual_ids: list[str]
-    faithfulness: dict
+    faithfulness: Faithfulness
     reason: str
     why_not: WhyNot | None = None
     titles: dict = field(default_factory=dict)
@@ -100,9 +98,7 @@ class ItemExplanation:
                 "target_window": self.attention.target_window,
                 "self_attention": {name: m.tolist() for name, m in self.attention.self_attention.items()},
             },
-            "faithfulness": {k: self.faithfulness[k] for k in ("shap_auc", "attention_auc", "random_auc")}
-            | {"eraser": self.faithfulness["eraser"],
-               "curves": {name: np.asarray(c).tolist() for name, c in self.faithfulness.get("curves", {}).items()}},
+            "faithfulness": self.faithfulness.to_dict(),
             "reason": self.reason,
             "timings_ms": self.timings_ms,
         }
@@ -163,7 +159,7 @@ def explain_item(recommender, dataset, model_config, user_id, item_id=None, rank
         "why_not": lambda: why_not(scorer, results["shap"].values, k=k,
                                    top=0 if results["counterfactual"].direction == "drop" else HOLDING_DOWN),
         "faithfulness": lambda: faithfulness(scorer, np.asarray(results["shap"].values),
-                                             results["attention"].history_weights) if scorer.n else _NO_CURVES,
+                                             results["attention"].history_weights) if scorer.n else Faithfulness(),
     }
     for done, (name, step) in enumerate(steps.items()):
         if progress is not None:
