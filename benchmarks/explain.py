@@ -112,7 +112,7 @@ def warm_tables(run_path: str, n_pairs: int, seed: int) -> tuple[pd.DataFrame, p
             parts.append(e.timings_ms)
             if rank_range[0] == 1:
                 f = e.faithfulness
-                faith_rows.append({"shap": f["shap_auc"], "attention": f["attention_auc"], "random": f["random_auc"]})
+                faith_rows.append({"shap": f.shap_auc, "attention": f.attention_auc, "random": f.random_auc})
         totals = [p["total"] for p in parts]
         timing_rows.append({"explanation": label, "pairs": len(parts), "median (ms)": round(statistics.median(totals)),
                             "p90 (ms)": round(float(np.percentile(totals, 90)))}

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from recsys.data import leave_last_out, load_dataset
 from recsys.evaluate import EASE, ItemKNN, MostPopular, SequenceScorer
-from recsys.fairness import AUDIT_PROTOCOL, audit, audit_scorer
+from recsys.fairness import AUDIT_PROTOCOL, AuditConfig, audit, audit_scorer
 
 DEMO = "assets/demo"
 GROUP = "55+"
@@ -72,8 +73,8 @@ def main() -> None:
     split = leave_last_out(dataset.interactions)
     model, about = _model(args, dataset, split)
     t0 = time.perf_counter()
-    options = {"n_boot": args.n_boot, "seed": 0}
-    res = audit(model, "age_group", **options) if args.run else audit_scorer(dataset, model, "age_group", split=split, **options)
+    config = AuditConfig(n_boot=args.n_boot, seed=0)
+    res = audit(model, "age_group", config) if args.run else audit_scorer(dataset, model, "age_group", config, split=split)
     seconds = time.perf_counter() - t0
     print(f"demo data: {dataset.n_users} users, {dataset.n_items} items, {len(dataset.interactions):,} interactions")
     print(f"model: {about}")
@@ -128,7 +129,8 @@ def main() -> None:
     rows = [_gap_row("transformer", res)]
     for name, cls in (("pop", MostPopular), ("itemknn", ItemKNN), ("ease", EASE)):
         scorer = cls().fit(train, dataset.n_users, dataset.n_items, split.valid)
-        rows.append(_gap_row(name, audit_scorer(dataset, scorer, "age_group", split=split, lambdas=(0.0,), **options)))
+        rows.append(_gap_row(name, audit_scorer(dataset, scorer, "age_group", replace(config, lambdas=(0.0,)),
+                                                split=split)))
     print(pd.DataFrame(rows).to_string(index=False, float_format=_f))
 
 

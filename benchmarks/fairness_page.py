@@ -1,7 +1,7 @@
 """How long the Fairness page's cached stages take on a saved run (median of a few repeats).
 
 The page scores the catalogue once per run (``audit_lists``), audits groups per user attribute
-(``audit_scorer(lists=...)``, 200 bootstrap resamples), sweeps the re-rankers per item attribute
+(``audit_from_lists``, 200 bootstrap resamples), sweeps the re-rankers per item attribute
 (``audit_tradeoff``, 2 re-rankers x 11 lambdas) and re-ranks once for the Lorenz curve at the
 slider's lambda (``rerank_lists``). Protocol: ``recsys.fairness.AUDIT_PROTOCOL``.
 
@@ -14,9 +14,10 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from dataclasses import replace
 
 from recsys.evaluate import SequenceScorer
-from recsys.fairness import audit_lists, audit_scorer, audit_tradeoff, rerank_lists
+from recsys.fairness import AuditConfig, audit_from_lists, audit_lists, audit_tradeoff, rerank_lists
 from recsys.train import load_run
 from recsys.ui.fairness_audit import LAMBDAS, N_BOOT, N_CANDIDATES
 
@@ -40,12 +41,10 @@ def main() -> None:
     run = load_run(args.run)
     ds, scorer, n = run.dataset, SequenceScorer(run.recommender()), args.repeats
     scoring, lists = _median_seconds(lambda: audit_lists(ds, scorer, n_candidates=N_CANDIDATES), n)
-    groups, _ = _median_seconds(lambda: audit_scorer(ds, None, args.attribute, item_attribute=args.item_attribute,
-                                                     lists=lists, n_boot=N_BOOT, lambdas=()), n)
-    sweep, _ = _median_seconds(lambda: audit_tradeoff(ds, lists, item_attribute=args.item_attribute,
-                                                      lambdas=LAMBDAS), n)
-    rerank = {name: _median_seconds(lambda name=name: rerank_lists(ds, lists, name, 0.4,
-                                                                   item_attribute=args.item_attribute), n)[0]
+    config = AuditConfig(item_attribute=args.item_attribute, n_boot=N_BOOT, lambdas=LAMBDAS)
+    groups, _ = _median_seconds(lambda: audit_from_lists(ds, lists, args.attribute, replace(config, lambdas=())), n)
+    sweep, _ = _median_seconds(lambda: audit_tradeoff(ds, lists, config), n)
+    rerank = {name: _median_seconds(lambda name=name: rerank_lists(ds, lists, name, 0.4, config), n)[0]
               for name in ("exposure", "calibrated")}
     print(f"{len(lists.users):,} audited users x {ds.n_items:,} items; median of {n}\n")
     print("| stage (cached) | seconds |\n| --- | --- |")

@@ -79,7 +79,7 @@ def _print_report(result) -> None:
 def audit_command(args) -> int:
     """Run the audit for ``args`` (from ``add_audit_parser``), print it, write JSON/CSV; returns 0."""
     from recsys.data import load_users
-    from recsys.fairness.audit import audit
+    from recsys.fairness.audit import AuditConfig, audit
     from recsys.train import load_run
 
     run = load_run(args.run)
@@ -87,8 +87,9 @@ def audit_command(args) -> int:
     if args.users:
         users, report = load_users(args.users, run.dataset.user_encoder.classes_)
         echo(report.summary())
-    result = audit(run, args.attribute, users=users, item_attribute=args.item_attribute, k=args.k,
-                   n_candidates=args.candidates, lambdas=args.lambdas, n_boot=args.n_boot, seed=args.seed)
+    config = AuditConfig(item_attribute=args.item_attribute, k=args.k, n_candidates=args.candidates,
+                         lambdas=args.lambdas, n_boot=args.n_boot, seed=args.seed)
+    result = audit(run, args.attribute, config, users=users)
     _print_report(result)
     if args.json:
         result.to_json(args.json)

@@ -17,6 +17,7 @@ full account is in ``assets/demo/README.md``):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -65,8 +66,9 @@ _COUNTRY_P = (0.30, 0.14, 0.11, 0.09, 0.11, 0.12, 0.08, 0.05)
 _START, _END = pd.Timestamp("2022-01-01", tz="UTC").timestamp(), pd.Timestamp("2024-06-30", tz="UTC").timestamp()
 
 
-def _items(rng: np.random.Generator, n_items: int) -> tuple[pd.DataFrame, list[list[int]], np.ndarray]:
-    """Items with genres, series, related items and popularity. Returns (frame, genre lists, successors)."""
+def _items(rng: np.random.Generator, n_items: int) -> tuple[pd.DataFrame, list[list[int]], np.ndarray, np.ndarray]:
+    """Items with genres, series, related items and popularity. Returns (frame, genre lists,
+    ``[N, 4]`` successors, ``[N]`` popularity)."""
     primary = rng.choice(len(GENRES), size=n_items, p=_GENRE_WEIGHT / _GENRE_WEIGHT.sum())
     genre_lists, titles, descriptions, series_next = [], [], [], np.full(n_items, -1)
     i = 0
@@ -144,6 +146,63 @@ def _sample(rng: np.random.Generator, weights: np.ndarray) -> int:
     return int(np.searchsorted(cum, rng.random() * cum[-1], side="right"))
 
 
+@dataclass(frozen=True)
+class _Catalogue:
+    """What a user's next pick reads: ``successors [N, 4]`` (sequel or -1, then three related
+    items), ``in_genre [G, N]`` (1 for an item's first genre, 0.3 for its others),
+    ``popularity [N]`` and ``flat_pop [N]`` (popularity flattened, for the 55+ group)."""
+
+    successors: np.ndarray
+    in_genre: np.ndarray
+    popularity: np.ndarray
+    flat_pop: np.ndarray
+
+
+def _genre_weights(genre_lists: list[list[int]], n_items: int) -> np.ndarray:
+    in_genre = np.zeros((len(GENRES), n_items))
+    for i, gl in enumerate(genre_lists):
+        in_genre[gl[0], i] = 1.0
+        for g in gl[1:]:
+            in_genre[g, i] = 0.3
+    return in_genre
+
+
+def _follow(rng: np.random.Generator, cat: _Catalogue, last: int, seen: np.ndarray) -> int:
+    """The sequel of ``last`` (often) or one of its related items, not seen yet; -1 if none is left."""
+    nxt = [s for s in cat.successors[last] if s >= 0 and not seen[s]]
+    if not nxt:
+        return -1
+    return nxt[0] if cat.successors[last][0] in nxt and rng.random() < 0.7 else nxt[rng.integers(len(nxt))]
+
+
+def _user_rows(rng: np.random.Generator, cat: _Catalogue, user: int, taste: np.ndarray, length: int,
+               older: bool) -> list[tuple]:
+    """Up to ``length`` ``(user_id, item_id, rating, timestamp)`` rows of one user, in time order."""
+    follow = 0.15 if older else 0.4  # niche viewers hop around the long tail: harder to predict
+    seen = np.zeros(len(cat.popularity), dtype=bool)
+    genre = _sample(rng, taste)
+    t = rng.uniform(_START, _END - 200 * 86400)
+    last, rows = -1, []
+    for _ in range(length):
+        item = _follow(rng, cat, last, seen) if last >= 0 and rng.random() < follow else -1
+        if item < 0:
+            if rng.random() < 0.15:
+                genre = _sample(rng, taste)
+            weights = cat.in_genre[genre] * (cat.flat_pop if older else cat.popularity) * ~seen
+            if weights.sum() <= 0:
+                weights = cat.popularity * ~seen
+            if weights.sum() <= 0:
+                break
+            item = _sample(rng, weights)
+        seen[item] = True
+        affinity = float(taste @ cat.in_genre[:, item]) * len(GENRES)
+        rating = int(np.clip(np.rint(2.4 + 0.6 * affinity + rng.normal(0, 0.9)), 1, 5))
+        t += rng.exponential(1.5 * 86400) + 60
+        rows.append((user + 1, item + 1, rating, int(t)))
+        last = item
+    return rows
+
+
 def generate_demo(
     n_users: int = 1000, n_items: int = 1500, mean_length: float = 80.0, seed: int = DEMO_SEED,
     n_interactions: int | None = None,
@@ -164,45 +223,16 @@ def generate_demo(
     rng = np.random.default_rng(seed)
     items, genre_lists, successors, popularity = _items(rng, n_items)
     users, taste = _users(rng, n_users)
-    in_genre = np.zeros((len(GENRES), n_items))
-    for i, gl in enumerate(genre_lists):
-        in_genre[gl[0], i] = 1.0
-        for g in gl[1:]:
-            in_genre[g, i] = 0.3
+    # the 55+ group cares little for what is popular
+    cat = _Catalogue(successors, _genre_weights(genre_lists, n_items), popularity, popularity ** 0.3)
     lengths = np.clip(rng.lognormal(np.log(mean_length) - 0.3, 0.75, size=n_users), 8, 600).astype(int)
     older = (users["age_group"] == UNDERSERVED_GROUP[1]).to_numpy()
-    follow = np.where(older, 0.15, 0.4)  # niche viewers hop around the long tail: harder to predict
     lengths = np.where(older, (lengths * 0.6).astype(int).clip(8), lengths)
-    flat_pop = popularity ** 0.3  # and care little for what is popular
     rows = []
     for u in range(n_users):
         if n_interactions is not None and len(rows) >= n_interactions:
             break
-        seen = np.zeros(n_items, dtype=bool)
-        genre = _sample(rng, taste[u])
-        t = rng.uniform(_START, _END - 200 * 86400)
-        last = -1
-        for _ in range(lengths[u]):
-            item = -1
-            if last >= 0 and rng.random() < follow[u]:
-                nxt = [s for s in successors[last] if s >= 0 and not seen[s]]
-                if nxt:
-                    item = nxt[0] if successors[last][0] in nxt and rng.random() < 0.7 else nxt[rng.integers(len(nxt))]
-            if item < 0:
-                if rng.random() < 0.15:
-                    genre = _sample(rng, taste[u])
-                weights = in_genre[genre] * (flat_pop if older[u] else popularity) * ~seen
-                if weights.sum() <= 0:
-                    weights = popularity * ~seen
-                if weights.sum() <= 0:
-                    break
-                item = _sample(rng, weights)
-            seen[item] = True
-            affinity = float(taste[u] @ in_genre[:, item]) * len(GENRES)
-            rating = int(np.clip(np.rint(2.4 + 0.6 * affinity + rng.normal(0, 0.9)), 1, 5))
-            t += rng.exponential(1.5 * 86400) + 60
-            rows.append((u + 1, item + 1, rating, int(t)))
-            last = item
+        rows += _user_rows(rng, cat, u, taste[u], lengths[u], older[u])
     if n_interactions is not None:
         if len(rows) < n_interactions:
             raise ValueError(f"Generated only {len(rows)} interactions; raise mean_length or n_items.")

@@ -102,6 +102,88 @@ def _drop_repeats(frame: pd.DataFrame, report: LoadReport, config: DataConfig) -
     return frame[~few]
 
 
+def _report(table: RawTable) -> LoadReport:
+    """The report of ``table`` with what reading it found; stops on a single-column table."""
+    report = LoadReport(source=table.name, kind="interactions", rows_read=table.rows_read)
+    for note in table.notes:
+        report.note(note)
+    report.drop("lines with more fields than the header", len(table.bad_lines), table.bad_lines)
+    if table.frame.shape[1] < 2 and table.sep is not None:  # most likely a wrong delimiter
+        raise DataError(Msg.SINGLE_COLUMN.format(name=table.name, sep=table.sep))
+    return report
+
+
+def _mapped_frame(table: RawTable, mapping: ColumnMapping | None,
+                  report: LoadReport) -> tuple[pd.DataFrame, ColumnMapping]:
+    """The mapped columns under their role names, indexed by file row number (used in messages)."""
+    mapping = detect_interaction_columns(table.frame, mapping, table.name)
+    roles = {r: c for r, c in mapping.as_dict().items() if c is not None}
+    report.note("columns: " + ", ".join(f"{r} = '{c}' ({mapping.how.get(r, 'given')})" for r, c in roles.items()))
+    frame = pd.DataFrame({r: table.frame[c] for r, c in roles.items()}, index=table.frame.index)
+    frame = frame.reset_index(drop=True)
+    frame.index = table.row_numbers
+    return frame, mapping
+
+
+def _clean_ids(frame: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
+    for role in ("user", "item"):
+        report_spaced_ids(frame[role], role, report)
+        frame[role] = normalize_ids(frame[role])
+        missing = frame[role].isna()
+        report.drop(f"missing {role} id", int(missing.sum()), list(frame.index[missing][:5]))
+        frame = frame[~missing]
+    return frame
+
+
+def _clean_ratings(frame: pd.DataFrame, column: str, report: LoadReport, config: DataConfig) -> pd.DataFrame:
+    """Ratings as float64: missing and (a few) non-numeric values dropped, then those below ``min_rating``."""
+    missing = frame["rating"].isna()
+    report.drop("missing rating", int(missing.sum()), list(frame.index[missing][:5]))
+    frame = frame[~missing]
+    values = pd.to_numeric(frame["rating"], errors="coerce")
+    bad = values.isna() | ~np.isfinite(values.fillna(0))
+    original = frame["rating"]
+    frame = _screen_bad(frame.assign(rating=values), bad, original, column,
+                        Msg.NON_NUMERIC_RATING, report, "rating is not a number", config)
+    frame = frame.assign(rating=frame["rating"].astype("float64"))
+    if config.min_rating is not None:
+        low = frame["rating"] < config.min_rating
+        report.drop(f"rating below min_rating={config.min_rating}", int(low.sum()), list(frame.index[low][:5]))
+        frame = frame[~low]
+    return frame
+
+
+def _clean_timestamps(frame: pd.DataFrame, column: str, report: LoadReport, config: DataConfig) -> pd.DataFrame:
+    """Timestamps as int64 epoch seconds: missing, (a few) unparsable and out-of-range values dropped."""
+    missing = frame["timestamp"].isna()
+    report.drop("missing timestamp", int(missing.sum()), list(frame.index[missing][:5]))
+    frame = frame[~missing]
+    converted = to_epoch_seconds(frame["timestamp"], config.dayfirst, str(column))
+    for reason, count in converted.notes:
+        report.note(reason, count)
+    for reason, mask in converted.fixes:
+        report.fix(reason, int(mask.sum()), list(frame.index[mask.to_numpy()][:5]))
+    seconds = converted.seconds
+    frame = _screen_bad(frame.assign(timestamp=seconds), seconds.isna(), frame["timestamp"],
+                        column, Msg.BAD_TIMESTAMP, report, "timestamp could not be parsed", config)
+    out = (frame["timestamp"] < 0) | (frame["timestamp"] >= _MAX_EPOCH)
+    report.drop("timestamp before 1970 or after 2100", int(out.sum()), list(frame.index[out][:5]))
+    frame = frame[~out]
+    return frame.assign(timestamp=np.floor(frame["timestamp"]).astype("int64"))
+
+
+def _finish(frame: pd.DataFrame, report: LoadReport, name: str) -> pd.DataFrame:
+    """Ids as str, a fresh index, ``rows_kept``; stops when no row is left."""
+    if any(e.action == "dropped" and e.reason.startswith("missing ") for e in report.entries):
+        report.note(f"a missing value is a cell that is {MISSING_RULE}")
+    if frame.empty:
+        reasons = "; ".join(f"{e.count} {e.reason}" for e in report.entries if e.action == "dropped") or "no rows"
+        raise DataError(Msg.ALL_ROWS_DROPPED.format(name=name, reasons=reasons))
+    frame = frame.assign(user=frame["user"].astype(str), item=frame["item"].astype(str)).reset_index(drop=True)
+    report.rows_kept = len(frame)
+    return frame
+
+
 def clean_interactions(
     table: RawTable, mapping: ColumnMapping | None = None, config: DataConfig = DataConfig()
 ) -> tuple[pd.DataFrame, LoadReport, ColumnMapping]:
@@ -112,69 +194,16 @@ def clean_interactions(
         ``rating`` (float64) and ``timestamp`` (int64 epoch seconds) when mapped, in file order.
     """
     name = table.name
-    report = LoadReport(source=name, kind="interactions", rows_read=table.rows_read)
-    for note in table.notes:
-        report.note(note)
-    report.drop("lines with more fields than the header", len(table.bad_lines), table.bad_lines)
-    if table.frame.shape[1] < 2 and table.sep is not None:  # most likely a wrong delimiter
-        raise DataError(Msg.SINGLE_COLUMN.format(name=name, sep=table.sep))
-    mapping = detect_interaction_columns(table.frame, mapping, name)
-    roles = {r: c for r, c in mapping.as_dict().items() if c is not None}
-    report.note("columns: " + ", ".join(f"{r} = '{c}' ({mapping.how.get(r, 'given')})" for r, c in roles.items()))
-    frame = pd.DataFrame({r: table.frame[c] for r, c in roles.items()}, index=table.frame.index)
-    frame = frame.reset_index(drop=True)
-    frame.index = table.row_numbers  # index = file row number, used in messages
+    report = _report(table)
+    frame, mapping = _mapped_frame(table, mapping, report)
     del table  # unless the caller keeps the table, its unused columns are freed before the costly steps
-
-    for role in ("user", "item"):
-        report_spaced_ids(frame[role], role, report)
-        frame[role] = normalize_ids(frame[role])
-        missing = frame[role].isna()
-        report.drop(f"missing {role} id", int(missing.sum()), list(frame.index[missing][:5]))
-        frame = frame[~missing]
-
+    frame = _clean_ids(frame, report)
     if "rating" in frame:
-        raw = frame["rating"]
-        missing = raw.isna()
-        report.drop("missing rating", int(missing.sum()), list(frame.index[missing][:5]))
-        frame = frame[~missing]
-        values = pd.to_numeric(frame["rating"], errors="coerce")
-        bad = values.isna() | ~np.isfinite(values.fillna(0))
-        original = frame["rating"]
-        frame = _screen_bad(frame.assign(rating=values), bad, original, mapping.rating,
-                            Msg.NON_NUMERIC_RATING, report, "rating is not a number", config)
-        frame = frame.assign(rating=frame["rating"].astype("float64"))
-        if config.min_rating is not None:
-            low = frame["rating"] < config.min_rating
-            report.drop(f"rating below min_rating={config.min_rating}", int(low.sum()), list(frame.index[low][:5]))
-            frame = frame[~low]
-
+        frame = _clean_ratings(frame, mapping.rating, report, config)
     if "timestamp" in frame:
-        missing = frame["timestamp"].isna()
-        report.drop("missing timestamp", int(missing.sum()), list(frame.index[missing][:5]))
-        frame = frame[~missing]
-        converted = to_epoch_seconds(frame["timestamp"], config.dayfirst, str(mapping.timestamp))
-        for reason, count in converted.notes:
-            report.note(reason, count)
-        for reason, mask in converted.fixes:
-            report.fix(reason, int(mask.sum()), list(frame.index[mask.to_numpy()][:5]))
-        seconds = converted.seconds
-        frame = _screen_bad(frame.assign(timestamp=seconds), seconds.isna(), frame["timestamp"],
-                            mapping.timestamp, Msg.BAD_TIMESTAMP, report, "timestamp could not be parsed", config)
-        out = (frame["timestamp"] < 0) | (frame["timestamp"] >= _MAX_EPOCH)
-        report.drop("timestamp before 1970 or after 2100", int(out.sum()), list(frame.index[out][:5]))
-        frame = frame[~out]
-        frame = frame.assign(timestamp=np.floor(frame["timestamp"]).astype("int64"))
-
+        frame = _clean_timestamps(frame, mapping.timestamp, report, config)
     frame = _drop_repeats(frame, report, config)
-    if any(e.action == "dropped" and e.reason.startswith("missing ") for e in report.entries):
-        report.note(f"a missing value is a cell that is {MISSING_RULE}")
-    if frame.empty:
-        reasons = "; ".join(f"{e.count} {e.reason}" for e in report.entries if e.action == "dropped") or "no rows"
-        raise DataError(Msg.ALL_ROWS_DROPPED.format(name=name, reasons=reasons))
-    frame = frame.assign(user=frame["user"].astype(str), item=frame["item"].astype(str)).reset_index(drop=True)
-    report.rows_kept = len(frame)
-    return frame, report, mapping
+    return _finish(frame, report, name), report, mapping
 
 
 def load_interactions(

@@ -15,6 +15,7 @@ rules of ``recsys.data.dates``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -175,6 +176,75 @@ def _read(source, kind: str, config: DataConfig, columns: ColumnSpec | None, rea
     return table, report
 
 
+def _side_frame(source, kind: str, known_ids, detect: Callable[[RawTable], ItemSchema | UserSchema],
+                config: DataConfig, columns: ColumnSpec | None, read_options: dict):
+    """What both loaders start with: read (with the user's column choices), detect the schema
+    (``detect(table)``), one row per id, match against the interactions' ids.
+
+    Returns:
+        ``(frame indexed by id, schema, hit, report)``; ``hit`` is ``[rows]`` bool (in the
+        interactions) or ``None`` without ``known_ids``.
+    """
+    table, report = _read(source, f"{kind}s", config, columns, read_options)
+    schema = detect(table)
+    frame = _ids_and_dedupe(table, schema.id, kind, report)
+    hit = _match(frame, known_ids, kind, schema.id, table.name, report, config)
+    return frame, schema, hit, report
+
+
+def _finish(out: pd.DataFrame, schema: ItemSchema | UserSchema, report: LoadReport) -> None:
+    for c, why in schema.ignored.items():
+        report.note(f"'{c}' not used: {why}")
+    report.rows_kept = len(out)
+
+
+def _title_and_text(frame: pd.DataFrame, schema: ItemSchema, report: LoadReport) -> pd.DataFrame:
+    """``title`` (the id where there is no title column) and ``text`` (the free-text columns joined)."""
+    out = pd.DataFrame(index=frame.index)
+    if schema.title:
+        out["title"] = frame[schema.title].astype("string").str.strip().fillna("").astype(object)
+    else:
+        out["title"] = list(frame.index)
+        report.note("no title column found; item ids are shown as titles")
+    text_cols = [c for c in schema.text]
+    out["text"] = (
+        frame[text_cols].astype("string").fillna("").agg(" ".join, axis=1).str.strip().astype(object)
+        if text_cols else ""
+    )
+    return out
+
+
+def _flag_group(frame: pd.DataFrame, schema: ItemSchema, report: LoadReport) -> tuple[ItemSchema, pd.Series]:
+    """The 0/1 flag columns read together as one ``list[str]`` column; the schema names it."""
+    group = schema.flag_group
+    while group in frame.columns and group not in schema.flags:  # never overwrite a real column
+        group += "_flags"
+    if group != schema.flag_group:
+        schema = replace(schema, flag_group=group)
+    flags = frame[list(schema.flags)].apply(pd.to_numeric, errors="coerce").fillna(0).to_numpy() > 0
+    placeholder = np.array([is_placeholder(c) for c in schema.flags], dtype=bool)
+    first = [next((c for c, on in zip(schema.flags, row & placeholder) if on), None) for row in flags]
+    _placeholders(schema.flag_group, pd.Series(first, dtype=object), report)
+    names = np.asarray(schema.flags, dtype=object)
+    values = pd.Series([list(names[row & ~placeholder]) for row in flags], index=frame.index, dtype=object)
+    report.note(f"{len(schema.flags)} 0/1 columns read together as '{schema.flag_group}'")
+    if any(GENERATED.match(c) for c in schema.flags):
+        report.note(f"the values of '{schema.flag_group}' are the flag columns' names ({schema.flags[0]}, ...): "
+                    "name them on the Data page, or with --item-names")
+    return schema, values
+
+
+def _dates(col: pd.Series, column: str, config: DataConfig, report: LoadReport) -> pd.Series:
+    """Dates as a fractional year (float)."""
+    dates, notes = parse_dates(col, config.dayfirst, column)
+    report.note(f"'{column}': dates read as a fractional year")
+    for note, count in notes:
+        report.note(note, count)
+    bad = (dates.isna() & col.notna()).to_numpy(dtype=bool)
+    report.fix(f"'{column}': values that are not dates read as missing", int(bad.sum()), list(col.index[bad][:5]))
+    return (dates.dt.year + (dates.dt.day_of_year - 1) / 365.25).astype(float)
+
+
 def load_items(
     source, known_ids=None, schema: ItemSchema | None = None, config: DataConfig = DataConfig(),
     columns: ColumnSpec | None = None, **read_options
@@ -187,57 +257,25 @@ def load_items(
         schema: Column roles to force; the rest are detected.
         columns: Column names, types, flag groups and encoding chosen by the user.
     """
-    table, report = _read(source, "items", config, columns, read_options)
-    schema = item_schema(table.frame, schema, columns, table.name, table.sep)
-    frame = _ids_and_dedupe(table, schema.id, "item", report)
-    hit = _match(frame, known_ids, "item", schema.id, table.name, report, config)
+    forced = schema
+    frame, schema, hit, report = _side_frame(
+        source, "item", known_ids, lambda t: item_schema(t.frame, forced, columns, t.name, t.sep), config, columns,
+        read_options)
     if hit is not None and (~hit).any():
         report.note(f"{int((~hit).sum())} items have no interactions; kept as cold-start items")
-    out = pd.DataFrame(index=frame.index)
-    if schema.title:
-        out["title"] = frame[schema.title].astype("string").str.strip().fillna("").astype(object)
-    else:
-        out["title"] = list(frame.index)
-        report.note("no title column found; item ids are shown as titles")
-    text_cols = [c for c in schema.text]
-    out["text"] = (
-        frame[text_cols].astype("string").fillna("").agg(" ".join, axis=1).str.strip().astype(object)
-        if text_cols else ""
-    )
+    out = _title_and_text(frame, schema, report)
     for c in schema.categorical:
         out[c] = _categorical(frame[c], c, report)
     for c, sep in schema.multi.items():
         out[c] = _multi(frame[c], sep, c, report).set_axis(out.index)
     if schema.flags:
-        group = schema.flag_group
-        while group in frame.columns and group not in schema.flags:  # never overwrite a real column
-            group += "_flags"
-        if group != schema.flag_group:
-            schema = replace(schema, flag_group=group)
-        flags = frame[list(schema.flags)].apply(pd.to_numeric, errors="coerce").fillna(0).to_numpy() > 0
-        placeholder = np.array([is_placeholder(c) for c in schema.flags], dtype=bool)
-        first = [next((c for c, on in zip(schema.flags, row & placeholder) if on), None) for row in flags]
-        _placeholders(schema.flag_group, pd.Series(first, dtype=object), report)
-        names = np.asarray(schema.flags, dtype=object)
-        out[schema.flag_group] = pd.Series([list(names[row & ~placeholder]) for row in flags], index=out.index,
-                                           dtype=object)
-        report.note(f"{len(schema.flags)} 0/1 columns read together as '{schema.flag_group}'")
-        if any(GENERATED.match(c) for c in schema.flags):
-            report.note(f"the values of '{schema.flag_group}' are the flag columns' names ({schema.flags[0]}, ...): "
-                        "name them on the Data page, or with --item-names")
+        schema, flags = _flag_group(frame, schema, report)
+        out[schema.flag_group] = flags
     for c in schema.numeric:
         out[c] = _numeric(frame[c], c, report)
     for c in schema.dates:
-        dates, notes = parse_dates(frame[c], config.dayfirst, c)
-        out[c] = (dates.dt.year + (dates.dt.day_of_year - 1) / 365.25).astype(float)
-        report.note(f"'{c}': dates read as a fractional year")
-        for note, count in notes:
-            report.note(note, count)
-        bad = (dates.isna() & frame[c].notna()).to_numpy(dtype=bool)
-        report.fix(f"'{c}': values that are not dates read as missing", int(bad.sum()), list(frame.index[bad][:5]))
-    for c, why in schema.ignored.items():
-        report.note(f"'{c}' not used: {why}")
-    report.rows_kept = len(out)
+        out[c] = _dates(frame[c], c, config, report)
+    _finish(out, schema, report)
     return ItemTable(out, schema), report
 
 
@@ -249,10 +287,10 @@ def load_users(
 
     ``columns``: column names, types and encoding chosen by the user (no flag groups).
     """
-    table, report = _read(source, "users", config, columns, read_options)
-    schema = user_schema(table.frame, schema, columns, table.name)
-    frame = _ids_and_dedupe(table, schema.id, "user", report)
-    hit = _match(frame, known_ids, "user", schema.id, table.name, report, config)
+    forced = schema
+    frame, schema, hit, report = _side_frame(
+        source, "user", known_ids, lambda t: user_schema(t.frame, forced, columns, t.name), config, columns,
+        read_options)
     if hit is not None and (~hit).any():
         rows = [str(i) for i in frame.index[~hit][:5]]
         report.drop("user has no interactions left after cleaning the interactions file", int((~hit).sum()), rows)
@@ -262,7 +300,5 @@ def load_users(
         out[c] = _categorical(frame[c], c, report)
     for c in schema.numeric:
         out[c] = _numeric(frame[c], c, report)
-    for c, why in schema.ignored.items():
-        report.note(f"'{c}' not used: {why}")
-    report.rows_kept = len(out)
+    _finish(out, schema, report)
     return UserTable(out, schema), report

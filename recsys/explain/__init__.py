@@ -4,8 +4,8 @@ JSON / table exports, and the warm-up that traces the graphs when a run is loade
 
 from recsys.explain.attention import AttentionMaps, attention_maps
 from recsys.explain.counterfactual import Counterfactual, counterfactual
-from recsys.explain.explanation import STEPS, ItemExplanation, explain_item
-from recsys.explain.faithfulness import DeletionCurve, deletion_curve, eraser, faithfulness
+from recsys.explain.explanation import PARTS, STEPS, ItemExplanation, explain_item
+from recsys.explain.faithfulness import DeletionCurve, Faithfulness, deletion_curve, eraser, faithfulness
 from recsys.explain.maps import EmbeddingMap, embedding_map, item_vectors
 from recsys.explain.reason import plain_reason
 from recsys.explain.report import explanation_json, explanation_table
@@ -26,11 +26,13 @@ from recsys.explain.why_not import WhyNot, why_not
 
 __all__ = [
     "EXACT_MAX",
+    "PARTS",
     "STEPS",
     "AttentionMaps",
     "Counterfactual",
     "DeletionCurve",
     "EmbeddingMap",
+    "Faithfulness",
     "GlobalSummary",
     "ItemExplanation",
     "ItemScorer",

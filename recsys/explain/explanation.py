@@ -1,64 +1,64 @@
 """One call explains one item for one user (a recommended one, or any item: "why not X?"):
 attention, SHAP (history and side features), counterfactual, rank and gap to the top-K,
-faithfulness, a plain-language reason, and how long each part took."""
+faithfulness, a plain-language reason, and how long each part took. The parts are the steps of
+``recsys.explain.steps``; a caller can ask for only the ones it shows."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 import shap
 
-from recsys.explain.attention import AttentionMaps, attention_maps
-from recsys.explain.counterfactual import Counterfactual, counterfactual
-from recsys.explain.faithfulness import faithfulness
-from recsys.explain.reason import plain_reason, reason_context
+from recsys.explain.attention import AttentionMaps
+from recsys.explain.counterfactual import Counterfactual
+from recsys.explain.faithfulness import Faithfulness
 from recsys.explain.scoring import ItemScorer
-from recsys.explain.shapley import history_shap
-from recsys.explain.side import side_feature_shap
-from recsys.explain.why_not import HOLDING_DOWN, WhyNot, why_not, why_not_reason
+from recsys.explain.steps import PARTS, STEPS, Context, plan, run_steps
+from recsys.explain.why_not import WhyNot
 
-__all__ = ["STEPS", "ItemExplanation", "explain_item"]
+__all__ = ["PARTS", "STEPS", "ItemExplanation", "explain_item"]
 
-STEPS = {
-    "attention": "attention maps",
-    "shap": "SHAP values of the history items",
-    "side_shap": "SHAP values of the side features",
-    "counterfactual": "counterfactual",
-    "why_not": "rank and gap to the top-K",
-    "faithfulness": "faithfulness (deletion curves)",
-}
 UNKNOWN_USER = "User '{user}' is not in this dataset. Pick a user id from the interactions file."
 UNKNOWN_ITEM = "Item '{item}' is not in this dataset. Pick an item id from the interactions or items file."
 NO_RANK = "User '{user}' has no recommendation at rank {rank}."
-_NO_CURVES = {"curves": {}, "shap_auc": float("nan"), "attention_auc": float("nan"), "random_auc": float("nan"),
-              "eraser": {}}
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _base(explanation: shap.Explanation | None) -> float | None:
+    return None if explanation is None else float(np.ravel(explanation.base_values)[0])
 
 
 @dataclass
 class ItemExplanation:
     """Everything shown for one item (see ``to_dict`` for the JSON shape).
 
-    ``why_not`` holds its rank and gap to the top-K (and, below the top-K, the history items
-    holding it down); ``titles`` maps every item index the explanation names to ``(id, title)``.
+    A part that was not asked for (``explain_item(parts=...)``) is ``None``; ``rank`` comes with
+    the counterfactual or the why-not part. ``why_not`` holds its rank and gap to the top-K (and,
+    below the top-K, the history items holding it down); ``titles`` maps every item index the
+    explanation names to ``(id, title)``; ``timings_ms`` the milliseconds of each step run and
+    their ``total``.
     """
 
     user_id: str
     item_id: str
     item_title: str
-    rank: int
+    rank: int | None
     score: float
     history_titles: list[str]
     history_ids: list[str]
-    attention: AttentionMaps
-    history_shap: shap.Explanation
-    side_shap: shap.Explanation
-    counterfactual: Counterfactual
-    counterfactual_ids: list[str]
-    faithfulness: dict
-    reason: str
+    attention: AttentionMaps | None = None
+    history_shap: shap.Explanation | None = None
+    side_shap: shap.Explanation | None = None
+    counterfactual: Counterfactual | None = None
+    counterfactual_ids: list[str] | None = None
+    faithfulness: Faithfulness | None = None
+    reason: str | None = None
     why_not: WhyNot | None = None
     titles: dict = field(default_factory=dict)
     timings_ms: dict = field(default_factory=dict)
@@ -70,42 +70,48 @@ class ItemExplanation:
 
     def to_dict(self) -> dict:
         """JSON-ready: user, item, score, base_value, history, side_features, counterfactual,
-        why_not, attention, faithfulness, reason, timings_ms (``recsys.explain.report`` writes it)."""
-        target = self.attention.history_weights
-        side_data = self.side_shap.data if self.side_shap.data is not None else []
+        why_not, attention, faithfulness, reason, timings_ms (``recsys.explain.report`` writes it);
+        a part not computed is ``None`` (in ``history``, its ``shap`` or ``attention`` values)."""
         return {
             "user": self.user_id,
             "item": {"id": self.item_id, "title": self.item_title, "rank": self.rank},
             "score": self.score,
-            "base_value": float(np.ravel(self.history_shap.base_values)[0]),
-            "history": [
-                {"item_id": i, "title": t, "shap": float(v), "attention": float(a)}
-                for i, t, v, a in zip(self.history_ids, self.history_titles, self.history_shap.values, target)
-            ],
-            "side_features": [
-                {"name": n, "value": str(d), "shap": float(v)}
-                for n, d, v in zip(self.side_shap.feature_names or [], side_data, self.side_shap.values)
-            ],
-            "side_base_value": float(np.ravel(self.side_shap.base_values)[0]),
-            "counterfactual": {
-                "removed": self.counterfactual_ids,
-                "new_rank": self.counterfactual.new_rank,
-                "original_rank": self.counterfactual.original_rank,
-                "found": self.counterfactual.found,
-                "direction": self.counterfactual.direction,
-            },
+            "base_value": _base(self.history_shap),
+            "history": self._history_list(),
+            "side_features": self._side_list(),
+            "side_base_value": _base(self.side_shap),
+            "counterfactual": self._counterfactual_dict(),
             "why_not": self._why_not_dict(),
-            "attention": {
+            "attention": None if self.attention is None else {
                 "target": self.attention.target.tolist(),
                 "target_window": self.attention.target_window,
                 "self_attention": {name: m.tolist() for name, m in self.attention.self_attention.items()},
             },
-            "faithfulness": {k: self.faithfulness[k] for k in ("shap_auc", "attention_auc", "random_auc")}
-            | {"eraser": self.faithfulness["eraser"],
-               "curves": {name: np.asarray(c).tolist() for name, c in self.faithfulness.get("curves", {}).items()}},
+            "faithfulness": None if self.faithfulness is None else self.faithfulness.to_dict(),
             "reason": self.reason,
             "timings_ms": self.timings_ms,
         }
+
+    def _history_list(self) -> list[dict]:
+        missing = [None] * len(self.history_ids)
+        values = missing if self.history_shap is None else self.history_shap.values
+        weights = missing if self.attention is None else self.attention.history_weights
+        return [{"item_id": i, "title": t, "shap": _float(v), "attention": _float(a)}
+                for i, t, v, a in zip(self.history_ids, self.history_titles, values, weights)]
+
+    def _side_list(self) -> list[dict] | None:
+        side = self.side_shap
+        if side is None:
+            return None
+        data = side.data if side.data is not None else []
+        return [{"name": n, "value": str(d), "shap": float(v)} for n, d, v in zip(side.feature_names or [], data, side.values)]
+
+    def _counterfactual_dict(self) -> dict | None:
+        cf = self.counterfactual
+        if cf is None:
+            return None
+        return {"removed": self.counterfactual_ids, "new_rank": cf.new_rank, "original_rank": cf.original_rank,
+                "found": cf.found, "direction": cf.direction}
 
     def _why_not_dict(self) -> dict | None:
         w = self.why_not
@@ -136,8 +142,39 @@ def _resolve(recommender, dataset, user_id, item_id, rank: int | None, k: int) -
     return user, int(dataset.item_encoder.transform([item_id])[0])
 
 
+def _ids(dataset, items) -> list[str]:
+    return [str(x) for x in dataset.item_encoder.inverse_transform(np.asarray(items, dtype=np.int64))]
+
+
+def _named(dataset, scorer: ItemScorer, results: dict) -> dict:
+    """``{item index: (id, title)}`` of every item the explanation names."""
+    cf, wn = results.get("counterfactual"), results.get("why_not")
+    named = [scorer.items, [scorer.item]]
+    if cf is not None:
+        named.append(cf.removed)
+    if wn is not None:
+        named += [wn.holding_down["history_item"], [wn.cutoff_item] if wn.cutoff_item >= 0 else []]
+    named = np.unique(np.concatenate(named).astype(np.int64))
+    return dict(zip(named.tolist(), zip(_ids(dataset, named), dataset.titles(named))))
+
+
+def _assemble(user_id, c: Context, timings: dict) -> ItemExplanation:
+    r, scorer, dataset = c.results, c.scorer, c.dataset
+    cf, wn = r.get("counterfactual"), r.get("why_not")
+    return ItemExplanation(
+        user_id=str(user_id), item_id=_ids(dataset, [scorer.item])[0], item_title=dataset.titles([scorer.item])[0],
+        rank=cf.original_rank if cf is not None else (wn.rank if wn is not None else None),
+        score=scorer.full_score(), history_titles=c.titles, history_ids=_ids(dataset, scorer.items),
+        attention=r.get("attention"), history_shap=r.get("shap"), side_shap=r.get("side_shap"),
+        counterfactual=cf, counterfactual_ids=None if cf is None else _ids(dataset, cf.removed),
+        faithfulness=r.get("faithfulness"), reason=r.get("reason"), why_not=wn,
+        titles=_named(dataset, scorer, r), timings_ms={name: round(ms, 1) for name, ms in timings.items()},
+    )
+
+
 def explain_item(recommender, dataset, model_config, user_id, item_id=None, rank: int | None = None, k: int = 10,
-                 progress: Callable[[str, int, int], None] | None = None) -> ItemExplanation:
+                 progress: Callable[[str, int, int], None] | None = None,
+                 parts: Iterable[str] | None = None) -> ItemExplanation:
     """Explain why ``item_id`` (any catalogue item) or the item at ``rank`` (default 1) is, or is
     not, in ``user_id``'s top-``k``.
 
@@ -149,53 +186,18 @@ def explain_item(recommender, dataset, model_config, user_id, item_id=None, rank
             rank comparison.
         progress: Called as ``progress(step, done, total)`` before each step (``step`` is a value
             of ``STEPS``), and once more with ``done == total`` at the end.
+        parts: The parts to compute (names in ``PARTS``; default all), with the steps they need;
+            the others are ``None`` in the result.
+
+    Raises:
+        DataError: unknown user or item, or no recommendation at ``rank``.
+        ValueError: a part not in ``PARTS``.
     """
     t_start = time.perf_counter()
+    names = plan(parts)  # unknown parts fail before any scoring
     user, item = _resolve(recommender, dataset, user_id, item_id, rank, k)
     scorer = ItemScorer(recommender, model_config, user, item)
-    titles = dataset.titles(scorer.items) if scorer.n else []
-    timings, results = {}, {}
-    steps = {
-        "attention": lambda: attention_maps(scorer),
-        "shap": lambda: history_shap(scorer, titles),
-        "side_shap": lambda: side_feature_shap(scorer),
-        "counterfactual": lambda: counterfactual(scorer, results["shap"].values, k=k),
-        "why_not": lambda: why_not(scorer, results["shap"].values, k=k,
-                                   top=0 if results["counterfactual"].direction == "drop" else HOLDING_DOWN),
-        "faithfulness": lambda: faithfulness(scorer, np.asarray(results["shap"].values),
-                                             results["attention"].history_weights) if scorer.n else _NO_CURVES,
-    }
-    for done, (name, step) in enumerate(steps.items()):
-        if progress is not None:
-            progress(STEPS[name], done, len(steps))
-        t0 = time.perf_counter()
-        results[name] = step()
-        timings[name] = 1000 * (time.perf_counter() - t0)
-    if progress is not None:
-        progress("done", len(steps), len(steps))
-    hist, cf, wn = results["shap"], results["counterfactual"], results["why_not"]
-    named = np.unique(np.concatenate([scorer.items, cf.removed, wn.holding_down["history_item"],
-                                      [item] + ([wn.cutoff_item] if wn.cutoff_item >= 0 else [])]).astype(np.int64))
+    context = Context(scorer, dataset, dataset.titles(scorer.items) if scorer.n else [], k)
+    timings = run_steps(context, names, progress)
     timings["total"] = 1000 * (time.perf_counter() - t_start)
-    return ItemExplanation(
-        user_id=str(user_id),
-        item_id=str(dataset.item_encoder.inverse_transform([item])[0]),
-        item_title=dataset.titles([item])[0],
-        rank=cf.original_rank,
-        score=scorer.full_score(),
-        history_titles=titles,
-        history_ids=[str(x) for x in dataset.item_encoder.inverse_transform(scorer.items)],
-        attention=results["attention"],
-        history_shap=hist,
-        side_shap=results["side_shap"],
-        counterfactual=cf,
-        counterfactual_ids=[str(x) for x in dataset.item_encoder.inverse_transform(np.array(cf.removed, dtype=np.int64))],
-        faithfulness=results["faithfulness"],
-        reason=plain_reason(hist, results["side_shap"], context=reason_context(dataset, item, scorer.items))
-        if cf.direction == "drop" else why_not_reason(
-            hist.values, titles, cf.original_rank, k),
-        why_not=wn,
-        titles=dict(zip(named.tolist(), zip(map(str, dataset.item_encoder.inverse_transform(named)),
-                                             dataset.titles(named)))),
-        timings_ms={k2: round(v, 1) for k2, v in timings.items()},
-    )
+    return _assemble(user_id, context, timings)

@@ -9,13 +9,13 @@ explanation names the items the score depends on. Comprehensiveness (score drop 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from recsys.explain.scoring import ItemScorer
 
-__all__ = ["DeletionCurve", "deletion_curve", "faithfulness", "eraser"]
+__all__ = ["DeletionCurve", "Faithfulness", "deletion_curve", "eraser", "faithfulness"]
 
 
 @dataclass
@@ -34,6 +34,58 @@ class DeletionCurve:
     def auc(self) -> float:
         """Mean of the normalised curve over 0..n removed items (lower = more faithful)."""
         return float(np.mean(self.normalized))
+
+
+@dataclass(frozen=True)
+class Faithfulness:
+    """How faithful the SHAP and attention explanations of one item are (``faithfulness``).
+
+    As ``shap.Explanation`` holds values with their base, this holds the importances tested with
+    the scores they were measured against. The default (empty) object stands for a user without
+    history: nothing to remove, every area NaN.
+
+    Attributes:
+        values: ``{"shap", "attention"}``: ``[n]`` importance of each history item (oldest first)
+            under each explanation; items are removed largest first.
+        full: The item's score with the whole history.
+        base: Its score with every history item removed.
+        curves: ``{"shap", "attention", "random"}``: ``[n+1]`` normalised deletion curves, entry
+            ``j`` the score after removing the first ``j`` items, ``(s_j - base) / (full - base)``
+            (1 = original score, 0 = empty history); ``"random"`` is the mean over random orders.
+        eraser: ``{"shap", "attention"}``: ``{"comprehensiveness", "sufficiency"}`` (``eraser``).
+    """
+
+    values: dict[str, np.ndarray] = field(default_factory=dict)
+    full: float = float("nan")
+    base: float = float("nan")
+    curves: dict[str, np.ndarray] = field(default_factory=dict)
+    eraser: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        """History items removed (0 without a history)."""
+        return len(next(iter(self.curves.values()))) - 1 if self.curves else 0
+
+    def area(self, name: str) -> float:
+        """Mean of the ``name`` curve over 0..n removed items (lower = more faithful; NaN if absent)."""
+        return float(np.mean(self.curves[name])) if name in self.curves else float("nan")
+
+    @property
+    def shap_auc(self) -> float:
+        return self.area("shap")
+
+    @property
+    def attention_auc(self) -> float:
+        return self.area("attention")
+
+    @property
+    def random_auc(self) -> float:
+        return self.area("random")
+
+    def to_dict(self) -> dict:
+        """JSON-ready: ``shap_auc``, ``attention_auc``, ``random_auc``, ``eraser``, ``curves`` (lists)."""
+        return {"shap_auc": self.shap_auc, "attention_auc": self.attention_auc, "random_auc": self.random_auc,
+                "eraser": self.eraser, "curves": {name: np.asarray(c).tolist() for name, c in self.curves.items()}}
 
 
 def _masks(order: np.ndarray, n: int) -> np.ndarray:
@@ -60,16 +112,17 @@ def eraser(scorer: ItemScorer, importance: np.ndarray, share: float = 0.2) -> di
 
 
 def faithfulness(scorer: ItemScorer, shap_values: np.ndarray, attention: np.ndarray, n_random: int = 5,
-                 seed: int = 0) -> dict:
+                 seed: int = 0) -> Faithfulness:
     """Deletion curves and areas for SHAP, attention and random orders, plus ERASER scores.
 
     The random orders are drawn as ``permutation_shapley`` draws its orders (same ``seed``), so
     with sampled SHAP values their curves are SHAP's backward passes, already scored by the
     scorer's memo; with exact SHAP values every curve is.
 
-    Returns:
-        ``{"curves": {"shap", "attention", "random"}: [n+1] normalised scores,
-        "shap_auc", "attention_auc", "random_auc", "eraser": {"shap": {...}, "attention": {...}}}``.
+    Args:
+        scorer: The user and the item (``n`` history items, at least one).
+        shap_values: ``[n]`` SHAP values of the history items.
+        attention: ``[n]`` attention weights of the history items.
     """
     n = scorer.n
     rng = np.random.default_rng(seed)
@@ -79,11 +132,9 @@ def faithfulness(scorer: ItemScorer, shap_values: np.ndarray, attention: np.ndar
     scores = scorer.score(masks).reshape(-1, n + 1)  # one batched call for every curve
     curves = {name: DeletionCurve(order, scores[i]) for i, (name, order) in enumerate(orders.items())}
     random_norm = np.mean([DeletionCurve(o, s).normalized for o, s in zip(randoms, scores[2:])], axis=0)
-    return {
-        "curves": {"shap": curves["shap"].normalized, "attention": curves["attention"].normalized,
-                   "random": random_norm},
-        "shap_auc": curves["shap"].auc,
-        "attention_auc": curves["attention"].auc,
-        "random_auc": float(np.mean(random_norm)),
-        "eraser": {"shap": eraser(scorer, shap_values), "attention": eraser(scorer, attention)},
-    }
+    return Faithfulness(
+        values={"shap": np.asarray(shap_values), "attention": np.asarray(attention)},
+        full=float(scores[0, 0]), base=float(scores[0, -1]),
+        curves={"shap": curves["shap"].normalized, "attention": curves["attention"].normalized, "random": random_norm},
+        eraser={"shap": eraser(scorer, shap_values), "attention": eraser(scorer, attention)},
+    )

@@ -1,9 +1,12 @@
 """Fairness and beyond-accuracy audit: user-group disparities, item exposure, popularity bias,
-calibration, and mitigation by re-ranking. ``audit(run, attribute)`` runs all of it."""
+calibration, and mitigation by re-ranking. ``audit(run, attribute)`` runs all of it; ``audit_lists``
+then ``audit_from_lists`` (knobs in ``AuditConfig``) score once and audit several attributes."""
 
 from recsys.fairness.audit import (
     AUDIT_PROTOCOL,
+    AuditConfig,
     audit,
+    audit_from_lists,
     audit_groups,
     audit_scorer,
     audit_tradeoff,
@@ -70,6 +73,7 @@ __all__ = [
     "POPULARITY",
     "RERANKERS",
     "SMALL_GROUP",
+    "AuditConfig",
     "AuditLists",
     "AuditResult",
     "BootstrapSamples",
@@ -80,6 +84,7 @@ __all__ = [
     "apply_reranker",
     "arp",
     "audit",
+    "audit_from_lists",
     "audit_groups",
     "audit_lists",
     "audit_scorer",

@@ -8,6 +8,7 @@ user's earlier items excluded; accuracy is measured against the held-out test it
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -47,7 +48,9 @@ from recsys.ranking import metrics as M
 
 __all__ = [
     "AUDIT_PROTOCOL",
+    "AuditConfig",
     "audit",
+    "audit_from_lists",
     "audit_groups",
     "audit_scorer",
     "audit_tradeoff",
@@ -60,6 +63,37 @@ AUDIT_PROTOCOL = (
     "leave-last-out per user by time; lists for the users with a test item, made from their train + validation "
     "interactions; all items ranked, earlier items excluded; accuracy against the test item"
 )
+
+
+@dataclass(frozen=True)
+class AuditConfig:
+    """The knobs of an audit (the defaults are the CLI's).
+
+    Attributes:
+        item_attribute: Item column for item groups and calibration (default: genres-like
+            ``default_item_attribute``); popularity head/mid/tail groups are always added.
+        k: Cut-off of the audited top-K lists.
+        n_candidates: Top-N the re-rankers choose from (when the lists are scored; at least ``k``).
+        lambdas: Re-ranking weights swept for the trade-off table (``()`` skips the sweep).
+        n_boot: Bootstrap resamples of the users (0 = no intervals).
+        ci: Interval coverage. seed: Bootstrap seed.
+        n_bins: Quantile buckets for numeric and derived user attributes.
+        min_group_size: Smaller user groups are flagged ``small_group``.
+        alpha: Calibration smoothing.
+        preference: Exposure re-ranker's group weights (``"history"`` or ``"uniform"``).
+    """
+
+    item_attribute: str | None = None
+    k: int = 10
+    n_candidates: int = 100
+    lambdas: tuple[float, ...] = DEFAULT_LAMBDAS
+    n_boot: int = 200
+    ci: float = 0.95
+    seed: int = 0
+    n_bins: int = 4
+    min_group_size: int = SMALL_GROUP
+    alpha: float = ALPHA
+    preference: str = "history"
 
 
 def default_item_attribute(dataset: Dataset) -> str:
@@ -114,29 +148,30 @@ def audit_groups(dataset: Dataset, attribute: str, users, history: pd.DataFrame,
     return groups
 
 
-def audit_tradeoff(dataset: Dataset, lists: AuditLists, *, item_attribute: str | None = None,
-                   lambdas=DEFAULT_LAMBDAS, k: int = 10, alpha: float = ALPHA,
-                   preference: str = "history") -> pd.DataFrame:
-    """The re-ranking sweep (``tradeoff_curve``) over the audited lists.
+def audit_tradeoff(dataset: Dataset, lists: AuditLists, config: AuditConfig | None = None) -> pd.DataFrame:
+    """The re-ranking sweep (``tradeoff_curve``) over the audited lists, for ``config.lambdas``.
 
     It does not depend on the user attribute, so an app computes it once per item attribute.
-    Calibrated re-ranking uses ``calibration_categories(dataset, item_attribute)`` and is left out
-    without categories.
+    Calibrated re-ranking uses ``calibration_categories(dataset, config.item_attribute)`` and is
+    left out without categories.
     """
-    _, categories = calibration_categories(dataset, item_attribute)
-    lists.ranked(k)  # checks k against the candidates
+    c = config or AuditConfig()
+    _, categories = calibration_categories(dataset, c.item_attribute)
+    lists.ranked(c.k)  # checks k against the candidates
     return tradeoff_curve(lists.candidates, lists.scores, lists.relevant, lists.hist, categories=categories,
-                          popularity=lists.popularity, lambdas=lambdas, k=k, alpha=alpha, preference=preference)
+                          popularity=lists.popularity, lambdas=c.lambdas, k=c.k, alpha=c.alpha,
+                          preference=c.preference)
 
 
-def rerank_lists(dataset: Dataset, lists: AuditLists, reranker: str, lam: float, *, item_attribute: str | None = None,
-                 k: int = 10, alpha: float = ALPHA, preference: str = "history") -> np.ndarray:
+def rerank_lists(dataset: Dataset, lists: AuditLists, reranker: str, lam: float,
+                 config: AuditConfig | None = None) -> np.ndarray:
     """``[U, k]`` the audited users' lists re-ranked by ``reranker`` at weight ``lam`` (one point of
     ``audit_tradeoff``), e.g. to draw their exposure Lorenz curve."""
-    _, categories = calibration_categories(dataset, item_attribute)
-    lists.ranked(k)
-    return apply_reranker(reranker, lists.candidates, lists.scores, lists.hist, lam=lam, k=k, categories=categories,
-                          popularity=lists.popularity, alpha=alpha, preference=preference)
+    c = config or AuditConfig()
+    _, categories = calibration_categories(dataset, c.item_attribute)
+    lists.ranked(c.k)
+    return apply_reranker(reranker, lists.candidates, lists.scores, lists.hist, lam=lam, k=c.k, categories=categories,
+                          popularity=lists.popularity, alpha=c.alpha, preference=c.preference)
 
 
 def _lift_metric(rec_pop: np.ndarray, hist_pop: np.ndarray):
@@ -148,20 +183,22 @@ def _lift_metric(rec_pop: np.ndarray, hist_pop: np.ndarray):
     return lift
 
 
-def _user_side(lists: AuditLists, groups: pd.Series, categories: np.ndarray | None, *, k: int, n_boot: int,
-               ci: float, seed: int, alpha: float, min_group_size: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _user_side(lists: AuditLists, groups: pd.Series, categories: np.ndarray | None,
+               c: AuditConfig) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """``(user_groups, user_gaps, per-user values)``."""
+    k = c.k
     ranked, n_items = lists.ranked(k), lists.n_items
     values = per_user_metrics(ranked, lists.relevant, k=k)
-    values["calibration_kl"] = (calibration_kl(ranked, lists.hist, categories, k=k, alpha=alpha)
+    values["calibration_kl"] = (calibration_kl(ranked, lists.hist, categories, k=k, alpha=c.alpha)
                                 if categories is not None else np.nan)
     rec_pop = list_popularity(ranked, lists.popularity, k=k)
     hist_pop = history_popularity(lists.hist, lists.popularity)
     row_metrics = {f"coverage@{k}": coverage_metric(ranked, n_items, k=k), "popularity_lift": _lift_metric(rec_pop, hist_pop)}
     mf = group_metric_frame(values, groups, row_metrics=row_metrics)
-    samples = bootstrap_groups(values, groups, row_metrics=row_metrics, n_boot=n_boot, seed=seed) if n_boot else None
-    table = group_table(mf, groups, samples, ci=ci, min_group_size=min_group_size)
-    gaps = gap_table(mf, values, groups, samples, k=k, ci=ci)
+    samples = (bootstrap_groups(values, groups, row_metrics=row_metrics, n_boot=c.n_boot, seed=c.seed)
+               if c.n_boot else None)
+    table = group_table(mf, groups, samples, ci=c.ci, min_group_size=c.min_group_size)
+    gaps = gap_table(mf, values, groups, samples, k=k, ci=c.ci)
     return table, gaps, values.assign(list_popularity=rec_pop, history_popularity=hist_pop)
 
 
@@ -194,92 +231,89 @@ def _calibration_summary(kl: np.ndarray, attribute: str | None, alpha: float) ->
             "users": int(known.sum()), "attribute": attribute, "alpha": alpha}
 
 
-def audit_scorer(
-    dataset: Dataset,
-    scorer,
-    attribute: str,
-    *,
-    item_attribute: str | None = None,
-    split: Split | None = None,
-    users: UserTable | None = None,
-    k: int = 10,
-    n_candidates: int = 100,
-    lambdas=DEFAULT_LAMBDAS,
-    n_boot: int = 200,
-    ci: float = 0.95,
-    seed: int = 0,
-    n_bins: int = 4,
-    min_group_size: int = SMALL_GROUP,
-    alpha: float = ALPHA,
-    preference: str = "history",
-    progress: Callable[[str], None] | None = None,
-    lists: AuditLists | None = None,
-) -> AuditResult:
-    """Audit any scorer (the Transformer via ``SequenceScorer``, or a baseline) on a dataset.
+def _groups(dataset: Dataset, attribute: str, audited: np.ndarray, history: pd.DataFrame, c: AuditConfig,
+            users: UserTable | None) -> tuple[AuditConfig, pd.Series]:
+    """``(config with its item attribute resolved, [U] group of each audited user)``: every check
+    that can fail, before anything is scored."""
+    c = replace(c, item_attribute=_check_item_attribute(dataset, c.item_attribute))
+    return c, audit_groups(dataset, attribute, audited, history, n_bins=c.n_bins, table=users)
+
+
+def _settings(dataset: Dataset, lists: AuditLists, attribute: str, c: AuditConfig) -> dict:
+    return {
+        "attribute": attribute, "item_attribute": c.item_attribute, "k": c.k, "n_candidates": lists.candidates.shape[1],
+        "n_boot": c.n_boot, "ci": c.ci, "seed": c.seed, "n_bins": c.n_bins, "min_group_size": c.min_group_size,
+        "users": len(lists.users), "items": dataset.n_items, "protocol": AUDIT_PROTOCOL, "preference": c.preference,
+    }
+
+
+def _audit(dataset: Dataset, lists: AuditLists, attribute: str, groups: pd.Series, c: AuditConfig,
+           say: Callable[[str], None]) -> AuditResult:
+    calib_attr, categories = calibration_categories(dataset, c.item_attribute)
+    say("user groups")
+    user_table, gaps, values = _user_side(lists, groups, categories, c)
+    say("item groups")
+    item_table, exposure, popularity = _item_side(dataset, lists, c.item_attribute, k=c.k)
+    say("re-ranking trade-off")
+    tradeoff = audit_tradeoff(dataset, lists, c)
+    per_user = pd.concat([pd.DataFrame({"user": groups.index.to_numpy(), "group": groups.to_numpy(),
+                                        "test_item": dataset.item_encoder.inverse_transform(lists.relevant)}),
+                          values.reset_index(drop=True)], axis=1)
+    calibration = _calibration_summary(values["calibration_kl"].to_numpy(float), calib_attr, c.alpha)
+    return AuditResult(user_groups=user_table, user_gaps=gaps, item_groups=item_table, exposure=exposure,
+                       popularity=popularity, calibration=calibration, tradeoff=tradeoff, per_user=per_user,
+                       settings=_settings(dataset, lists, attribute, c))
+
+
+def audit_from_lists(dataset: Dataset, lists: AuditLists, attribute: str, config: AuditConfig | None = None, *,
+                     users: UserTable | None = None, progress: Callable[[str], None] | None = None) -> AuditResult:
+    """The audit of given lists (``audit_lists``): audit another attribute without scoring again.
 
     Args:
         dataset: The loaded dataset.
-        scorer: ``scores(user_idx, history) -> [U, N]``.
+        lists: The audited users' lists (``config.n_candidates`` is not used: they hold theirs).
         attribute: User attribute to group by (a users-file column, ``"activity"`` or
             ``"mainstreamness"``).
-        item_attribute: Item column for item groups and calibration (default: genres-like
-            ``default_item_attribute``); popularity head/mid/tail groups are always added.
-        split: The split the scorer was trained on (default: leave-last-out of the interactions).
+        config: The knobs (default ``AuditConfig()``); ``lambdas=()`` skips the re-ranking sweep
+            (``audit_tradeoff`` makes it separately).
         users: User attributes to use instead of ``dataset.users`` (a separately loaded file).
-        k: Cut-off. n_candidates: Top-N the re-rankers choose from.
-        lambdas: Re-ranking weights swept for the trade-off table.
-        n_boot, ci, seed: Bootstrap resamples of the users (0 = no intervals), interval
-            coverage, seed.
-        n_bins: Quantile buckets for numeric and derived attributes.
-        min_group_size: Smaller groups are flagged ``small_group``.
-        alpha: Calibration smoothing. preference: Exposure re-ranker's group weights
-            (``"history"`` or ``"uniform"``).
         progress: Called with a short stage description.
-        lists: The scorer's lists from ``audit_lists`` (then ``scorer``, ``split`` and
-            ``n_candidates`` are not used): audit another attribute without scoring again.
-            ``lambdas=()`` skips the re-ranking sweep (``audit_tradeoff`` makes it separately).
 
     Returns:
         An ``AuditResult`` (tables as DataFrames; ``to_json`` / ``to_csv``).
 
     Raises:
+        DataError: unknown attribute or item attribute, or every audited user in one group.
+    """
+    c, groups = _groups(dataset, attribute, lists.users, lists.history, config or AuditConfig(), users)
+    return _audit(dataset, lists, attribute, groups, c, progress or (lambda stage: None))
+
+
+def audit_scorer(dataset: Dataset, scorer, attribute: str, config: AuditConfig | None = None, *,
+                 split: Split | None = None, users: UserTable | None = None,
+                 progress: Callable[[str], None] | None = None) -> AuditResult:
+    """Audit any scorer (the Transformer via ``SequenceScorer``, or a baseline): ``audit_lists``
+    then ``audit_from_lists``, the attributes checked before anything is scored.
+
+    Args:
+        scorer: ``scores(user_idx, history) -> [U, N]``.
+        split: The split the scorer was trained on (default: leave-last-out of the interactions).
+        dataset, attribute, config, users, progress: As ``audit_from_lists``.
+
+    Raises:
         DataError: unknown attribute, every audited user in one group, or no user with a test item.
     """
     say = progress or (lambda stage: None)
-    item_attribute = _check_item_attribute(dataset, item_attribute)
-    if lists is None:
-        split = split or leave_last_out(dataset.interactions)
-        audited, history = test_users(split)[0], pd.concat([split.train, split.valid])
-    else:
-        audited, history = lists.users, lists.history
-    groups = audit_groups(dataset, attribute, audited, history, n_bins=n_bins, table=users)  # fails before scoring
-    calib_attr, categories = calibration_categories(dataset, item_attribute)
-    if lists is None:
-        say("scoring candidates")
-        lists = audit_lists(dataset, scorer, split=split, n_candidates=max(n_candidates, k))
-    say("user groups")
-    user_table, gaps, values = _user_side(lists, groups, categories, k=k, n_boot=n_boot, ci=ci, seed=seed, alpha=alpha,
-                                          min_group_size=min_group_size)
-    say("item groups")
-    item_table, exposure, popularity = _item_side(dataset, lists, item_attribute, k=k)
-    say("re-ranking trade-off")
-    tradeoff = audit_tradeoff(dataset, lists, item_attribute=item_attribute, lambdas=lambdas, k=k, alpha=alpha,
-                              preference=preference)
-    per_user = pd.concat([pd.DataFrame({"user": groups.index.to_numpy(), "group": groups.to_numpy(),
-                                        "test_item": dataset.item_encoder.inverse_transform(lists.relevant)}),
-                          values.reset_index(drop=True)], axis=1)
-    settings = {
-        "attribute": attribute, "item_attribute": item_attribute, "k": k, "n_candidates": lists.candidates.shape[1],
-        "n_boot": n_boot, "ci": ci, "seed": seed, "n_bins": n_bins, "min_group_size": min_group_size,
-        "users": len(lists.users), "items": dataset.n_items, "protocol": AUDIT_PROTOCOL, "preference": preference,
-    }
-    return AuditResult(user_groups=user_table, user_gaps=gaps, item_groups=item_table, exposure=exposure,
-                       popularity=popularity,
-                       calibration=_calibration_summary(values["calibration_kl"].to_numpy(float), calib_attr, alpha),
-                       tradeoff=tradeoff, per_user=per_user, settings=settings)
+    split = split or leave_last_out(dataset.interactions)
+    audited, history = test_users(split)[0], pd.concat([split.train, split.valid])
+    c, groups = _groups(dataset, attribute, audited, history, config or AuditConfig(), users)
+    say("scoring candidates")
+    lists = audit_lists(dataset, scorer, split=split, n_candidates=max(c.n_candidates, c.k))
+    return _audit(dataset, lists, attribute, groups, c, say)
 
 
-def audit(run, attribute: str, **options) -> AuditResult:
+def audit(run, attribute: str, config: AuditConfig | None = None, *, users: UserTable | None = None,
+          progress: Callable[[str], None] | None = None) -> AuditResult:
     """Audit a trained run (``recsys.train.load_run``) for one user attribute.
 
     Recommendations come from the run's Transformer, scored from each test user's training +
@@ -287,9 +321,9 @@ def audit(run, attribute: str, **options) -> AuditResult:
 
     Args:
         run: A ``recsys.train.Run``.
-        attribute: User attribute to group by.
-        **options: As ``audit_scorer`` (``item_attribute``, ``users``, ``k``, ``n_boot``, ...).
+        attribute, config, users, progress: As ``audit_from_lists``.
     """
     from recsys.evaluate.protocol import SequenceScorer
 
-    return audit_scorer(run.dataset, SequenceScorer(run.recommender()), attribute, **options)
+    scorer = SequenceScorer(run.recommender())
+    return audit_scorer(run.dataset, scorer, attribute, config, users=users, progress=progress)

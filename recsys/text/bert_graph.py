@@ -19,6 +19,7 @@ reference vectors and to each other.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 __all__ = ["lean_bert_forward"]
 
@@ -33,52 +34,72 @@ def _weights(layer) -> dict[str, object]:
     return {w.path.removeprefix(prefix): w.value for w in layer.weights}
 
 
-def lean_bert_forward(backbone) -> Callable | None:
-    """Build ``forward(token_ids [B, L] int32, padding_mask [B, L] int32) -> [B, L, dim]``.
+@dataclass
+class _Encoder:
+    """The backbone's weights as the lean graph reads them.
 
-    The output is in the backbone's compute dtype (float32 or bfloat16); LayerNorm statistics are
-    computed in float32 as Keras does. Returns ``None`` when the backbone is not a post-LN
-    ``BertBackbone`` with the expected weights.
+    ``token [V, dim]``, ``position [P, dim]`` and ``segment [dim]`` (segment 0) embeddings, the
+    embeddings' LayerNormalization layer and one ``_block`` dict per transformer layer.
     """
-    import keras_hub
+
+    dtype: object
+    dim: int
+    heads: int
+    token: object
+    position: object
+    segment: object
+    embed_norm: object
+    blocks: list[dict]
+
+
+def _block(layer, dim: int) -> dict:
+    """One post-LN transformer layer's weights; query, key and value fused into ``w_qkv [dim, 3 dim]``."""
     import tensorflow as tf
 
-    if not isinstance(backbone, keras_hub.models.BertBackbone):
+    w = _weights(layer)
+    attn = "self_attention_layer/"
+    qkv = ("query", "key", "value")
+    return {
+        "w_qkv": tf.concat([tf.reshape(w[f"{attn}{n}/kernel"], [dim, dim]) for n in qkv], axis=1),
+        "b_qkv": tf.concat([tf.reshape(w[f"{attn}{n}/bias"], [dim]) for n in qkv], axis=0),
+        "w_o": tf.reshape(w[f"{attn}attention_output/kernel"], [dim, dim]),
+        "b_o": w[f"{attn}attention_output/bias"],
+        "norm_1": (w["self_attention_layer_norm/gamma"], w["self_attention_layer_norm/beta"],
+                   layer.layer_norm_epsilon),
+        "w_1": w["feedforward_intermediate_dense/kernel"],
+        "b_1": w["feedforward_intermediate_dense/bias"],
+        "w_2": w["feedforward_output_dense/kernel"],
+        "b_2": w["feedforward_output_dense/bias"],
+        "norm_2": (w["feedforward_layer_norm/gamma"], w["feedforward_layer_norm/beta"],
+                   layer.layer_norm_epsilon),
+        "activation": layer.activation,
+    }
+
+
+def _encoder(backbone) -> _Encoder | None:
+    """The weights, or ``None`` for a pre-LN layer; missing weights raise (caught by the caller)."""
+    import tensorflow as tf
+
+    dim = int(backbone.hidden_dim)
+    layers = [backbone.get_layer(f"transformer_layer_{i}") for i in range(int(backbone.num_layers))]
+    if any(layer.normalize_first for layer in layers):
         return None
-    try:
-        dtype = tf.as_dtype(backbone.compute_dtype)
-        dim, heads = int(backbone.hidden_dim), int(backbone.num_heads)
-        head_dim = dim // heads
-        token = backbone.get_layer("token_embedding").embeddings
-        position = backbone.get_layer("position_embedding").position_embeddings
-        segment = backbone.get_layer("segment_embedding").embeddings[0]
-        embed_norm = backbone.get_layer("embeddings_layer_norm")
-        blocks = []
-        for i in range(int(backbone.num_layers)):
-            layer = backbone.get_layer(f"transformer_layer_{i}")
-            if layer.normalize_first:
-                return None
-            w = _weights(layer)
-            attn = "self_attention_layer/"
-            qkv = ("query", "key", "value")
-            blocks.append({
-                "w_qkv": tf.concat([tf.reshape(w[f"{attn}{n}/kernel"], [dim, dim]) for n in qkv], axis=1),
-                "b_qkv": tf.concat([tf.reshape(w[f"{attn}{n}/bias"], [dim]) for n in qkv], axis=0),
-                "w_o": tf.reshape(w[f"{attn}attention_output/kernel"], [dim, dim]),
-                "b_o": w[f"{attn}attention_output/bias"],
-                "norm_1": (w["self_attention_layer_norm/gamma"], w["self_attention_layer_norm/beta"],
-                           layer.layer_norm_epsilon),
-                "w_1": w["feedforward_intermediate_dense/kernel"],
-                "b_1": w["feedforward_intermediate_dense/bias"],
-                "w_2": w["feedforward_output_dense/kernel"],
-                "b_2": w["feedforward_output_dense/bias"],
-                "norm_2": (w["feedforward_layer_norm/gamma"], w["feedforward_layer_norm/beta"],
-                           layer.layer_norm_epsilon),
-                "activation": layer.activation,
-            })
-    except (AttributeError, KeyError, ValueError):
-        return None
-    embed_norm = (embed_norm.gamma, embed_norm.beta, embed_norm.epsilon)
+    return _Encoder(
+        dtype=tf.as_dtype(backbone.compute_dtype), dim=dim, heads=int(backbone.num_heads),
+        token=backbone.get_layer("token_embedding").embeddings,
+        position=backbone.get_layer("position_embedding").position_embeddings,
+        segment=backbone.get_layer("segment_embedding").embeddings[0],
+        embed_norm=backbone.get_layer("embeddings_layer_norm"),
+        blocks=[_block(layer, dim) for layer in layers],
+    )
+
+
+def _forward(enc: _Encoder) -> Callable:
+    import tensorflow as tf
+
+    dtype, dim, heads = enc.dtype, enc.dim, enc.heads
+    head_dim = dim // heads
+    embed_norm = (enc.embed_norm.gamma, enc.embed_norm.beta, enc.embed_norm.epsilon)
     scale = tf.constant(head_dim ** -0.5, dtype)
 
     def norm(x, params):
@@ -90,10 +111,10 @@ def lean_bert_forward(backbone) -> Callable | None:
 
     def forward(token_ids, padding_mask):
         batch, length = tf.shape(token_ids)[0], tf.shape(token_ids)[1]
-        x = tf.gather(token, token_ids) + position[None, :length] + segment
+        x = tf.gather(enc.token, token_ids) + enc.position[None, :length] + enc.segment
         x = tf.reshape(norm(x, embed_norm), [batch * length, dim])  # rows = tokens: plain 2-D matmuls
         key_bias = (1.0 - tf.cast(padding_mask, dtype))[:, None, None, :] * tf.constant(MASKED_SCORE, dtype)
-        for b in blocks:
+        for b in enc.blocks:
             qkv = tf.nn.bias_add(tf.matmul(x, b["w_qkv"]), b["b_qkv"])
             qkv = tf.transpose(tf.reshape(qkv, [batch, length, 3, heads, head_dim]), [2, 0, 3, 1, 4])
             scores = tf.matmul(qkv[0], qkv[1], transpose_b=True) * scale + key_bias  # [B, H, L, L]
@@ -105,3 +126,21 @@ def lean_bert_forward(backbone) -> Callable | None:
         return tf.reshape(x, [batch, length, dim])
 
     return forward
+
+
+def lean_bert_forward(backbone) -> Callable | None:
+    """Build ``forward(token_ids [B, L] int32, padding_mask [B, L] int32) -> [B, L, dim]``.
+
+    The output is in the backbone's compute dtype (float32 or bfloat16); LayerNorm statistics are
+    computed in float32 as Keras does. Returns ``None`` when the backbone is not a post-LN
+    ``BertBackbone`` with the expected weights.
+    """
+    import keras_hub
+
+    if not isinstance(backbone, keras_hub.models.BertBackbone):
+        return None
+    try:
+        enc = _encoder(backbone)
+    except (AttributeError, KeyError, ValueError):
+        return None
+    return None if enc is None else _forward(enc)

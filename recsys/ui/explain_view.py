@@ -248,12 +248,12 @@ def render_shap(e: ItemExplanation) -> None:
 def render_faithfulness(e: ItemExplanation) -> None:
     """Deletion curves for SHAP, attention and random orders, with ERASER scores."""
     f = e.faithfulness
-    if not f.get("curves"):
+    if not f.curves:
         st.info("There is no history to remove, so there are no deletion curves.")
         return
     left, right = st.columns([1.6, 1], gap="large")
     left.plotly_chart(charts.deletion_figure(f), key="deletion_curves")
-    eraser = pd.DataFrame(f.get("eraser", {})).T.rename(index={"shap": "SHAP"}).rename_axis("explanation").reset_index()
+    eraser = pd.DataFrame(f.eraser).T.rename(index={"shap": "SHAP"}).rename_axis("explanation").reset_index()
     right.markdown("**How faithful is each explanation?**")
     right.caption(
         "Remove history items in the order an explanation ranks them and re-score. The faster the "

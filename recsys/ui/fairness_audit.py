@@ -18,10 +18,11 @@ import streamlit as st
 from recsys.data import Dataset
 from recsys.evaluate.protocol import SequenceScorer
 from recsys.fairness import (
+    AuditConfig,
     AuditLists,
     AuditResult,
+    audit_from_lists,
     audit_lists,
-    audit_scorer,
     audit_tradeoff,
     calibration_categories,
     calibration_profile,
@@ -48,19 +49,19 @@ def _lists(path: str, _recommender, _dataset: Dataset) -> AuditLists:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _audit(path: str, attribute: str, item_attribute: str, _lists: AuditLists, _dataset: Dataset) -> AuditResult:
-    return audit_scorer(_dataset, None, attribute, item_attribute=item_attribute, lists=_lists, k=K, n_boot=N_BOOT,
-                        lambdas=())
+    config = AuditConfig(item_attribute=item_attribute, k=K, n_boot=N_BOOT, lambdas=())
+    return audit_from_lists(_dataset, _lists, attribute, config)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _tradeoff(path: str, item_attribute: str, _lists: AuditLists, _dataset: Dataset) -> pd.DataFrame:
-    return audit_tradeoff(_dataset, _lists, item_attribute=item_attribute, lambdas=LAMBDAS, k=K)
+    return audit_tradeoff(_dataset, _lists, AuditConfig(item_attribute=item_attribute, lambdas=LAMBDAS, k=K))
 
 
 @st.cache_data(max_entries=64, show_spinner="Re-ranking every audited user's list ...")
 def reranked_lorenz(path: str, reranker: str, lam: float, item_attribute: str, _lists: AuditLists,
                      _dataset: Dataset) -> tuple:
-    ranked = rerank_lists(_dataset, _lists, reranker, lam, item_attribute=item_attribute, k=K)
+    ranked = rerank_lists(_dataset, _lists, reranker, lam, AuditConfig(item_attribute=item_attribute, k=K))
     return (*exposure_lorenz(ranked, _lists.n_items, k=K), gini(item_exposure(ranked, _lists.n_items, k=K)))
 
 

@@ -43,10 +43,8 @@ def _pair_labels(result: S.GlobalSummary, dataset) -> list[str]:
     return [f"user {u}, #{r} {t}" for u, r, t in zip(users, result.pairs.ranks, titles)]
 
 
-def render_across_users(pick) -> None:
-    """Sample size inputs and a button; once pressed, the side-feature SHAP summary (mean |SHAP|
-    bars and beeswarm) and the table of the most influential history items."""
-    run = pick.run
+def _sample_inputs(pick) -> tuple[int, int] | None:
+    """Sample size inputs and the button; ``(n_users, k)`` once the button was pressed for this run."""
     left, middle, right = st.columns([1, 1, 1.4], vertical_alignment="bottom")
     n_users = int(left.number_input("Users in the sample", 1, 500, DEFAULT_USERS, step=5, key=state.GLOBAL_USERS))
     k = int(middle.number_input("Top-K of each user", 1, 20, DEFAULT_K, key=state.GLOBAL_K))
@@ -58,35 +56,33 @@ def render_across_users(pick) -> None:
             f"Explains the top-{k} recommendations of {n_users} randomly drawn users (seed {SEED}) and sums the "
             "SHAP values up: which side features and which history items drive the recommendations overall."
         )
-        return
-    _, n_users, k = shown
-    try:
-        result = summary(str(pick.path), n_users, k, pick.recommender, run.dataset, run.model_config)
-    except RecLensError as err:
-        st.error(md_escape(err), icon=":material/error:")
-        return
-    s = result.settings
-    st.caption(
-        f"{s['pairs']} recommendations explained: the top-{s['k']} of {s['users']} users drawn at random (seed "
-        f"{s['seed']}), in {result.timings_ms['total'] / 1000:.1f} s."
-    )
+        return None
+    return shown[1], shown[2]
+
+
+def _render_side_features(result: S.GlobalSummary, dataset) -> None:
+    """Mean |SHAP| bars and the beeswarm of the side features."""
     table = result.side_table()
-    if len(table):
-        left, right = st.columns([1, 1.5], gap="large")
-        left.plotly_chart(side_importance_figure(table), key="global_side_bar")
-        side = result.side
-        right.plotly_chart(
-            side_beeswarm_figure(np.asarray(side.values), np.asarray(side.data), list(side.feature_names),
-                                 _pair_labels(result, run.dataset), list(table["feature"]), absent=S.ABSENT),
-            key="global_side_beeswarm",
-        )
-        st.caption(
-            "Left: the average size of each feature's effect (blue bars raise scores on average, orange lower "
-            "them). Right: each dot is one recommendation and how much the feature moved its score, the history "
-            "held fixed; light grey: the item has no value for it; numeric features are coloured by value."
-        )
-    else:
+    if not len(table):
         st.info("This run has no side features (item categories, numbers, text or user attributes).")
+        return
+    left, right = st.columns([1, 1.5], gap="large")
+    left.plotly_chart(side_importance_figure(table), key="global_side_bar")
+    side = result.side
+    right.plotly_chart(
+        side_beeswarm_figure(np.asarray(side.values), np.asarray(side.data), list(side.feature_names),
+                             _pair_labels(result, dataset), list(table["feature"]), absent=S.ABSENT),
+        key="global_side_beeswarm",
+    )
+    st.caption(
+        "Left: the average size of each feature's effect (blue bars raise scores on average, orange lower "
+        "them). Right: each dot is one recommendation and how much the feature moved its score, the history "
+        "held fixed; light grey: the item has no value for it; numeric features are coloured by value."
+    )
+
+
+def _render_influential(result: S.GlobalSummary) -> None:
+    """The table of the most influential history items."""
     st.markdown("**Most influential history items across users**")
     columns = ["title", "item_id", "appearances", "users", "total_shap", "mean_shap", "positive_share"]
     st.container(key="global_influential").dataframe(
@@ -106,6 +102,28 @@ def render_across_users(pick) -> None:
     )
     st.caption("Sorted by total SHAP: the history items that pushed the most recommendations up, summed over "
                "the sample.")
+
+
+def render_across_users(pick) -> None:
+    """Sample size inputs and a button; once pressed, the side-feature SHAP summary (mean |SHAP|
+    bars and beeswarm) and the table of the most influential history items."""
+    run = pick.run
+    shown = _sample_inputs(pick)
+    if shown is None:
+        return
+    n_users, k = shown
+    try:
+        result = summary(str(pick.path), n_users, k, pick.recommender, run.dataset, run.model_config)
+    except RecLensError as err:
+        st.error(md_escape(err), icon=":material/error:")
+        return
+    s = result.settings
+    st.caption(
+        f"{s['pairs']} recommendations explained: the top-{s['k']} of {s['users']} users drawn at random (seed "
+        f"{s['seed']}), in {result.timings_ms['total'] / 1000:.1f} s."
+    )
+    _render_side_features(result, run.dataset)
+    _render_influential(result)
 
 
 def render_embedding_maps(pick) -> None:

@@ -133,9 +133,12 @@ def test_deletion_curves_are_monotone_for_a_hand_built_model():
     np.testing.assert_allclose(curve.scores, [4.6, 1.6, 0.6, 0.1, 0.0])
     result = faithfulness(scorer, scorer.weights, attention=np.array([0.1, 0.2, 0.3, 0.4]))
     # SHAP order removes the heaviest items first; this "attention" removes the lightest first
-    assert result["shap_auc"] == pytest.approx(np.mean(np.array([4.6, 1.6, 0.6, 0.1, 0.0]) / 4.6))
-    assert result["shap_auc"] < result["random_auc"] < result["attention_auc"]
-    assert result["eraser"]["shap"]["comprehensiveness"] == pytest.approx(3.0)  # top 20% of 4 = 1 item
+    assert result.shap_auc == pytest.approx(np.mean(np.array([4.6, 1.6, 0.6, 0.1, 0.0]) / 4.6))
+    assert result.shap_auc < result.random_auc < result.attention_auc
+    assert result.eraser["shap"]["comprehensiveness"] == pytest.approx(3.0)  # top 20% of 4 = 1 item
+    assert (result.full, result.base, result.n) == (pytest.approx(4.6), pytest.approx(0.0), 4)
+    np.testing.assert_allclose(result.curves["shap"], np.array([4.6, 1.6, 0.6, 0.1, 0.0]) / 4.6)
+    np.testing.assert_allclose(result.values["attention"], [0.1, 0.2, 0.3, 0.4])
 
 
 def test_plain_reason_names_only_supported_contributors():

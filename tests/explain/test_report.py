@@ -3,6 +3,7 @@ that the page writes through the formula-safe CSV writer."""
 
 import copy
 import csv
+import dataclasses
 import io
 import json
 
@@ -44,14 +45,15 @@ def test_json_reads_back_to_the_explanations_numbers(explanation):
         np.testing.assert_allclose(d["attention"]["self_attention"][name], matrix)
     assert d["counterfactual"]["removed"] == e.counterfactual_ids and d["counterfactual"]["direction"] == "drop"
     assert d["why_not"]["rank"] == e.rank and d["why_not"]["gap"] == pytest.approx(e.why_not.gap)
-    assert d["faithfulness"]["shap_auc"] == pytest.approx(e.faithfulness["shap_auc"])
-    np.testing.assert_allclose(d["faithfulness"]["curves"]["random"], e.faithfulness["curves"]["random"])
+    assert d["faithfulness"]["shap_auc"] == pytest.approx(e.faithfulness.shap_auc)
+    np.testing.assert_allclose(d["faithfulness"]["curves"]["random"], e.faithfulness.curves["random"])
     assert d["reason"] == e.reason
 
 
 def test_json_writes_missing_numbers_as_null(explanation):
     e = copy.copy(explanation)
-    e.faithfulness = dict(e.faithfulness, shap_auc=float("nan"))
+    curves = e.faithfulness.curves
+    e.faithfulness = dataclasses.replace(e.faithfulness, curves=curves | {"shap": np.full_like(curves["shap"], np.nan)})
     assert _strict(explanation_json(e))["faithfulness"]["shap_auc"] is None
 
 
@@ -67,7 +69,7 @@ def test_table_has_one_row_per_number(explanation):
     summary = table[table["section"] == "summary"].set_index("name")["value"]
     assert summary["rank"] == e.rank and summary["reason"] == e.reason
     faith = table[table["section"] == "faithfulness"].set_index("name")["value"]
-    assert faith["deletion area, shap"] == pytest.approx(e.faithfulness["shap_auc"])
+    assert faith["deletion area, shap"] == pytest.approx(e.faithfulness.shap_auc)
 
 
 def test_csv_download_is_formula_safe(explanation):

@@ -1,6 +1,7 @@
 """audit(...): the structured result, its JSON/CSV export, and the planted group on the demo data."""
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -8,10 +9,10 @@ import pytest
 from recsys.data import leave_last_out, load_dataset
 from recsys.errors import DataError
 from recsys.evaluate import EASE, MostPopular
-from recsys.fairness import JSON_KEYS, FairnessMsg, audit_scorer, default_item_attribute
+from recsys.fairness import JSON_KEYS, AuditConfig, FairnessMsg, audit_scorer, default_item_attribute
 from tests.tiny import tiny_dataset
 
-TINY_OPTIONS = {"n_boot": 50, "n_candidates": 30, "lambdas": (0.0, 0.5, 1.0)}
+TINY = AuditConfig(n_boot=50, n_candidates=30, lambdas=(0.0, 0.5, 1.0))
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,7 @@ def tiny():
 @pytest.fixture(scope="module")
 def result(tiny):
     ds, split, scorer = tiny
-    return audit_scorer(ds, scorer, "age_group", split=split, **TINY_OPTIONS)
+    return audit_scorer(ds, scorer, "age_group", TINY, split=split)
 
 
 def test_json_has_exactly_the_required_keys(result, tmp_path):
@@ -77,11 +78,11 @@ def test_csv_export(result, tmp_path):
 
 def test_derived_and_unknown_attributes(tiny):
     ds, split, scorer = tiny
-    res = audit_scorer(ds, scorer, "activity", split=split, item_attribute="provider", n_bins=2, **TINY_OPTIONS)
+    res = audit_scorer(ds, scorer, "activity", replace(TINY, item_attribute="provider", n_bins=2), split=split)
     assert res.user_groups["group"].str.startswith("Q").all() and len(res.user_groups) == 2
     assert set(res.item_groups["attribute"]) == {"provider", "popularity"}
     with pytest.raises(DataError) as err:
-        audit_scorer(ds, scorer, "age_group", split=split, item_attribute="colour", **TINY_OPTIONS)
+        audit_scorer(ds, scorer, "age_group", replace(TINY, item_attribute="colour"), split=split)
     assert str(err.value).startswith(FairnessMsg.UNKNOWN_ITEM_ATTRIBUTE.split("{")[0] + "colour")
 
 
@@ -90,7 +91,7 @@ def test_interactions_only_dataset():
     ds = load_dataset(tiny_dataset().interactions[["user", "item", "rating", "timestamp"]])
     split = leave_last_out(ds.interactions)
     scorer = MostPopular().fit(split.train, ds.n_users, ds.n_items, split.valid)
-    res = audit_scorer(ds, scorer, "mainstreamness", split=split, **TINY_OPTIONS)
+    res = audit_scorer(ds, scorer, "mainstreamness", TINY, split=split)
     assert res.settings["item_attribute"] == "popularity" and set(res.item_groups["group"]) == {"head", "mid", "tail"}
     assert res.calibration["kl_mean"] is None and set(res.tradeoff["reranker"]) == {"exposure"}
     assert "kl_mean" in json.loads(res.to_json())["calibration"]
@@ -101,7 +102,7 @@ def demo_audit():
     ds = load_dataset("assets/demo/interactions.csv", "assets/demo/items.csv", "assets/demo/users.csv")
     split = leave_last_out(ds.interactions)
     scorer = EASE(lambdas=(500.0,)).fit(split.train, ds.n_users, ds.n_items, split.valid)
-    return audit_scorer(ds, scorer, "age_group", split=split, n_boot=500, seed=0)
+    return audit_scorer(ds, scorer, "age_group", AuditConfig(n_boot=500, seed=0), split=split)
 
 
 def test_demo_planted_group_is_detected(demo_audit):

@@ -1,6 +1,8 @@
 """Lists scored once and reused (audit_lists), the one-group error, Lorenz curves and the
 calibration profile the Fairness page draws."""
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,8 +13,10 @@ from recsys.data.side import UserTable
 from recsys.errors import DataError
 from recsys.evaluate import MostPopular
 from recsys.fairness import (
+    AuditConfig,
     AuditResult,
     FairnessMsg,
+    audit_from_lists,
     audit_lists,
     audit_scorer,
     audit_tradeoff,
@@ -25,7 +29,7 @@ from recsys.fairness import (
 )
 from tests.tiny import tiny_dataset
 
-OPTIONS = {"n_boot": 30, "lambdas": (0.0, 0.5, 1.0)}
+CONFIG = AuditConfig(n_boot=30, lambdas=(0.0, 0.5, 1.0))
 
 
 @pytest.fixture(scope="module")
@@ -38,16 +42,16 @@ def tiny():
 
 def test_reused_lists_give_the_same_audit(tiny):
     ds, split, scorer, lists = tiny
-    direct = audit_scorer(ds, scorer, "age_group", split=split, n_candidates=30, **OPTIONS)
-    reused = audit_scorer(ds, None, "age_group", lists=lists, **OPTIONS)  # no scorer needed: nothing is re-scored
+    direct = audit_scorer(ds, scorer, "age_group", replace(CONFIG, n_candidates=30), split=split)
+    reused = audit_from_lists(ds, lists, "age_group", CONFIG)  # no scorer needed: nothing is re-scored
     pd.testing.assert_frame_equal(direct.user_groups, reused.user_groups)
     pd.testing.assert_frame_equal(direct.user_gaps, reused.user_gaps)
     pd.testing.assert_frame_equal(direct.item_groups, reused.item_groups)
     pd.testing.assert_frame_equal(direct.tradeoff, reused.tradeoff)
     assert direct.settings == reused.settings and direct.settings["n_candidates"] == 30
     # The sweep on its own (what the app caches per item attribute) is the audit's sweep.
-    pd.testing.assert_frame_equal(audit_tradeoff(ds, lists, lambdas=OPTIONS["lambdas"]), direct.tradeoff)
-    no_sweep = audit_scorer(ds, None, "gender", lists=lists, n_boot=0, lambdas=())
+    pd.testing.assert_frame_equal(audit_tradeoff(ds, lists, CONFIG), direct.tradeoff)
+    no_sweep = audit_from_lists(ds, lists, "gender", AuditConfig(n_boot=0, lambdas=()))
     assert no_sweep.tradeoff.empty and len(no_sweep.user_groups) >= 2
 
 
@@ -66,9 +70,9 @@ def test_lists_hold_the_test_users_and_their_top_candidates(tiny):
 
 def test_rerank_lists_at_zero_keeps_the_model_order(tiny):
     ds, _, _, lists = tiny
-    assert np.array_equal(rerank_lists(ds, lists, "exposure", 0.0, k=10), lists.ranked(10))
-    assert np.array_equal(rerank_lists(ds, lists, "calibrated", 0.0, k=10), lists.ranked(10))
-    moved = rerank_lists(ds, lists, "exposure", 1.0, k=10)
+    assert np.array_equal(rerank_lists(ds, lists, "exposure", 0.0, AuditConfig(k=10)), lists.ranked(10))
+    assert np.array_equal(rerank_lists(ds, lists, "calibrated", 0.0, AuditConfig(k=10)), lists.ranked(10))
+    moved = rerank_lists(ds, lists, "exposure", 1.0, AuditConfig(k=10))
     assert moved.shape == (len(lists.users), 10) and not np.array_equal(moved, lists.ranked(10))
 
 
@@ -78,7 +82,7 @@ def test_an_attribute_with_one_group_is_a_clear_error(tiny):
     one = UserTable(pd.DataFrame({"plan": ["basic"] * len(raw)}, index=pd.Index(raw, name="user")),
                     ds.users.schema.__class__(id="user", categorical=("plan",), numeric=()))
     with pytest.raises(DataError) as err:
-        audit_scorer(ds, None, "plan", lists=lists, users=one, **OPTIONS)
+        audit_from_lists(ds, lists, "plan", CONFIG, users=one)
     assert str(err.value) == FairnessMsg.ONE_GROUP.format(n=len(lists.users), attribute="plan", group="basic")
 
 

@@ -48,8 +48,9 @@ def test_the_explanation_shows_its_steps_and_downloads(run_app: AppTest, app_run
     # The explanation reported each step to the status box, then the box was removed.
     assert [s[0] for s in steps] == ["attention maps", "SHAP values of the history items",
                                      "SHAP values of the side features", "counterfactual",
-                                     "rank and gap to the top-K", "faithfulness (deletion curves)", "done"]
-    assert steps[-1][1:] == (6, 6) and not at.status
+                                     "rank and gap to the top-K", "faithfulness (deletion curves)",
+                                     "plain-language reason", "done"]
+    assert steps[-1][1:] == (7, 7) and not at.status
     # Loading the run started the warm-up in the background.
     job = runs.warm_up_job(list_runs(app_run.workspace)[0]["path"])
     assert job.wait(timeout=300) and job.error is None and job.timings_ms["total"] > 0

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from recsys.fairness import AUDIT_PROTOCOL, AuditResult, FairnessMsg, audit, user_attributes
+from recsys.fairness import AUDIT_PROTOCOL, AuditConfig, AuditResult, FairnessMsg, audit, user_attributes
 from recsys.train import list_runs, load_run
 from recsys.ui import fairness_audit, fairness_view, state
 from recsys.ui.loading import Source
@@ -68,7 +68,7 @@ def test_the_page_shows_the_audit_of_the_demo_run(fairness: AppTest, app_run: Tr
     # The protocol is stated where the numbers are.
     assert any(AUDIT_PROTOCOL in unescape(c.value) for c in at.caption)
     # Group table = the library's audit of the same run (same bootstrap seed).
-    expected = audit(run, "gender", item_attribute="genres", n_boot=fairness_audit.N_BOOT, lambdas=())
+    expected = audit(run, "gender", AuditConfig(item_attribute="genres", n_boot=fairness_audit.N_BOOT, lambdas=()))
     shown = table(at, "fairness_group_table")
     assert shown["group"].tolist() == expected.user_groups["group"].tolist() == ["F", "M", "X"]
     assert np.allclose(shown["NDCG@10"], expected.user_groups["ndcg@10"])

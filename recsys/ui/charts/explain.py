@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from recsys.explain.faithfulness import Faithfulness
 from recsys.ui.charts.common import ACCENT, MUTED, NEGATIVE, PALETTE, plain, short, style
 
 __all__ = [
@@ -179,7 +180,7 @@ def waterfall_figure(values, names, base: float, title: str, top: int = 10, data
     return style(fig, title, "score", "", height=max(300, 90 + 24 * len(labels)))
 
 
-def deletion_figure(faithfulness: dict) -> go.Figure:
+def deletion_figure(faithfulness: Faithfulness) -> go.Figure:
     """Deletion curves: remove history items in each explanation's order, re-score.
 
     A curve that falls fast means the order names what the score depends on; the area under it
@@ -188,9 +189,9 @@ def deletion_figure(faithfulness: dict) -> go.Figure:
     fig = go.Figure()
     colours = {"shap": ACCENT, "attention": "#2b8a3e", "random": MUTED}
     names = {"shap": "SHAP", "attention": "attention", "random": "random (mean of 5)"}
-    for key, curve in faithfulness.get("curves", {}).items():
+    for key, curve in faithfulness.curves.items():
         curve = np.asarray(curve, dtype=float)
-        auc = faithfulness.get(f"{key}_auc", float("nan"))
+        auc = faithfulness.area(key)
         fig.add_scatter(
             x=np.arange(len(curve)),
             y=curve,
