@@ -62,9 +62,13 @@ def _upload(page, args) -> None:
         page.get_by_text(Path(path).name).first.wait_for(timeout=120_000)
         _settle(page, timeout=300_000)
     if args.flag_values:
-        values = page.get_by_label("Its values, comma-separated").first
+        values = page.get_by_role("textbox", name="Its values, comma-separated", exact=True).first
         values.fill(args.flag_values)
         page.get_by_role("button", name="Apply names and types").first.click()
+        _settle(page, timeout=300_000)
+        # the reload after "Apply" shows the stale page under a spinner until the files are read again
+        page.get_by_text("Reading and checking the files").first.wait_for(state="hidden", timeout=300_000)
+        page.get_by_role("heading", name="Load report").wait_for(timeout=300_000)
         _settle(page, timeout=300_000)
     _assert_no_exception(page)
 
