@@ -3,12 +3,16 @@ deletion (faithfulness) curves. Every title is passed through ``plain`` (shown a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from recsys.explain.faithfulness import Faithfulness
 from recsys.ui.charts.common import ACCENT, MUTED, NEGATIVE, PALETTE, plain, short, style
+
+if TYPE_CHECKING:  # recsys.explain imports TensorFlow; the Data page loads charts without it
+    from recsys.explain.faithfulness import Faithfulness
 
 __all__ = [
     "attention_bars_figure",
