@@ -90,8 +90,8 @@ def test_a_new_session_finds_the_saved_run(run_app: AppTest, app_run: Trained):
 
 def test_a_reloaded_page_follows_the_training_and_cancel_stops_it(app: AppTest):
     # Many epochs on a small upload. A reload (a new session with the same file) shows the same
-    # training in progress, read-only: only the session that started it can cancel it, and
-    # cancelling it right away stops the thread, which says so.
+    # training in progress, read-only: only the session that started it can cancel it (or skip the
+    # baselines), and cancelling it right away stops the thread, which says so.
     sources = {"interactions": Source("small.csv", make_interactions_csv())}
     app.session_state[state.SOURCES] = sources
     open_page(app, "train")
@@ -109,6 +109,8 @@ def test_a_reloaded_page_follows_the_training_and_cancel_stops_it(app: AppTest):
     assert OTHER_SESSION in [c.value for c in reloaded.caption]
     assert reloaded.run().session_state[state.TRAIN_JOB] is job and not job.cancel.is_set()
 
+    app.button(key=state.SKIP_BASELINES).click().run()
+    assert job.skip.is_set() and not job.cancel.is_set()
     app.button(key=state.CANCEL).click().run()
     assert job.cancel.is_set()
     job.thread.join(timeout=120)
