@@ -171,8 +171,8 @@ def render_form(outcome: LoadOutcome, job: TrainJob | None) -> TrainJob | None:
             value=last.target_attention,
             key=state.TRAIN["target_attention"],
             help=f"Add attention from each candidate item to its {ModelConfig.target_window} most recent history "
-            "items (and its weights to the Explain page). About 1.25x the training time; as accurate as without it on "
-            "MovieLens-100k.",
+            "items (and its weights to the Explain page). Training takes longer with it; on items with a history it "
+            "adds little accuracy.",
         )
         c = st.columns([3, 1, 1])
         baselines = c[0].multiselect(
