@@ -1,4 +1,6 @@
-"""Our Keras MiniLM matches sentence-transformers on the reference sentences (DESIGN.md)."""
+"""Our Keras MiniLM matches sentence-transformers on the reference sentences: the vectors that
+sentence-transformers computed for hard cases (empty, accented, CJK, HTML-looking, longer than the
+256-token window), stored with how they were made in ``minilm_reference.json``."""
 
 from __future__ import annotations
 
