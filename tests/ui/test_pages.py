@@ -60,6 +60,8 @@ def test_train_page_trains_with_live_progress_and_shows_the_leaderboard(app_run:
     assert polls, "the page was never re-run while training"
     assert not any(p["exceptions"] for p in polls)
     assert any(p["progress"] is not None for p in polls), "no progress bar while training"
+    shown = [p["progress"] for p in polls if p["progress"] is not None]
+    assert shown == sorted(shown) and 0 <= shown[0] and shown[-1] <= 100, shown  # percent, never backwards
     assert any("Cancel training" in p["buttons"] for p in polls), "no cancel button while training"
     # The page answered while the thread trained: several polls during one training run.
     assert len(polls) >= 3
@@ -85,7 +87,9 @@ def test_a_new_session_finds_the_saved_run(run_app: AppTest, app_run: Trained):
     open_page(run_app, "train")
     assert_clean(run_app)
     assert run_app.selectbox(key=state.RUN_SELECT).value == list_runs(app_run.workspace)[0]["path"]
-    assert table(run_app, "leaderboard") is not None
+    board, trained = table(run_app, "leaderboard"), table(app_run.app, "leaderboard")
+    assert list(board["model"]) == list(trained["model"])  # the same leaderboard, read from the saved run
+    np.testing.assert_allclose(board["NDCG@10"], trained["NDCG@10"])
 
 
 def test_a_reloaded_page_follows_the_training_and_cancel_stops_it(app: AppTest):
