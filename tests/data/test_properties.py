@@ -36,6 +36,7 @@ from recsys.errors import DataError, Msg
 from .conftest import ML1M_DAT, MOVIES_CSV, RATINGS_CSV, UITEM_LINES, UUSER, Uploaded
 
 # RECLENS_FUZZ_EXAMPLES=5000 for a longer hunt; the default keeps the run to a few seconds per test.
+# Every search is marked slow: the fast subset (-m "not slow") keeps only the fixed cases.
 SETTINGS = settings(
     max_examples=int(os.environ.get("RECLENS_FUZZ_EXAMPLES", 150)),
     # CI replays a fixed search so a landing never hinges on luck; set RECLENS_FUZZ_EXAMPLES
@@ -227,6 +228,7 @@ def check_interactions(frame: pd.DataFrame, report) -> None:
         assert frame["timestamp"].between(0, 4102444800 - 1).all()
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(data=ANY_FILE, config=CONFIGS)
 def test_load_interactions_succeeds_or_raises_data_error(data, config):
@@ -237,6 +239,7 @@ def test_load_interactions_succeeds_or_raises_data_error(data, config):
     check_interactions(frame, report)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(frame=typed_frame(), as_parquet=st.booleans(), config=CONFIGS)
 def test_load_interactions_from_typed_frames(frame, as_parquet, config):
@@ -255,6 +258,7 @@ def test_load_interactions_from_typed_frames(frame, as_parquet, config):
     check_interactions(out, report)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(frame=typed_frame())
 def test_load_items_and_users_from_typed_frames(frame):
@@ -267,6 +271,7 @@ def test_load_items_and_users_from_typed_frames(frame):
         assert table.frame.index.is_unique
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(
     data=ANY_FILE,
@@ -281,6 +286,7 @@ def test_load_interactions_with_overrides(data, role, column):
     check_interactions(frame, report)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(data=ANY_FILE, known=st.none() | st.lists(st.sampled_from(["1", "2", "3", "10", "x", "Café"]), max_size=4))
 def test_load_items_succeeds_or_raises_data_error(data, known):
@@ -296,6 +302,7 @@ def test_load_items_succeeds_or_raises_data_error(data, known):
         assert items.frame[column].map(lambda v: isinstance(v, list)).all()
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(data=ANY_FILE, known=st.none() | st.lists(st.sampled_from(["1", "2", "3", "x"]), max_size=4))
 def test_load_users_succeeds_or_raises_data_error(data, known):
@@ -308,6 +315,7 @@ def test_load_users_succeeds_or_raises_data_error(data, known):
     assert users.frame.index.is_unique
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(inter=ANY_FILE, items=st.none() | ANY_FILE, users=st.none() | ANY_FILE, config=CONFIGS)
 def test_load_dataset_succeeds_or_raises_data_error(inter, items, users, config):
@@ -342,6 +350,7 @@ def _partition(split, frame) -> None:
     assert joined.is_unique and sorted(joined) == sorted(frame.index)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(rows=ROWS)
 def test_leave_last_out_property(rows):
@@ -363,6 +372,7 @@ def test_leave_last_out_property(rows):
         assert test_row.index[0] == same.index.max()
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(rows=ROWS, test_frac=st.floats(0.05, 0.5), valid_frac=st.floats(0.05, 0.45), seed=st.integers(0, 3))
 def test_temporal_and_random_splits_property(rows, test_frac, valid_frac, seed):
@@ -457,6 +467,7 @@ def written_table(draw) -> tuple[bytes, list[list[str]]]:
     return text.encode(encoding), rows
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(case=written_table())
 def test_a_written_table_reads_back_with_the_same_rows_and_id_spellings(case):
@@ -467,6 +478,7 @@ def test_a_written_table_reads_back_with_the_same_rows_and_id_spellings(case):
     assert table.rows_read == len(rows) and table.bad_lines == ()
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(case=written_table())
 def test_a_written_table_keeps_its_id_spellings_through_cleaning(case):

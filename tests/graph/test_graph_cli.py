@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from recsys.cli import main
 from recsys.pipeline import MODEL_NAMES
 from tests.tiny import tiny_frames
@@ -22,6 +24,7 @@ def test_evaluate_lightgcn_and_userknn(tmp_path, capsys):
     assert {"lightgcn", "userknn"} <= set(MODEL_NAMES)  # the app's leaderboard runs MODEL_NAMES
 
 
+@pytest.mark.slow
 def test_train_with_graph_vectors(tmp_path):
     from recsys.train import load_run
 

@@ -74,6 +74,7 @@ def test_precision_is_part_of_the_cache_key(minilm):
         TransformerTextEncoder(precision="float16")
 
 
+@pytest.mark.slow
 def test_lean_graph_matches_the_keras_backbone(minilm):
     # bert_graph re-implements the backbone's forward pass for speed: same vectors, both precisions
     assert minilm.graph_ == "lean"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from recsys.graph import GRAPH_FILE
@@ -78,6 +79,7 @@ def test_a_run_without_graph_vectors_offers_to_fit_them(app_run: Trained, tmp_pa
     assert any("fitted on this run's interactions" in c.value for c in at.caption)
 
 
+@pytest.mark.slow
 def test_train_page_graph_toggle_feeds_lightgcn_vectors_to_the_transformer(app: AppTest):
     from recsys.train import load_run
     from recsys.ui.loading import Source

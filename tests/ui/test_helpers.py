@@ -4,6 +4,7 @@ the training job, what-if recommendations, layer tables, counterfactual sentence
 from __future__ import annotations
 
 import json
+import os
 import threading
 from types import SimpleNamespace
 
@@ -20,11 +21,11 @@ from recsys.ui.explain_view import counterfactual_sentence
 from recsys.ui.export import neutralise, safe_csv, safe_frame
 from recsys.ui.model_view import layer_table
 from recsys.ui.recommend_view import compare, from_description, history_frame, recommendations, what_if
-from recsys.ui.runs import UNVERIFIED, run_label, runs_for
+from recsys.ui.runs import BUNDLED_ENV, UNVERIFIED, WORKSPACE_ENV, run_label, runs_for
 from recsys.ui.train_view import leaderboard, styled_leaderboard
-from recsys.ui.training import TrainJob, TrainSettings, _new_run_dir
+from recsys.ui.training import TINY_ENV, TrainJob, TrainSettings, _new_run_dir
 from tests.tiny import tiny_dataset
-from tests.ui.trained import Trained
+from tests.ui.trained import Trained, app_env
 
 # ---------------------------------------------------------------- downloads
 
@@ -166,6 +167,7 @@ def test_job_progress_fraction_and_label():
     assert job.label().startswith("Epoch 2 of at most 2, batch 5 of 10")
 
 
+@pytest.mark.slow
 def test_cancel_after_an_epoch_keeps_and_saves_the_best_weights(tmp_path):
     # The page's cancel button sets the event; here it is set once the first epoch is validated.
     settings = TrainSettings(dim=8, blocks=1, heads=1, max_len=8, epochs=20, use_text=False, batch_size=32)
@@ -184,6 +186,15 @@ def test_cancel_after_an_epoch_keeps_and_saves_the_best_weights(tmp_path):
     assert len(job.epochs) <= 2 and job.run_path is not None
     saved = json.loads((tmp_path / job.run_path / "run.json").read_text())
     assert saved["cancelled"] and saved["best_epoch"] in (1, 2)
+
+
+def test_the_shared_runs_environment_ends_with_its_training(tmp_path, monkeypatch):
+    monkeypatch.setenv(WORKSPACE_ENV, "elsewhere")
+    monkeypatch.delenv(TINY_ENV, raising=False)
+    before = dict(os.environ)
+    with app_env(tmp_path):
+        assert (os.environ[WORKSPACE_ENV], os.environ[BUNDLED_ENV], os.environ[TINY_ENV]) == (str(tmp_path), "0", "1")
+    assert dict(os.environ) == before
 
 
 # ---------------------------------------------------------------- recommend, model and explain helpers

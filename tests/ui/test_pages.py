@@ -92,6 +92,7 @@ def test_a_new_session_finds_the_saved_run(run_app: AppTest, app_run: Trained):
     np.testing.assert_allclose(board["NDCG@10"], trained["NDCG@10"])
 
 
+@pytest.mark.slow
 def test_a_reloaded_page_follows_the_training_and_cancel_stops_it(app: AppTest):
     # Many epochs on a small upload. A reload (a new session with the same file) shows the same
     # training in progress, read-only: only the session that started it can cancel it (or skip the
@@ -125,6 +126,7 @@ def test_a_reloaded_page_follows_the_training_and_cancel_stops_it(app: AppTest):
     assert shown and (shown[0] == CANCELLED_EARLY or "cancelled after" in shown[0])
 
 
+@pytest.mark.slow
 def test_an_interactions_only_upload_trains_recommends_and_explains(app: AppTest):
     # No items or users file: no titles, no side features (the explanation must still work).
     app.session_state[state.SOURCES] = {"interactions": Source("small.csv", make_interactions_csv())}
