@@ -44,6 +44,7 @@ def test_cli_all_users(dataset, trained, tmp_path, capsys):
     assert main(["recommend", "--run", str(run)]) == 2  # neither --user nor --all-users
 
 
+@pytest.mark.slow
 def test_cli_writes_the_format_the_name_says(dataset, trained, tmp_path, capsys):
     from recsys.cli import main
     from recsys.train import save_run

@@ -35,6 +35,7 @@ def test_stats_reads_ambiguous_dates_as_told(tmp_path, capsys):
     assert "'date': dates such as '01/01/2021' read day first (DataConfig.dayfirst)" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_evaluate_writes_metrics_json(files, tmp_path, capsys):
     out_json = tmp_path / "metrics.json"
     code = main(
@@ -66,6 +67,7 @@ def test_evaluate_writes_metrics_json(files, tmp_path, capsys):
     assert "ndcg@10" in printed and "precision@10" in printed and "f1@10" in printed
 
 
+@pytest.mark.slow
 def test_train_then_recommend(files, tmp_path, capsys):
     run = tmp_path / "run"
     assert (
@@ -119,6 +121,7 @@ def test_train_then_recommend(files, tmp_path, capsys):
     assert {"user_groups", "user_gaps", "item_groups", "exposure", "popularity", "calibration", "tradeoff"} <= set(audit)
 
 
+@pytest.mark.slow
 def test_unknown_user_is_a_clear_error(files, tmp_path, capsys):
     run = tmp_path / "run"
     main(["train", "--interactions", str(files / "ratings.tsv"), "--out", str(run), *SMALL])

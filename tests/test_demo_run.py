@@ -29,6 +29,7 @@ def test_the_bundled_run_is_small_and_of_the_bundled_data(run):
     assert run.info["info"]["bundled"] is True and run.dataset.name == "demo data"
 
 
+@pytest.mark.slow
 def test_the_bundled_run_scores_what_it_recorded(run):
     recorded = run.metrics["models"]
     # the Transformer above every baseline it was trained beside (the first visit's leaderboard)

@@ -1,4 +1,5 @@
-"""``recsys`` imports streamlit only inside ``recsys/ui`` (DESIGN.md, convention 1)."""
+"""``recsys`` imports streamlit only inside ``recsys/ui``, so the library, the CLI and the
+benchmarks run without the app (a convention of ARCHITECTURE.md)."""
 
 from __future__ import annotations
 

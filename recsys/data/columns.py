@@ -213,14 +213,15 @@ def detect_interaction_columns(
 # ---------------------------------------------------------------- items and users
 
 
-def _classify_attribute(c, p: dict, n_rows: int, file_sep: str | None, allow_multi: bool):
-    """Role of one non-id column: ``(role, extra)``."""
+def _classify_attribute(name, p: dict, n_rows: int, file_sep: str | None, allow_multi: bool):
+    """Role of one non-id column: ``(role, extra)``, from its ``name`` (zip and code columns) and
+    its profile ``p`` (``_profile``)."""
     if p["n"] == 0:
         return "ignored", "empty column"
     if p["values"] is not None and p["values"] <= {0.0, 1.0}:
         return "flag", None
     few = p["nunique"] <= max(50, 0.05 * n_rows)
-    if looks_code(c, p):
+    if looks_code(name, p):
         return ("categorical", None) if few else ("ignored", f"zip-like codes, {p['nunique']} distinct "
                                                             "values: too many to group by")
     if p["numeric"] > 0.98:

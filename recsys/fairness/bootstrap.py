@@ -1,8 +1,8 @@
 """Bootstrap intervals for group metrics, resampling users exactly as fairlearn's ``MetricFrame``.
 
 ``MetricFrame(n_boot=B, random_state=seed)`` draws ``B`` resamples of all rows (users) with
-replacement and recomputes every metric through pandas for each one (about 13 s for 200
-resamples of 1,000 users and seven metrics). Here the same resamples (same seeds, same row
+replacement and recomputes every metric through pandas for each one, which takes seconds for the
+audit's resample counts. Here the same resamples (same seeds, same row
 indices, so the same intervals for means of per-user values: a test checks it) are evaluated
 vectorised: group means of per-user values come from one ``bincount``. Metrics that are not
 means (catalogue coverage) are recomputed per resample and bias-corrected. Every interval of the audit (groups, overall,

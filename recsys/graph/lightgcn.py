@@ -44,7 +44,7 @@ class LightGCNConfig:
         learning_rate: Adam learning rate.
         reg: L2 weight on the batch's layer-0 vectors (divided by the batch size).
         patience: Stop after this many epochs without a better validation NDCG@10 (validation
-            NDCG@10 is noisy epoch to epoch and still climbs after plateaus of 5-10 epochs).
+            NDCG@10 is noisy epoch to epoch and can climb again after a plateau of several epochs).
         seed: Seeds the initial vectors and the negative sampling.
         max_eval_users: Validation users scored after each epoch (``None`` = all).
         time_budget_s: Safety cap: stop before an epoch that would end past this many seconds

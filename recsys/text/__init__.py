@@ -1,7 +1,13 @@
 """Large-model assistance: pretrained Transformer item-text vectors, cache, fallback, search.
 
+Each item's text (title, categories, description: ``item_text``) becomes a unit vector of a
+pretrained sentence encoder (all-MiniLM-L6-v2 in Keras, ``encoder``), cached on disk by text and
+checkpoint (``cache``); without the checkpoint TF-IDF vectors stand in, with a notice the app
+shows (``fallback``). The vectors feed the model's ``text_projection``, the cold-start ranking of
+new items, and semantic search (``search``). ARCHITECTURE.md places this stage in the data flow.
+
 Importing this package is cheap: TensorFlow and ``keras_hub`` load with the model, on the first
-``encode``. See DESIGN.md, "Large-model assistance".
+``encode``.
 """
 
 from recsys.text.cache import EmbeddingCache, default_cache_dir, text_keys

@@ -3,7 +3,7 @@
 Layout: ``<cache_dir>/<fingerprint[:32]>/vectors.npz`` holds two arrays, ``keys`` ``[m]`` (the
 BLAKE2b-128 hex digest of each text, ``S32``) and ``vectors`` ``[m, dim]`` float32, plus a
 ``meta.json`` naming the model (for people browsing the folder). One file per encoder keeps a
-warm lookup to one read and one dict build: 10,000 items take a few tens of milliseconds.
+warm lookup to one read and one dict build (README, "Text encoder and cold start", has timings).
 
 - Same text, same encoder -> hit. A changed text has a new hash -> only that text is encoded.
 - A different checkpoint (path, size or mtime of its files) or encoder setting -> a different

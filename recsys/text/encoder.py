@@ -14,12 +14,13 @@ encoder, reading its ``fingerprint`` and serving cached vectors never imports Te
 Speed: texts are tokenized in one call, sorted by length and run in batches padded to the batch's
 own longest text, through one compiled TF graph traced once for any shape. A ``BertBackbone`` runs
 through ``bert_graph.lean_bert_forward`` (the same arithmetic over the backbone's weights, in ops
-oneDNN fuses: 1.3x calling the backbone). On CPUs with native bfloat16 matrix instructions
-(AVX512-BF16 or AMX) it computes in bfloat16 by default: oneDNN's bfloat16 matmuls run at about
-twice float32's speed, and the vectors stay at cosine >= 0.9998 to the sentence-transformers
-reference (the precision is part of the cache key and of ``info``). XLA is not used: its CPU
-backend has no bfloat16 matmul kernels, it recompiles for every padded shape, and the lean float32
-graph is faster than the backbone under XLA anyway (``benchmarks/text_encoder.py``).
+oneDNN fuses, so faster than calling the backbone). On CPUs with native bfloat16 matrix
+instructions (AVX512-BF16 or AMX) it computes in bfloat16 by default: oneDNN's bfloat16 matmuls
+are much faster than float32's, and the vectors stay next to the sentence-transformers reference
+(``tests/text/test_reference.py`` bounds the cosine; the precision is part of the cache key and of
+``info``). XLA is not used: its CPU backend has no bfloat16 matmul kernels, it recompiles for every
+padded shape, and the lean float32 graph is faster than the backbone under XLA anyway (README,
+"Text encoder and cold start"; ``benchmarks/text_encoder.py``).
 """
 
 from __future__ import annotations

@@ -111,5 +111,6 @@ def text_to_history_scores(text: str | Sequence[str], vectors: np.ndarray, encod
 
 def recommend_from_text(text: str | Sequence[str], vectors: np.ndarray, encoder, k: int = 10,
                         exclude=None) -> tuple[np.ndarray, np.ndarray]:
-    """Top-``k`` item indices and cosines for a new user's free-text description."""
-    return _top_k(text_to_history_scores(text, vectors, encoder), k, exclude)
+    """Cold start: top-``k`` item indices and cosines for a new user's free-text description
+    (``items_like_text``); the Recommend page gives them to the model as the new user's history."""
+    return items_like_text(text, vectors, encoder, k, exclude)

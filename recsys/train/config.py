@@ -39,7 +39,7 @@ class TrainConfig:
             this many random catalogue items per step instead of the whole catalogue (sampled
             softmax with the logQ correction, ``recsys.train.sampling``); the dot-product scores at
             every position keep the full softmax. ``None`` (or a catalogue smaller than batch +
-            samples): the whole catalogue. README, "Accuracy", has the measured trade-off.
+            samples): the whole catalogue. README, "Accuracy", compares sample counts.
         sequence_samples: Catalogues of more than ``4 * sequence_samples`` items train the
             per-position softmax (the dot-product scores at every history position) on the batch's
             targets plus this many random items, with the same logQ correction as the head, instead

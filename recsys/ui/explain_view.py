@@ -109,14 +109,18 @@ def _quoted(titles) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
+def _moved_sentence(e: ItemExplanation, removed_titles: list[str], k: int) -> str:
+    cf = e.counterfactual
+    items = "" if len(removed_titles) == 1 else f" ({len(removed_titles)} items)"
+    move, edge = ("rise", "into") if cf.direction == "rise" else ("drop", "out of")
+    return (
+        f"Without {_quoted(removed_titles)} in the history{items}, ‘{e.item_title}’ would {move} from "
+        f"rank {cf.original_rank} to rank {cf.new_rank}, {edge} the top {k}."
+    )
+
+
 def _rise_sentence(e: ItemExplanation, removed_titles: list[str], k: int) -> str:
     cf = e.counterfactual
-    if cf.found:
-        items = "" if len(removed_titles) == 1 else f" ({len(removed_titles)} items)"
-        return (
-            f"Without {_quoted(removed_titles)} in the history{items}, ‘{e.item_title}’ would rise from "
-            f"rank {cf.original_rank} to rank {cf.new_rank}, into the top {k}."
-        )
     if removed_titles:
         n = len(removed_titles)
         which = "the one history item that holds" if n == 1 else f"all {n} history items that hold"
@@ -134,14 +138,10 @@ def _rise_sentence(e: ItemExplanation, removed_titles: list[str], k: int) -> str
 def counterfactual_sentence(e: ItemExplanation, removed_titles: list[str], k: int) -> str:
     """The counterfactual in one plain sentence (not escaped)."""
     cf = e.counterfactual
+    if cf.found:
+        return _moved_sentence(e, removed_titles, k)
     if cf.direction == "rise":
         return _rise_sentence(e, removed_titles, k)
-    if cf.found:
-        items = "" if len(removed_titles) == 1 else f" ({len(removed_titles)} items)"
-        return (
-            f"Without {_quoted(removed_titles)} in the history{items}, ‘{e.item_title}’ would drop from "
-            f"rank {cf.original_rank} to rank {cf.new_rank}, out of the top {k}."
-        )
     if removed_titles:
         n = len(removed_titles)
         which = "the one history item that pushes" if n == 1 else f"all {n} history items that push"

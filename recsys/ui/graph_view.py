@@ -15,11 +15,10 @@ import streamlit as st
 
 from recsys.data import Dataset
 from recsys.errors import RecLensError
-from recsys.explain.maps import pca_2d
+from recsys.explain.maps import item_categories, pca_2d
 from recsys.graph import LightGCN, LightGCNConfig, load_graph_vectors, similar_users_who_chose, user_similarities
 from recsys.ui import state
 from recsys.ui.charts.graph import graph_map_figure
-from recsys.ui.recommend_view import item_categories
 from recsys.ui.text import md_escape
 
 __all__ = ["BASIS_LABELS", "FIT_EPOCHS", "graph_vectors", "map_points", "render_graph_map", "render_similar_users",

@@ -1,6 +1,6 @@
-"""The Model page: the trained network layer by layer (grouped into the embedding, interaction and
-output stages of ``recsys.model.build``), its parameters, a map of the item embeddings, and the
-training curve."""
+"""The Model page's architecture view: the trained network layer by layer (grouped into the
+embedding, interaction and output stages of ``recsys.model.build``) with its parameters, and the
+kinds of item vectors its embedding map offers (the map: ``summary_view.render_embedding_maps``)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from recsys.data import Dataset
-from recsys.explain import maps
 from recsys.model.build import EMBEDDING_LAYERS, INTERACTION_LAYERS, OUTPUT_LAYERS
 
 __all__ = [
@@ -19,8 +17,6 @@ __all__ = [
     "ID_EMBEDDING",
     "STAGES",
     "VECTOR_KINDS",
-    "embedding_points",
-    "item_vectors",
     "layer_table",
     "render_layers",
     "stage_of",
@@ -104,20 +100,6 @@ VECTOR_KINDS = {
     "(`candidate_embedding`)",
     ID_EMBEDDING: "the learned id embedding alone (`item_embedding`); what the model learned from interactions only",
 }
-_LIBRARY_KIND = {ID_EMBEDDING: maps.ID_EMBEDDING, FULL_ITEM: maps.CANDIDATE_VECTOR}
-
-
-def item_vectors(model, recommender, kind: str = ID_EMBEDDING) -> np.ndarray:
-    """``[N, d]`` item vectors in item-index order (``recsys.explain.item_vectors``; ``model`` is
-    the recommender's)."""
-    return maps.item_vectors(recommender, _LIBRARY_KIND[kind])
-
-
-def embedding_points(vectors: np.ndarray, dataset: Dataset) -> tuple[pd.DataFrame, tuple[float, float]]:
-    """Items ``[N, d]`` on their first two principal components (``recsys.explain.embedding_map``):
-    the points (``x, y, title, category``, ...) and the variance share of each component."""
-    result = maps.embedding_map(vectors, dataset)
-    return result.points, (float(result.explained_variance_ratio[0]), float(result.explained_variance_ratio[1]))
 
 
 def render_layers(table: pd.DataFrame) -> None:

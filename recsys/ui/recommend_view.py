@@ -15,6 +15,7 @@ import streamlit as st
 
 from recsys.data import Dataset
 from recsys.data.split import chronological
+from recsys.explain.maps import item_categories
 from recsys.model.features import from_model_ids, to_model_ids
 from recsys.model.sequences import last_items
 from recsys.output.spreadsheet import safe_csv
@@ -27,7 +28,6 @@ __all__ = [
     "compare",
     "from_description",
     "history_frame",
-    "item_categories",
     "item_text_vectors",
     "recommendations",
     "render_download",
@@ -42,16 +42,6 @@ EMPTY_WHAT_IF = (
     "or describe the tastes of a new user below."
 )
 MAX_ADD_OPTIONS = 5000
-
-
-def item_categories(dataset: Dataset, item_idx) -> list[list[str]]:
-    """Categories (values of the first category column, e.g. genres) of each item index."""
-    items = dataset.items
-    if items is None or not items.category_columns:
-        return [[] for _ in item_idx]
-    ids = [str(i) for i in dataset.item_encoder.inverse_transform(np.asarray(item_idx, dtype=np.int64))]
-    values = items.categories(items.category_columns[0]).reindex(ids)
-    return [v if isinstance(v, list) else [] for v in values]
 
 
 def history_frame(dataset: Dataset, user_idx: int, max_len: int) -> pd.DataFrame:
@@ -95,6 +85,13 @@ def _frame(dataset: Dataset, items: np.ndarray, scores: np.ndarray) -> pd.DataFr
     )
 
 
+def _top_k_for_history(rec: Recommender, dataset: Dataset, user_idx: int, seq: np.ndarray, k: int) -> pd.DataFrame:
+    """The model's top-``k`` for one history ``seq`` (model ids, oldest first), its items excluded."""
+    histories = last_items({user_idx: seq}, [user_idx], rec.max_len)
+    items, values = top_k(rec.score_histories(histories, [user_idx]), k, [from_model_ids(seq)])
+    return _frame(dataset, items[0], values[0])
+
+
 def recommendations(rec: Recommender, dataset: Dataset, user_id: str, k: int) -> pd.DataFrame:
     """Top-``k`` for a user (``Recommender.recommend``) with the items' categories."""
     frame = rec.recommend(dataset, user_id, k)
@@ -112,10 +109,7 @@ def what_if(rec: Recommender, dataset: Dataset, user_idx: int, remove, add, k: i
     seq = np.concatenate([seq, to_model_ids(np.asarray(list(add), dtype=np.int64))])
     if not len(seq):
         return None
-    histories = last_items({int(user_idx): seq}, [user_idx], rec.max_len)
-    scores = rec.score_histories(histories, [user_idx])
-    items, values = top_k(scores, k, [from_model_ids(seq)])
-    return _frame(dataset, items[0], values[0])
+    return _top_k_for_history(rec, dataset, int(user_idx), seq, k)
 
 
 def compare(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
@@ -145,7 +139,7 @@ TABLE = {
 
 
 def render_history(history: pd.DataFrame, max_len: int) -> None:
-    st.plotly_chart(charts.history_figure(history, max_len), key="history_chart")
+    st.plotly_chart(charts.history_figure(history), key="history_chart")
     older = int((~history["in_window"]).sum())
     note = f" The model reads the {max_len} most recent; the {older} older ones are faded." if older else ""
     st.caption(f"{len(history)} items, one marker each; hover for the title.{note}")
@@ -210,19 +204,17 @@ def render_what_if(
 
 
 def from_description(rec: Recommender, dataset: Dataset, text_vectors, text: str, k: int, seeds: int = 5):
-    """A new user described in words: the ``seeds`` items whose text is closest (semantic search),
-    then the model's top-``k`` with those items as the history.
+    """A new user described in words: the ``seeds`` items the description points to
+    (``recsys.text.recommend_from_text``), then the model's top-``k`` with those items as the history.
 
     Returns:
         ``(matches, recommended)`` frames; ``DataError`` for an empty description.
     """
-    from recsys.text import items_like_text
+    from recsys.text import recommend_from_text
 
-    idx, cosines = items_like_text(text, text_vectors.vectors, text_vectors.encoder, k=seeds)
+    idx, cosines = recommend_from_text(text, text_vectors.vectors, text_vectors.encoder, k=seeds)
     matches = _frame(dataset, idx, cosines).rename(columns={"score": "similarity"})
-    histories = last_items({-1: to_model_ids(idx[::-1])}, [-1], rec.max_len)  # best match = most recent
-    items, values = top_k(rec.score_histories(histories, [-1]), k, [idx])
-    return matches, _frame(dataset, items[0], values[0])
+    return matches, _top_k_for_history(rec, dataset, -1, to_model_ids(idx[::-1]), k)  # best match = most recent
 
 
 @st.cache_resource(max_entries=4, show_spinner="Embedding the item texts (the first time only; cached on disk) ...")

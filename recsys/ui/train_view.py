@@ -171,8 +171,8 @@ def render_form(outcome: LoadOutcome, job: TrainJob | None) -> TrainJob | None:
             value=last.target_attention,
             key=state.TRAIN["target_attention"],
             help=f"Add attention from each candidate item to its {ModelConfig.target_window} most recent history "
-            "items (and its weights to the Explain page). About 1.25x the training time; as accurate as without it on "
-            "MovieLens-100k.",
+            "items (and its weights to the Explain page). Training takes longer with it; on items with a history it "
+            "adds little accuracy.",
         )
         c = st.columns([3, 1, 1])
         baselines = c[0].multiselect(
@@ -269,8 +269,8 @@ def render_live(job: TrainJob) -> None:
     left.button(
         "Stopping after this batch ..." if stopping else "Cancel training",
         key=state.CANCEL,
-        on_click=_cancel,
-        args=(job,),
+        on_click=_signal,
+        args=(job, job.cancel),
         disabled=stopping,
         icon=":material/stop_circle:",
         help="Stops the Transformer after the current batch; the best weights so far are kept and evaluated.",
@@ -279,22 +279,18 @@ def render_live(job: TrainJob) -> None:
     right.button(
         "Skipping the remaining baselines" if skipping else "Skip the remaining baselines",
         key=state.SKIP_BASELINES,
-        on_click=_skip,
-        args=(job,),
+        on_click=_signal,
+        args=(job, job.skip),
         disabled=skipping,
         icon=":material/skip_next:",
         help="Baselines that have not started are left out of the leaderboard (the one running finishes).",
     )
 
 
-def _cancel(job: TrainJob) -> None:
+def _signal(job: TrainJob, event) -> None:
+    """Set the job's ``cancel`` or ``skip`` event for the session that started it."""
     if owns(job):  # checked again when the click arrives, not only when the button was drawn
-        job.cancel.set()
-
-
-def _skip(job: TrainJob) -> None:
-    if owns(job):
-        job.skip.set()
+        event.set()
 
 
 def render_job(job: TrainJob | None) -> None:

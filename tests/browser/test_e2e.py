@@ -52,7 +52,7 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1400, "height": 900}
 N_USERS = 25
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def _in_ci() -> bool:

@@ -35,7 +35,7 @@ from tests.browser.test_e2e import (  # noqa: F401 (browser, page: shared fixtur
     page,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TRAIN_TIMEOUT_MS = 900_000
 
 

@@ -108,6 +108,7 @@ print(json.dumps({"peak_mb": int(peak) / 1024}))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the peak memory from /proc")
 def test_the_worst_files_at_full_size_are_refused_fast_and_in_bounded_memory(tmp_path):
     files = _full_size_worst(tmp_path)

@@ -39,6 +39,7 @@ def _value(path, model, metric):
     return json.loads((path / "run.json").read_text())["metrics"]["models"][model]["test"][metric]
 
 
+@pytest.mark.slow
 def test_compare_runs_lists_what_differs_and_every_metric_with_the_difference(two_runs):
     a, b = two_runs
     c = compare_runs(a, b)
@@ -91,6 +92,7 @@ def test_compare_top_k_marks_the_shared_items():
     np.testing.assert_array_equal(top.b["other rank"], [3, np.nan, 1])
 
 
+@pytest.mark.slow
 def test_compare_top_k_on_the_two_trained_runs(two_runs):
     run_a, run_b = (load_run(p) for p in two_runs)
     user = run_a.dataset.user_encoder.to_list()[0]
@@ -102,6 +104,7 @@ def test_compare_top_k_on_the_two_trained_runs(two_runs):
         assert recs[1].set_index("item_id").loc[item, "rank"] == other
 
 
+@pytest.mark.slow
 def test_cli_compare_prints_the_tables(two_runs, tmp_path, capsys):
     a, b = two_runs
     user = load_run(a).dataset.user_encoder.to_list()[0]
@@ -120,6 +123,7 @@ def test_cli_compare_prints_the_tables(two_runs, tmp_path, capsys):
     assert {"settings", "metrics", "curves"} <= set(saved)
 
 
+@pytest.mark.slow
 def test_cli_compare_errors_are_plain(two_runs, capsys):
     a, b = two_runs
     assert main(["compare", "--run", str(a)]) == 2

@@ -67,6 +67,7 @@ def test_a_coalition_is_scored_once(dataset, trained, monkeypatch):
     assert first[0] == pytest.approx(rec.score_histories(scorer.histories(keep[:1]), [0], [3])[0, 0], abs=1e-5)
 
 
+@pytest.mark.slow
 def test_another_user_and_item_do_not_trace_again(dataset, trained, monkeypatch):
     """Different history lengths, items and numbers of coalitions (exact and sampled SHAP) reuse
     the first explanation's graphs: every graph is traced exactly once."""
@@ -85,6 +86,7 @@ def test_another_user_and_item_do_not_trace_again(dataset, trained, monkeypatch)
     assert rec.traces() == first
 
 
+@pytest.mark.slow
 def test_warm_up_traces_every_graph_an_explanation_uses(dataset, trained):
     rec = _recommender(dataset, trained)
     timings = warm_up(rec, TINY_MODEL)
@@ -96,6 +98,7 @@ def test_warm_up_traces_every_graph_an_explanation_uses(dataset, trained):
     assert rec.traces() == warmed  # nothing left to trace
 
 
+@pytest.mark.slow
 def test_background_warm_up_and_an_explanation_at_the_same_time(dataset, trained):
     rec = _recommender(dataset, trained)
     job = start_warm_up(rec, TINY_MODEL)

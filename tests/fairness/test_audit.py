@@ -105,6 +105,7 @@ def demo_audit():
     return audit_scorer(ds, scorer, "age_group", AuditConfig(n_boot=500, seed=0), split=split)
 
 
+@pytest.mark.slow
 def test_demo_planted_group_is_detected(demo_audit):
     """assets/demo/README.md plants an under-served group, age 55+; its NDCG@10 gap to the other
     users is larger than the bootstrap interval (the whole interval lies below 0)."""

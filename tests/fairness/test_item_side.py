@@ -1,7 +1,6 @@
 """Item exposure, Gini, coverage and popularity bias against hand-computed cases."""
 
 import numpy as np
-import pandas as pd
 import pytest
 import scipy.sparse as sp
 
@@ -108,4 +107,18 @@ def test_pop_reo_and_pop_rsp_by_hand():
     history = sp.csr_matrix(np.array([[0, 1, 0, 0, 0, 0], [1, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 1]], float))
     assert pop_rsp(ranked, head, history, k=2) == pytest.approx(2 / 3)
     assert np.isnan(pop_reo(ranked, np.array([2, 3, 4]), head, k=2))  # no relevant head item: undefined
-    assert isinstance(group_exposure(ranked, popularity_groups(POP), POP, k=2), pd.DataFrame)
+
+
+def test_exposure_of_the_popularity_groups_by_hand():
+    # head = item 0, mid = item 1, tail = items 2..5 (test_popularity_groups_by_share_of_interactions)
+    ranked = np.array([[0, 2], [1, 3], [0, 1]])
+    t = group_exposure(ranked, popularity_groups(POP), POP, k=2).set_index("group")
+    assert t.index.tolist() == ["head", "mid", "tail"] and set(t["attribute"]) == {"popularity"}
+    # slots: item 0 twice (head), item 1 twice (mid), items 2 and 3 once each (tail): 2 of 6 each
+    assert t["exposure_share"].tolist() == pytest.approx([1 / 3, 1 / 3, 1 / 3])
+    assert t["interaction_share"].tolist() == pytest.approx([0.5, 0.3, 0.2])  # 50, 30, 10 + 5 + 5 + 0 of 100
+    assert t["exposure_ratio"].tolist() == pytest.approx([2 / 3, 1 / 0.9, 1 / 0.6])  # the tail is over-exposed
+    assert t["n_items"].tolist() == [1.0, 1.0, 4.0] and t["catalog_share"].tolist() == pytest.approx([1 / 6, 1 / 6, 2 / 3])
+    # position weights: head 1 + 1, mid 1 + LOG3, tail LOG3 + LOG3
+    total = 3 + 3 * LOG3
+    assert t["position_exposure_share"].tolist() == pytest.approx([2 / total, (1 + LOG3) / total, 2 * LOG3 / total])

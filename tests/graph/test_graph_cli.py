@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from recsys.cli import main
 from recsys.evaluate.registry import MODEL_NAMES
 from tests.tiny import tiny_frames
@@ -22,6 +24,7 @@ def test_evaluate_lightgcn_and_userknn(tmp_path, capsys):
     assert {"lightgcn", "userknn"} <= set(MODEL_NAMES)  # the app's leaderboard runs MODEL_NAMES
 
 
+@pytest.mark.slow
 def test_train_with_graph_vectors(tmp_path):
     from recsys.train import load_run
 
@@ -31,5 +34,6 @@ def test_train_with_graph_vectors(tmp_path):
     assert main(["train", "--interactions", str(tmp_path / "ratings.csv"), "--graph", "--out", str(tmp_path / "run"),
                  *small]) == 0
     run = load_run(tmp_path / "run")
-    assert run.model_config.use_graph and run.tables.item_graph is not None
+    assert run.model_config.use_graph and run.tables.item_graph.shape[0] == run.dataset.n_items + 1
+    assert not run.tables.item_graph[0].any() and run.tables.item_graph[1:].any(axis=1).all()  # row 0: padding
     assert any(layer.name == "graph_projection" for layer in run.model.layers)

@@ -1,4 +1,6 @@
-"""Our Keras MiniLM matches sentence-transformers on the reference sentences (DESIGN.md)."""
+"""Our Keras MiniLM matches sentence-transformers on the reference sentences: the vectors that
+sentence-transformers computed for hard cases (empty, accented, CJK, HTML-looking, longer than the
+256-token window), stored with how they were made in ``minilm_reference.json``."""
 
 from __future__ import annotations
 
@@ -72,6 +74,7 @@ def test_precision_is_part_of_the_cache_key(minilm):
         TransformerTextEncoder(precision="float16")
 
 
+@pytest.mark.slow
 def test_lean_graph_matches_the_keras_backbone(minilm):
     # bert_graph re-implements the backbone's forward pass for speed: same vectors, both precisions
     assert minilm.graph_ == "lean"

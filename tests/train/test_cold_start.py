@@ -39,6 +39,7 @@ def test_warm_items_marks_items_with_training_interactions(dataset, cold_split):
     assert warm.sum() == cold_split.train["item_idx"].nunique()
 
 
+@pytest.mark.slow
 def test_cold_items_keep_no_id_vector_and_get_the_mean_bias(dataset, cold_split):
     result = fit(dataset, cold_split, TINY_MODEL, replace(TINY_TRAIN, epochs=1), text_vectors(dataset.n_items))
     warm = to_model_ids(np.setdiff1d(np.arange(dataset.n_items), COLD))
@@ -49,6 +50,7 @@ def test_cold_items_keep_no_id_vector_and_get_the_mean_bias(dataset, cold_split)
     np.testing.assert_allclose(bias[to_model_ids(COLD)], bias[warm].mean(), rtol=1e-6)
 
 
+@pytest.mark.slow
 def test_without_side_information_cold_items_are_indistinguishable(dataset, cold_split):
     # No text and no categories: a cold candidate is the zero vector with a zero bias, so every
     # cold item gets the same score for a user: the model cannot rank them.
@@ -57,6 +59,7 @@ def test_without_side_information_cold_items_are_indistinguishable(dataset, cold
     np.testing.assert_allclose(scores, np.repeat(scores[:, :1], len(COLD), axis=1), atol=1e-5)
 
 
+@pytest.mark.slow
 def test_text_vectors_give_cold_items_distinct_scores(dataset, cold_split):
     cfg = replace(TINY_MODEL, use_item_features=False)
     vectors = text_vectors(dataset.n_items)

@@ -34,12 +34,14 @@ def test_fit_records_a_curve_and_keeps_the_best_epoch(trained):
     assert np.isfinite(trained.curve[-1]["loss"])
 
 
+@pytest.mark.slow
 def test_training_lowers_the_loss(dataset, split):
     result = fit(dataset, split, TINY_MODEL, TrainConfig(epochs=4, batch_size=32, learning_rate=5e-3, patience=10))
     losses = [r["loss"] for r in result.curve]
     assert losses[-1] < losses[0]
 
 
+@pytest.mark.slow
 def test_same_seed_same_model(dataset, split):
     cfg = TrainConfig(epochs=1, batch_size=32, seed=3)
     a = fit(dataset, split, TINY_MODEL, cfg)
@@ -48,6 +50,7 @@ def test_same_seed_same_model(dataset, split):
         np.testing.assert_allclose(wa, wb, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_progress_events_and_cancellation(dataset, split):
     cancel = threading.Event()
     events = []
@@ -66,6 +69,7 @@ def test_progress_events_and_cancellation(dataset, split):
     assert batches[0]["batch"] == 1 and batches[0]["batches"] > 1
 
 
+@pytest.mark.slow
 def test_same_seed_same_model_on_a_busy_machine(dataset, split):
     # Results must not depend on machine load: the clock never decides how long training runs.
     cfg = TrainConfig(epochs=2, batch_size=32, seed=5, patience=1)
@@ -81,6 +85,7 @@ def test_same_seed_same_model_on_a_busy_machine(dataset, split):
         np.testing.assert_array_equal(wa, wb)
 
 
+@pytest.mark.slow
 def test_the_time_limit_is_a_loud_safety_cap(dataset, split):
     result = fit(dataset, split, TINY_MODEL, TrainConfig(epochs=5, batch_size=32, time_budget_s=1e-6))
     assert result.stop_reason == "time limit" and result.stopped_for_time
@@ -91,6 +96,7 @@ def test_the_time_limit_is_a_loud_safety_cap(dataset, split):
     assert early.stop_reason in ("early stopping", "max epochs") and early.stop_message is None
 
 
+@pytest.mark.slow
 def test_large_catalogues_sample_the_per_position_softmax(dataset, split):
     # 60 items > 4 x 8 samples: each step scores the batch's targets plus 8 random items
     result = fit(dataset, split, TINY_MODEL, TrainConfig(epochs=1, batch_size=16, sequence_samples=8))
@@ -99,12 +105,14 @@ def test_large_catalogues_sample_the_per_position_softmax(dataset, split):
     assert not sampled_sequence(TrainConfig(), dataset.n_items)  # small catalogues keep the full softmax
 
 
+@pytest.mark.slow
 def test_rating_loss_trains_a_regression_head(dataset, split):
     result = fit(dataset, split, TINY_MODEL, TrainConfig(epochs=1, batch_size=64, loss="mse"))
     assert result.rating_mean == pytest.approx(split.train["rating"].mean())
     assert np.isfinite(result.curve[0]["loss"])
 
 
+@pytest.mark.slow
 def test_sampled_softmax_trains(dataset, split):
     result = fit(dataset, split, TINY_MODEL, TrainConfig(epochs=1, batch_size=16, loss="sampled", num_negatives=8))
     assert np.isfinite(result.curve[0]["loss"])

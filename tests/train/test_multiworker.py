@@ -10,12 +10,15 @@ from pathlib import Path
 
 import keras
 import numpy as np
+import pytest
 
 from recsys.cli import main
 from recsys.data import load_dataset
 from recsys.model import ModelConfig, build_feature_tables, build_model
 from recsys.train import set_seed
 from tests.tiny import tiny_frames
+
+pytestmark = pytest.mark.slow  # each test trains in worker processes
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_S = 150  # a worker waiting for a peer that died must not hang CI

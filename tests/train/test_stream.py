@@ -57,6 +57,7 @@ def test_window_dataset_batches_in_the_training_layout(dataset, split, trained, 
     assert all(tuple(r) in windows for b in first for r in b)
 
 
+@pytest.mark.slow
 def test_parquet_input_trains_and_records_peak_memory(dataset, split, tmp_path):
     cfg = TrainConfig(epochs=2, batch_size=32, learning_rate=5e-3, patience=10, input_pipeline="parquet")
     result = fit(dataset, split, TINY_MODEL, cfg, shards_dir=tmp_path / "shards")

@@ -12,6 +12,13 @@ from tests.ui.helpers import APP, make_interactions_csv, make_items_csv
 from tests.ui.trained import Trained, demo_run
 
 
+def pytest_collection_modifyitems(items):
+    """Tests on the shared trained run are ``slow``: the first of them trains it (``app_run``)."""
+    for item in items:
+        if "app_run" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def interactions_csv() -> bytes:
     return make_interactions_csv()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from recsys.evaluate.demo_run import DEMO_RUN
@@ -15,6 +16,7 @@ from recsys.ui.runs import BUNDLED_ENV, NO_RUN, runs_for
 from tests.ui.helpers import APP
 
 
+@pytest.mark.slow
 def test_a_first_visit_on_the_demo_data_opens_on_the_bundled_run(monkeypatch):
     monkeypatch.setenv(BUNDLED_ENV, "1")  # as a user's server has it (the fixtures turn it off)
     at = AppTest.from_file(str(APP), default_timeout=120).run()

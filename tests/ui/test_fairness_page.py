@@ -129,6 +129,7 @@ def test_moving_lambda_reranks_and_moves_the_marked_point(fairness: AppTest):
     assert float(kl.delta) < 0  # calibrated re-ranking lowers the mean KL
 
 
+@pytest.mark.slow
 def test_no_users_file_and_an_attribute_with_one_group_are_plain_messages(app: AppTest):
     # The small upload has no users file, and every user has 6 interactions: "activity" puts every
     # audited user in one group, which cannot be compared.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from recsys.graph import GRAPH_FILE
@@ -78,6 +79,7 @@ def test_a_run_without_graph_vectors_offers_to_fit_them(app_run: Trained, tmp_pa
     assert any("fitted on this run's interactions" in c.value for c in at.caption)
 
 
+@pytest.mark.slow
 def test_train_page_graph_toggle_feeds_lightgcn_vectors_to_the_transformer(app: AppTest):
     from recsys.train import load_run
     from recsys.ui.loading import Source
@@ -95,7 +97,7 @@ def test_train_page_graph_toggle_feeds_lightgcn_vectors_to_the_transformer(app: 
     job = at.session_state[state.TRAIN_JOB]
     assert job.status == "done" and job.settings.use_graph
     run = load_run(job.run_path)
-    assert run.model_config.use_graph and run.tables.user_graph is not None
+    assert run.model_config.use_graph and run.tables.user_graph.shape[0] == run.dataset.n_users + 1
     assert {"graph_projection", "graph_user_projection"} <= {layer.name for layer in run.model.layers}
     assert not run.model_config.target_attention  # the toggle reaches the model
     assert "target_attention" not in {layer.name for layer in run.model.layers}

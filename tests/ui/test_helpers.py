@@ -4,6 +4,7 @@ the training job, what-if recommendations, layer tables, counterfactual sentence
 from __future__ import annotations
 
 import json
+import os
 import threading
 from types import SimpleNamespace
 
@@ -11,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from recsys.explain import maps
 from recsys.explain.counterfactual import Counterfactual
 from recsys.model.features import from_model_ids
 from recsys.recommend import Recommender
@@ -18,13 +20,13 @@ from recsys.train import list_runs, load_run
 from recsys.ui import charts
 from recsys.ui.explain_view import counterfactual_sentence
 from recsys.ui.export import neutralise, safe_csv, safe_frame
-from recsys.ui.model_view import FULL_ITEM, ID_EMBEDDING, embedding_points, item_vectors, layer_table
-from recsys.ui.recommend_view import compare, history_frame, recommendations, what_if
-from recsys.ui.runs import UNVERIFIED, run_label, runs_for
+from recsys.ui.model_view import layer_table
+from recsys.ui.recommend_view import compare, from_description, history_frame, recommendations, what_if
+from recsys.ui.runs import BUNDLED_ENV, UNVERIFIED, WORKSPACE_ENV, run_label, runs_for
 from recsys.ui.train_view import leaderboard, styled_leaderboard
-from recsys.ui.training import TrainJob, TrainSettings, _new_run_dir
+from recsys.ui.training import TINY_ENV, TrainJob, TrainSettings, _new_run_dir
 from tests.tiny import tiny_dataset
-from tests.ui.trained import Trained
+from tests.ui.trained import Trained, app_env
 
 # ---------------------------------------------------------------- downloads
 
@@ -166,6 +168,7 @@ def test_job_progress_fraction_and_label():
     assert job.label().startswith("Epoch 2 of at most 2, batch 5 of 10")
 
 
+@pytest.mark.slow
 def test_cancel_after_an_epoch_keeps_and_saves_the_best_weights(tmp_path):
     # The page's cancel button sets the event; here it is set once the first epoch is validated.
     settings = TrainSettings(dim=8, blocks=1, heads=1, max_len=8, epochs=20, use_text=False, batch_size=32)
@@ -184,6 +187,15 @@ def test_cancel_after_an_epoch_keeps_and_saves_the_best_weights(tmp_path):
     assert len(job.epochs) <= 2 and job.run_path is not None
     saved = json.loads((tmp_path / job.run_path / "run.json").read_text())
     assert saved["cancelled"] and saved["best_epoch"] in (1, 2)
+
+
+def test_the_shared_runs_environment_ends_with_its_training(tmp_path, monkeypatch):
+    monkeypatch.setenv(WORKSPACE_ENV, "elsewhere")
+    monkeypatch.delenv(TINY_ENV, raising=False)
+    before = dict(os.environ)
+    with app_env(tmp_path):
+        assert (os.environ[WORKSPACE_ENV], os.environ[BUNDLED_ENV], os.environ[TINY_ENV]) == (str(tmp_path), "0", "1")
+    assert dict(os.environ) == before
 
 
 # ---------------------------------------------------------------- recommend, model and explain helpers
@@ -226,6 +238,19 @@ def test_what_if_without_edits_is_the_recommendation(demo):
     assert what_if(rec, dataset, u, remove=history, add=[], k=10) is None  # nothing left
 
 
+def test_a_description_seeds_the_history_of_a_new_user(demo):
+    run, rec = demo
+    dataset = run.dataset
+    vectors = np.random.default_rng(0).normal(size=(dataset.n_items, 8)).astype(np.float32)
+    encoder = SimpleNamespace(encode=lambda texts: vectors[[7]] + 0.01)  # a description closest to item 7
+    matches, recommended = from_description(rec, dataset, SimpleNamespace(vectors=vectors, encoder=encoder),
+                                            "anything", k=10, seeds=3)
+    assert list(matches["rank"]) == [1, 2, 3] and matches["item_id"][0] == dataset.item_encoder.to_list()[7]
+    assert matches["similarity"][0] > 0.99 and matches["similarity"].is_monotonic_decreasing
+    assert list(recommended["rank"]) == list(range(1, 11)) and recommended["score"].is_monotonic_decreasing
+    assert not set(recommended["item_id"]) & set(matches["item_id"])  # the seeds are the history
+
+
 def test_compare_marks_moves_and_new_items():
     before = pd.DataFrame({"item_id": ["a", "b", "c"], "rank": [1, 2, 3]})
     after = pd.DataFrame({"item_id": ["b", "a", "d"], "rank": [1, 2, 3]})
@@ -243,11 +268,12 @@ def test_layer_table_covers_every_parameter(demo):
     assert shapes["history_embedding"].startswith("[batch, ") and shapes["history_embedding"].endswith(
         f", {run.model_config.dim}]"
     )
-    for kind in (ID_EMBEDDING, FULL_ITEM):
-        vectors = item_vectors(run.model, rec, kind)
+    for kind in (maps.ID_EMBEDDING, maps.CANDIDATE_VECTOR):  # the Model page's two item maps
+        vectors = maps.item_vectors(rec, kind)
         assert vectors.shape == (run.dataset.n_items, run.model_config.dim)
-        points, explained = embedding_points(vectors, run.dataset)
-        assert len(points) == run.dataset.n_items and 0 < explained[1] <= explained[0] <= 1
+        item_map = maps.embedding_map(vectors, run.dataset)
+        explained = item_map.explained_variance_ratio
+        assert len(item_map.points) == run.dataset.n_items and 0 < explained[1] <= explained[0] <= 1
 
 
 def _explanation(found, removed, original, new, direction="drop"):

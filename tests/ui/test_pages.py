@@ -61,6 +61,8 @@ def test_train_page_trains_with_live_progress_and_shows_the_leaderboard(app_run:
     assert polls, "the page was never re-run while training"
     assert not any(p["exceptions"] for p in polls)
     assert any(p["progress"] is not None for p in polls), "no progress bar while training"
+    shown = [p["progress"] for p in polls if p["progress"] is not None]
+    assert shown == sorted(shown) and 0 <= shown[0] and shown[-1] <= 100, shown  # percent, never backwards
     assert any("Cancel training" in p["buttons"] for p in polls), "no cancel button while training"
     # The page answered while the thread trained: several polls during one training run.
     assert len(polls) >= 3
@@ -86,13 +88,16 @@ def test_a_new_session_finds_the_saved_run(run_app: AppTest, app_run: Trained):
     open_page(run_app, "train")
     assert_clean(run_app)
     assert run_app.selectbox(key=state.RUN_SELECT).value == list_runs(app_run.workspace)[0]["path"]
-    assert table(run_app, "leaderboard") is not None
+    board, trained = table(run_app, "leaderboard"), table(app_run.app, "leaderboard")
+    assert list(board["model"]) == list(trained["model"])  # the same leaderboard, read from the saved run
+    np.testing.assert_allclose(board["NDCG@10"], trained["NDCG@10"])
 
 
+@pytest.mark.slow
 def test_a_reloaded_page_follows_the_training_and_cancel_stops_it(app: AppTest):
     # Many epochs on a small upload. A reload (a new session with the same file) shows the same
-    # training in progress, read-only: only the session that started it can cancel it, and
-    # cancelling it right away stops the thread, which says so.
+    # training in progress, read-only: only the session that started it can cancel it (or skip the
+    # baselines), and cancelling it right away stops the thread, which says so.
     sources = {"interactions": Source("small.csv", make_interactions_csv())}
     app.session_state[state.SOURCES] = sources
     open_page(app, "train")
@@ -110,6 +115,8 @@ def test_a_reloaded_page_follows_the_training_and_cancel_stops_it(app: AppTest):
     assert OTHER_SESSION in [c.value for c in reloaded.caption]
     assert reloaded.run().session_state[state.TRAIN_JOB] is job and not job.cancel.is_set()
 
+    app.button(key=state.SKIP_BASELINES).click().run()
+    assert job.skip.is_set() and not job.cancel.is_set()
     app.button(key=state.CANCEL).click().run()
     assert job.cancel.is_set()
     job.thread.join(timeout=120)
@@ -120,6 +127,7 @@ def test_a_reloaded_page_follows_the_training_and_cancel_stops_it(app: AppTest):
     assert shown and (shown[0] == CANCELLED_EARLY or "cancelled after" in shown[0])
 
 
+@pytest.mark.slow
 def test_an_interactions_only_upload_trains_recommends_and_explains(app: AppTest):
     # No items or users file: no titles, no side features (the explanation must still work).
     app.session_state[state.SOURCES] = {"interactions": Source("small.csv", make_interactions_csv())}

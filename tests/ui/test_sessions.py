@@ -3,6 +3,7 @@ from the CLI), and only the session that started a training can cancel it."""
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from recsys.cli import main
@@ -43,6 +44,7 @@ def test_the_cli_and_the_app_fingerprint_the_same_files_alike(tmp_path, interact
     assert data_key(outcome) == fingerprint_files(tmp_path / "ratings.csv", items=tmp_path / "catalogue.csv")
 
 
+@pytest.mark.slow
 def test_a_cli_run_is_listed_only_for_sessions_holding_its_files(tmp_path, interactions_csv):
     (tmp_path / "ratings.csv").write_bytes(interactions_csv)
     assert main(["train", "--interactions", str(tmp_path / "ratings.csv"), "--out", str(workspace() / "cli"),

@@ -13,6 +13,14 @@ from recsys.ui.charts.common import style as _style
 __all__ = ["activity_figure", "long_tail_figure", "ratings_figure", "stats_figures", "timeline_figure"]
 
 
+def _empty(fig: go.Figure, text: str, title: str) -> go.Figure:
+    """``fig`` with only ``text`` in it and no axes (the file has no such column)."""
+    fig.add_annotation(text=text, showarrow=False, font={"size": 14})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _style(fig, title, "", "")
+
+
 def long_tail_figure(per_item: pd.Series) -> go.Figure:
     """Cumulative share of interactions over items sorted by popularity, with the 80% line.
 
@@ -66,10 +74,7 @@ def ratings_figure(rating_counts: pd.Series | None) -> go.Figure:
     """Bar chart of rating values; an empty, labelled figure for implicit feedback."""
     fig = go.Figure()
     if rating_counts is None or rating_counts.empty:
-        fig.add_annotation(text="No rating column: implicit feedback", showarrow=False, font={"size": 14})
-        fig.update_xaxes(visible=False)
-        fig.update_yaxes(visible=False)
-        return _style(fig, "Ratings", "", "")
+        return _empty(fig, "No rating column: implicit feedback", "Ratings")
     values = rating_counts
     if len(values) > 30:  # many distinct values (play counts, weights): bin them instead
         fig.add_histogram(x=np.repeat(values.index.to_numpy(float), values.to_numpy()), nbinsx=30, marker_color=ACCENT)
@@ -88,10 +93,7 @@ def timeline_figure(per_month: pd.Series | None) -> go.Figure:
     """Interactions per month; an empty, labelled figure without timestamps."""
     fig = go.Figure()
     if per_month is None or per_month.empty:
-        fig.add_annotation(text="No timestamp column: file order is used", showarrow=False, font={"size": 14})
-        fig.update_xaxes(visible=False)
-        fig.update_yaxes(visible=False)
-        return _style(fig, "Interactions over time", "", "")
+        return _empty(fig, "No timestamp column: file order is used", "Interactions over time")
     # Bars centred in their month with an explicit width and range: a dataset spanning a single
     # month otherwise gets a zero-width bar on an axis zoomed in to milliseconds.
     day_ms = 86_400_000

@@ -35,13 +35,14 @@ def unique_labels(labels) -> list[str]:
     return out
 
 
-def history_figure(history: pd.DataFrame, max_len: int | None = None) -> go.Figure:
+def history_figure(history: pd.DataFrame) -> go.Figure:
     """A user's history as a timeline: one marker per item, rows by first category.
 
     Args:
         history: Columns ``when`` (datetime, or position when there are no timestamps),
             ``title``, ``category`` (first category), ``categories`` (all, text), ``in_window``
-            (bool: among the last ``max_len`` items the model reads).
+            (bool: among the most recent items the model reads; the others are faded), ``label``
+            (time or position, and the rating, for the hover box).
     """
     fig = go.Figure()
     groups = list(dict.fromkeys(history["category"]))

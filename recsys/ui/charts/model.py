@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from recsys.ui.charts.common import ACCENT, MUTED, PALETTE, plain, style
+from recsys.ui.charts.common import ACCENT, pca_map_figure, plain, style
 
 __all__ = ["embedding_map_figure", "parameters_figure"]
 
@@ -21,34 +20,9 @@ def embedding_map_figure(points: pd.DataFrame, explained, max_groups: int = 9,
         explained: Share of variance along each axis.
         max_groups: The most frequent categories get a colour; the rest are grey ("other").
     """
-    fig = go.Figure()
-    counts = points["category"].value_counts()
-    coloured = [g for g in counts.index if g][:max_groups]
-    group = points["category"].where(points["category"].isin(coloured), "other" if coloured else "items")
-    for name in ["other", "items", *coloured]:  # grey first, so the coloured groups are drawn on top
-        part = points[group == name]
-        if part.empty:
-            continue
-        colour = PALETTE[coloured.index(name) % len(PALETTE)] if name in coloured else (MUTED if coloured else ACCENT)
-        fig.add_scattergl(
-            x=part["x"],
-            y=part["y"],
-            mode="markers",
-            name=plain(name),
-            marker={"size": 6, "color": colour, "opacity": 0.75},
-            customdata=np.c_[part["title"].map(plain), part["category"].map(plain)],
-            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
-        )
-    fig.update_yaxes(scaleanchor="x", scaleratio=1)
-    style(
-        fig,
-        title,
-        f"component 1 ({explained[0]:.0%} of variance)",
-        f"component 2 ({explained[1]:.0%})",
-        height=560,
-        legend=bool(coloured),
-    )
-    if coloured:  # below the plot: the maps sit side by side, too narrow for a legend beside the title
+    fig = pca_map_figure(points, explained, label="title", group="category", fallback="items", title=title,
+                         height=560, max_groups=max_groups)
+    if fig.layout.showlegend:  # below the plot: the maps sit side by side, too narrow for a legend beside the title
         fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.15, "xanchor": "left", "x": 0.0})
     return fig
 
