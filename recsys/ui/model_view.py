@@ -12,7 +12,7 @@ import streamlit as st
 
 from recsys.data import Dataset
 from recsys.explain import maps
-from recsys.model.build import EMBEDDING_LAYERS, INTERACTION_LAYERS, OUTPUT_LAYERS
+from recsys.model.stages import EMBEDDING_LAYERS, INTERACTION_LAYERS, OUTPUT_LAYERS
 
 __all__ = [
     "FULL_ITEM",
