@@ -33,7 +33,8 @@ from recsys.data.demo import generate_demo  # noqa: E402
 from recsys.model import ModelConfig, build_feature_tables, build_model, training_model  # noqa: E402
 from recsys.model.features import to_model_ids  # noqa: E402
 from recsys.train import TrainConfig  # noqa: E402
-from recsys.train.fit import MaskedSoftmaxCE, _Batches, warm_items  # noqa: E402
+from recsys.train.batches import MemoryBatches  # noqa: E402
+from recsys.train.fit import MaskedSoftmaxCE, warm_items  # noqa: E402
 from recsys.train.windows import make_windows, user_sequences  # noqa: E402
 
 
@@ -45,8 +46,8 @@ def measure(name: str, ds, cfg: ModelConfig, text=None, rounds: int = 5, steps: 
     windows = make_windows(user_sequences(split.train), cfg.max_len)
     uses_users = "user_features" in {t.name for t in model.inputs}
     tcfg = TrainConfig()
-    x, y = _Batches(windows, tables, replace(tcfg, head_samples=None), uses_users, 0.0, catalogue)[0]
-    xs, ys = _Batches(windows, tables, tcfg, uses_users, 0.0, catalogue, True)[0]
+    x, y = MemoryBatches(windows, tables, replace(tcfg, head_samples=None), uses_users, 0.0, catalogue)[0]
+    xs, ys = MemoryBatches(windows, tables, tcfg, uses_users, 0.0, catalogue, True)[0]
     per_row_x = dict(x, candidates=np.broadcast_to(catalogue, (len(x["history"]), len(catalogue))).copy())
     graphs = {
         "per row": (training_model(model), per_row_x, y),

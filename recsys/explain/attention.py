@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from recsys.explain.scoring import ItemScorer
-from recsys.model.build import attention_model
 from recsys.model.features import to_model_ids
+from recsys.model.stages import attention_model
 
 __all__ = ["AttentionMaps", "attention_maps"]
 

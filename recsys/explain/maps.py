@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from recsys.errors import DataError
-from recsys.model.build import embedding_model
 from recsys.model.features import to_model_ids
+from recsys.model.stages import embedding_model
 
 __all__ = [
     "CANDIDATE_VECTOR",

@@ -55,22 +55,8 @@ __all__ = [
     "gated_model",
     "catalogue_model",
     "training_model",
-    "embedding_model",
-    "interaction_model",
-    "attention_model",
-    "output_model",
-    "EMBEDDING_LAYERS",
-    "INTERACTION_LAYERS",
-    "OUTPUT_LAYERS",
+    "has_layer",
 ]
-
-EMBEDDING_LAYERS = ("item_embedding", "text_projection", "graph_projection", "feature_embedding", "numeric_projection",
-                    "position_embedding", "user_embedding", "graph_user_projection", "history_embedding",
-                    "candidate_embedding")
-INTERACTION_LAYERS = ("self_attention_{i}", "sequence_output", "user_representation", "target_attention",
-                      "target_context")
-OUTPUT_LAYERS = ("dot_score", "item_bias", "output_mlp", "scores")
-
 
 class _Get:
     """Creates a named layer while building; fetches the trained one when rewiring a built model
@@ -83,7 +69,7 @@ class _Get:
         return self.model.get_layer(name) if self.model is not None else make(name)
 
     def has(self, name: str, when_building: bool) -> bool:
-        return _has(self.model, name) if self.model is not None else when_building
+        return has_layer(self.model, name) if self.model is not None else when_building
 
 
 def _item_tower(get: _Get, ids, cfg: ModelConfig, tables: FeatureTables, tag: str = "", gates: dict | None = None):
@@ -213,7 +199,7 @@ def build_model(cfg: ModelConfig, tables: FeatureTables) -> keras.Model:
                          ("user_graph", tables.user_graph),
                          ("item_features", tables.item_features),
                          ("item_numeric", tables.item_numeric)):
-        if _has(model, name):
+        if has_layer(model, name):
             model.get_layer(name).set_table(values)
     return model
 
@@ -231,7 +217,7 @@ def gated_model(model: keras.Model, cfg: ModelConfig, tables: FeatureTables) -> 
     history, candidates = inputs["history"], inputs["candidates"]
     gates = {}
     for key, table_name in (("text", "item_text"), ("features", "item_features"), ("numeric", "item_numeric")):
-        if _has(model, table_name):
+        if has_layer(model, table_name):
             width = model.get_layer(table_name).width if key != "text" else 1
             gates[key] = inputs[f"{key}_gate"] = keras.Input((None, width), name=f"{key}_gate")
     hist_items = _item_tower(get, history, cfg, tables, tag="_h")
@@ -261,7 +247,8 @@ def _uses_user_graph(cfg: ModelConfig, tables: FeatureTables) -> bool:
     return cfg.use_graph and tables.user_graph is not None
 
 
-def _has(model: keras.Model, name: str) -> bool:
+def has_layer(model: keras.Model, name: str) -> bool:
+    """Whether ``model`` has a layer called ``name``."""
     return any(layer.name == name for layer in model.layers)
 
 
@@ -274,37 +261,23 @@ def training_model(model: keras.Model, cfg: ModelConfig | None = None, tables: F
     ``catalogue`` (``[N]`` model ids, the full-softmax items; needs ``cfg`` and ``tables``) they
     are fixed inside the graph: the item tower runs once per step on ``[1, N]`` ids instead of
     once per row, and the dot scores read the shared rows (same scores, a fraction of the cost).
+    Then ``scores`` is the full score of the history prefix ending at the extra input
+    ``head_position`` ``[B, 1]`` (``L - 1``: the whole history, as ``model`` scores it; a random
+    position per window lets the head learn from every position instead of memorising the last),
+    and ``sequence_logits`` is ``[M, N]``: only the batch's M real (non-padding) history
+    positions, row by row (``RealPositions``; ``MaskedSoftmaxCE`` reads this layout).
 
     ``sampled_head``: ``scores`` covers only the catalogue columns given as the extra input
-    ``candidate_columns`` ``[B, C]`` (identical rows, e.g. the batch's targets plus random items),
-    so target attention and the MLP, the step's most expensive part (``[B, heads, C, K]``), run
-    on C columns instead of N; ``sequence_logits`` stays a full softmax over the catalogue. The
-    extra input ``column_log_q`` ``[B, C]`` (log of each column's chance to be sampled in the step)
-    is subtracted from these scores (logQ correction, Bengio & Senecal 2008; Yi et al. 2019):
-    the batch's targets are drawn by popularity, and without it the head learned to push popular
-    items down.
-
-    ``sampled_sequence``: likewise for ``sequence_logits``, for large catalogues: they cover only
-    the columns given as ``sequence_columns`` ``[B, C]`` (identical rows: the batch's targets plus
-    random items), minus ``sequence_log_q`` ``[B, C]`` (the same logQ correction), so the
-    per-position softmax costs ``[M, C]`` instead of ``[M, N]``.
-
-    With ``catalogue``, ``sequence_logits`` is ``[M, N]``: only the batch's M real (non-padding)
-    history positions, row by row (``RealPositions``; ``MaskedSoftmaxCE`` reads this layout):
-    with long histories many positions are padding, which then cost nothing.
-    With ``catalogue``, ``scores`` is the full score of the history prefix ending at the extra
-    input ``head_position`` ``[B, 1]`` (``L - 1``: the whole history, as ``model`` scores it).
-    Training draws a random position per window: the output head then learns from every position
-    over the epochs, not from the same last position of each window, which it memorises within a
-    few epochs (validation NDCG@10 then falls).
+    ``candidate_columns`` ``[B, C]`` (identical rows: the batch's targets plus random items), so
+    target attention and the MLP (``[B, heads, C, K]``, the step's costliest part) run on C columns
+    instead of N, minus ``column_log_q`` ``[B, C]``, the log of each column's chance to be in the
+    step (logQ correction, Bengio & Senecal 2008; Yi et al. 2019: targets are drawn by
+    popularity, and without it the head learns to push popular items down).
+    ``sampled_sequence``: likewise for ``sequence_logits``, with ``sequence_columns`` and
+    ``sequence_log_q``, so the per-position softmax costs ``[M, C]`` instead of ``[M, N]``.
     """
     if catalogue is None:
-        seq_logits = SequenceLogits(name="sequence_logits")(
-            model.get_layer("sequence_output").output,
-            model.get_layer("candidate_embedding").output,
-            model.get_layer("item_bias").output,
-        )
-        return keras.Model(model.inputs, {"scores": model.output, "sequence_logits": seq_logits}, name="trainer")
+        return _per_row_trainer(model)
     get = _Get(model)
     inputs = {t.name: keras.Input(t.shape[1:], dtype=t.dtype, name=t.name) for t in model.inputs if t.name != "candidates"}
     history = inputs["history"]
@@ -312,68 +285,37 @@ def training_model(model: keras.Model, cfg: ModelConfig | None = None, tables: F
     ids = Catalogue(catalogue, name="catalogue")(history)  # [1, N]
     hist_items = _item_tower(get, history, cfg, tables, tag="_h")
     items = _item_tower(get, ids, cfg, tables, tag="_t")  # [1, N, d]
-    head_items, head_ids = items, ids
-    if sampled_head:
-        columns = inputs["candidate_columns"] = keras.Input((None,), dtype="int32", name="candidate_columns")
-        head_items = TakeColumns(name="head_rows")(items, columns)
-        head_ids = TakeColumns(name="head_ids")(ids, columns)
+    head_items, head_ids = (_take_columns(items, ids, inputs, "candidate_columns", "head_rows", "head_ids")
+                            if sampled_head else (items, ids))
     scores, seq = _head(get, history, hist_items, None, None, inputs.get("user_features"), cfg, tables, tag="_t",
                         shared=(head_items, head_ids), head_position=positions)
     if sampled_head:  # logQ correction: the sampled softmax then estimates the full one
         log_q = inputs["column_log_q"] = keras.Input((None,), name="column_log_q")
         scores = layers.Subtract(name="sampling_correction")([scores, log_q])
     real = RealPositions(name="real_positions")(seq, history)  # [M, d]: padding needs no logits
-    seq_items, seq_ids = items, ids
-    if sampled_sequence:
-        seq_columns = inputs["sequence_columns"] = keras.Input((None,), dtype="int32", name="sequence_columns")
-        seq_items = TakeColumns(name="sequence_rows")(items, seq_columns)
-        seq_ids = TakeColumns(name="sequence_ids")(ids, seq_columns)
-    seq_logits = SequenceLogits(name="sequence_logits" if not sampled_sequence else "sampled_sequence_logits")(
-        real, seq_items, model.get_layer("item_bias")(seq_ids))
-    if sampled_sequence:
+    if not sampled_sequence:
+        seq_logits = SequenceLogits(name="sequence_logits")(real, items, model.get_layer("item_bias")(ids))
+    else:
+        seq_items, seq_ids = _take_columns(items, ids, inputs, "sequence_columns", "sequence_rows", "sequence_ids")
+        seq_logits = SequenceLogits(name="sampled_sequence_logits")(real, seq_items, model.get_layer("item_bias")(seq_ids))
         seq_log_q = inputs["sequence_log_q"] = keras.Input((None,), name="sequence_log_q")
         seq_logits = SubtractRow(name="sequence_logits")(seq_logits, seq_log_q)
     return keras.Model(inputs, {"scores": scores, "sequence_logits": seq_logits}, name="trainer")
 
 
-def embedding_model(model: keras.Model) -> keras.Model:
-    """Inputs -> ``{"history_embedding": [B, L, d], "candidate_embedding": [B, C, d]}``."""
-    names = ("history_embedding", "candidate_embedding")
-    return keras.Model(model.inputs, {n: model.get_layer(n).output for n in names}, name="embedding_stage")
+def _per_row_trainer(model: keras.Model) -> keras.Model:
+    """``training_model`` for candidates given per row: ``model``'s scores plus the dot scores at
+    every history position (``[B, L, C]``)."""
+    seq_logits = SequenceLogits(name="sequence_logits")(
+        model.get_layer("sequence_output").output,
+        model.get_layer("candidate_embedding").output,
+        model.get_layer("item_bias").output,
+    )
+    return keras.Model(model.inputs, {"scores": model.output, "sequence_logits": seq_logits}, name="trainer")
 
 
-def interaction_model(model: keras.Model) -> keras.Model:
-    """Inputs -> ``sequence_output`` ``[B, L, d]``, ``user_representation`` ``[B, d]`` and, with
-    target attention, ``target_context`` ``[B, C, d]``."""
-    names = ["sequence_output", "user_representation"] + (["target_context"] if _has(model, "target_context") else [])
-    return keras.Model(model.inputs, {n: model.get_layer(n).output for n in names}, name="interaction_stage")
-
-
-def attention_model(model: keras.Model) -> keras.Model:
-    """Inputs -> attention probabilities: ``self_attention_{i}`` ``[B, heads, L, L]`` and
-    ``target_attention`` ``[B, heads, C, K]`` over the K most recent history positions
-    (``ModelConfig.target_window_size``: positions ``L - K .. L - 1``)."""
-    # MultiHeadAttention called with return_attention_scores=True outputs (values, scores).
-    outputs = {
-        layer.name: layer.output[1]
-        for layer in model.layers
-        if layer.name.startswith("self_attention_") or layer.name == "target_attention"
-    }
-    return keras.Model(model.inputs, outputs, name="attention_maps")
-
-
-def output_model(model: keras.Model) -> keras.Model:
-    """The output stage alone: ``{"user_representation": [B, d], "candidate_embedding": [B, C, d],
-    "candidates": [B, C], ("target_context": [B, C, d])}`` -> ``scores`` ``[B, C]``; same weights."""
-    d = model.get_layer("user_representation").output.shape[-1]
-    user = keras.Input((d,), name="user_representation")
-    cand = keras.Input((None, d), name="candidate_embedding")
-    ids = keras.Input((None,), dtype="int32", name="candidates")
-    inputs = {"user_representation": user, "candidate_embedding": cand, "candidates": ids}
-    terms = [model.get_layer("dot_score")(user, cand), model.get_layer("item_bias")(ids)]
-    if _has(model, "output_mlp"):
-        context = keras.Input((None, d), name="target_context")
-        inputs["target_context"] = context
-        z = layers.Concatenate()([layers.Multiply()([context, cand]), context])
-        terms.append(model.get_layer("output_mlp")(z))
-    return keras.Model(inputs, ScoreSum()(terms), name="output_stage")
+def _take_columns(items, ids, inputs: dict, columns: str, rows_name: str, ids_name: str):
+    """The catalogue's ``items`` ``[1, N, d]`` and ``ids`` ``[1, N]`` narrowed to the columns of the
+    new int input ``columns`` ``[B, C]`` (identical rows), added to ``inputs``."""
+    taken = inputs[columns] = keras.Input((None,), dtype="int32", name=columns)
+    return TakeColumns(name=rows_name)(items, taken), TakeColumns(name=ids_name)(ids, taken)

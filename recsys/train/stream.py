@@ -1,6 +1,6 @@
 """Training windows streamed from Parquet shards through ``tf.data`` (the scalable input path).
 
-The in-memory path (``fit.py``'s ``_Batches``) holds every window in NumPy arrays. Here the
+The in-memory path (``recsys.train.batches.MemoryBatches``) holds every window in NumPy arrays. Here the
 windows are cut a chunk of users at a time and written to Parquet shards (columns ``user``,
 ``history [L]``, ``labels [L]``), then read back row group by row group inside a ``tf.data``
 pipeline: shards in a seeded random order, a bounded shuffle buffer, fixed-size batches, the
@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 import tensorflow as tf
 
 from recsys.model.features import FeatureTables
+from recsys.train.batches import softmax_batch
 from recsys.train.sampling import column_log_q
 from recsys.train.windows import make_windows
 
@@ -99,8 +100,8 @@ def window_dataset(
     uses_user_features: bool, shuffle_buffer: int = 16_384, head_samples: int | None = None, n_catalogue: int = 0,
     frequencies: np.ndarray | None = None,
 ) -> tf.data.Dataset:
-    """Batches ``(x, y)`` in the layout of the fixed-catalogue training model (``history``,
-    ``user_features``; the candidates live in the model), streamed from ``shards``.
+    """Batches ``(x, y)`` in the layout of the fixed-catalogue training model
+    (``recsys.train.batches.softmax_batch``), streamed from ``shards``.
 
     Every epoch visits the shards in a new seeded order and shuffles windows within a
     ``shuffle_buffer``; the last incomplete batch is dropped (a different remainder each epoch),
@@ -109,16 +110,38 @@ def window_dataset(
     the same stream and keeps its slice of each global batch, so the gradient of a step is the
     gradient of the same global batch single-machine training would see.
 
-    ``head_samples``: also give ``candidate_columns``, the batch's target columns plus this many
-    random ones out of ``n_catalogue``, their ``column_log_q`` (targets drawn with ``frequencies``
-    ``[n_catalogue]``, uniform when ``None``; ``recsys.train.sampling``), and the ``scores`` labels
-    as positions in the columns (``training_model(..., sampled_head=True)``).
-    ``head_position``: one target position per window
-    (a hash of the window), whose prefix the output head scores.
+    ``head_samples``: the head trains on the batch's target columns plus this many random ones
+    out of ``n_catalogue``, with the logQ of batches of ``batch_size`` targets drawn with
+    ``frequencies`` ``[n_catalogue]`` (uniform when ``None``; ``recsys.train.sampling``).
 
     Returns:
         A ``tf.data.Dataset`` of known cardinality (batches per epoch).
     """
+    user_table = tf.constant(tables.user_features(np.arange(tables.n_users))) if uses_user_features else None
+    if head_samples:  # every batch has batch_size windows (drop_remainder), so one table serves all
+        freq = frequencies if frequencies is not None else np.full(n_catalogue, 1.0 / max(n_catalogue, 1))
+        log_q = tf.constant(column_log_q(freq, batch_size, head_samples), tf.float64)
+
+    def to_model(users, hist, labels):
+        x = {"history": hist}
+        if user_table is not None:
+            x["user_features"] = tf.gather(user_table, users)
+        head_sample = None
+        if head_samples:
+            head_sample = (tf.random.uniform([head_samples], 0, n_catalogue, dtype=tf.int32, seed=seed), log_q)
+        return softmax_batch(x, labels, _hashed_draw(hist, seed), head_sample)
+
+    rows = _shuffled_rows(shards, seed, shuffle_buffer)
+    batches = rows.batch(batch_size, drop_remainder=True).map(to_model, num_parallel_calls=tf.data.AUTOTUNE)
+    batches = batches.apply(tf.data.experimental.assert_cardinality(shards.rows // batch_size))
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    options.deterministic = True
+    return batches.with_options(options).prefetch(2)
+
+
+def _shuffled_rows(shards: WindowShards, seed: int, shuffle_buffer: int) -> tf.data.Dataset:
+    """Windows ``(user, history [L], labels [L])``: shards in a seeded order, then a shuffle buffer."""
     length = shards.max_len
     sig = (tf.TensorSpec([None], tf.int64), tf.TensorSpec([None, length], tf.int32),
            tf.TensorSpec([None, length], tf.int32))
@@ -127,39 +150,13 @@ def window_dataset(
     rows = files.flat_map(
         lambda p: tf.data.Dataset.from_generator(read_shard, args=(p, length), output_signature=sig)
     ).unbatch()
-    rows = rows.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
-    user_table = tf.constant(tables.user_features(np.arange(tables.n_users))) if uses_user_features else None
-    if head_samples:  # every batch has batch_size windows (drop_remainder), so one table serves all
-        freq = frequencies if frequencies is not None else np.full(n_catalogue, 1.0 / max(n_catalogue, 1))
-        log_q_table = tf.constant(column_log_q(freq, batch_size, head_samples), tf.float32)
+    return rows.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
 
-    def to_model(users, hist, labels):
-        x = {"history": hist}
-        if user_table is not None:
-            x["user_features"] = tf.gather(user_table, users)
-        # One target position per window for the output head (see recsys.train.fit.head_positions),
-        # drawn from a hash of the window itself rather than a random op: tf.distribute may run
-        # this map on each replica's slice of the batch, and every worker must draw what one
-        # machine would. (So a window keeps its position across epochs; windows differ.)
-        n = tf.maximum(tf.reduce_sum(tf.cast(labels >= 0, tf.int64), axis=1), 1)
-        weights = tf.range(1, length + 1, dtype=tf.int64)
-        key = tf.reduce_sum(tf.cast(hist, tf.int64) * weights, axis=1) * 2654435761 + seed
-        draw = tf.cast(tf.math.floormod(key, 2**31), tf.float64) / 2**31
-        position = length - 1 - tf.cast(tf.floor(draw * tf.cast(n, tf.float64)), tf.int32)
-        x["head_position"] = position[:, None]
-        head = tf.gather(labels, position, batch_dims=1)
-        if head_samples:
-            negatives = tf.random.uniform([head_samples], 0, n_catalogue, dtype=tf.int32, seed=seed)
-            columns, where = tf.unique(tf.concat([head, negatives], 0))
-            x["candidate_columns"] = tf.broadcast_to(columns[None], [tf.shape(hist)[0], tf.shape(columns)[0]])
-            log_q = tf.gather(log_q_table, columns)
-            x["column_log_q"] = tf.broadcast_to(log_q[None], tf.shape(x["candidate_columns"]))
-            head = where[: tf.shape(head)[0]]
-        return x, {"scores": head, "sequence_logits": labels}
 
-    batches = rows.batch(batch_size, drop_remainder=True).map(to_model, num_parallel_calls=tf.data.AUTOTUNE)
-    batches = batches.apply(tf.data.experimental.assert_cardinality(shards.rows // batch_size))
-    options = tf.data.Options()
-    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
-    options.deterministic = True
-    return batches.with_options(options).prefetch(2)
+def _hashed_draw(hist, seed: int) -> tf.Tensor:
+    """``[B]`` float64 in ``[0, 1)`` from a hash of each window, not a random op: tf.distribute may
+    run the map on each replica's slice of the batch, and every worker must draw what one machine
+    would. (So a window keeps its head position across epochs; windows differ.)"""
+    weights = tf.range(1, hist.shape[1] + 1, dtype=tf.int64)
+    key = tf.reduce_sum(tf.cast(hist, tf.int64) * weights, axis=1) * 2654435761 + seed
+    return tf.cast(tf.math.floormod(key, 2**31), tf.float64) / 2**31

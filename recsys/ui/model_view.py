@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from recsys.model.build import EMBEDDING_LAYERS, INTERACTION_LAYERS, OUTPUT_LAYERS
+from recsys.model.stages import EMBEDDING_LAYERS, INTERACTION_LAYERS, OUTPUT_LAYERS
 
 __all__ = [
     "FULL_ITEM",
@@ -28,7 +28,7 @@ STAGE_TEXT = {
     "interaction": "causal self-attention over the history, and target attention from each candidate to it",
     "output": "combines user, candidate and context into one score per candidate",
 }
-# Layers of a Transformer block that are not named in build.py's stage lists.
+# Layers of a Transformer block that are not named in stages.py's stage lists.
 _BLOCK_PARTS = re.compile(
     r"^(attention_(norm|dropout|residual)|ffn_\w+|block_padding)_\d+$|^causal_mask$|^target_mask$"
 )

@@ -40,10 +40,10 @@ def test_long_histories_keep_the_most_recent_items():
 
 def test_head_positions_fall_on_real_targets_and_cover_them():
     """One random target position per left-padded window: never padding, every target reachable."""
-    from recsys.train.fit import head_positions
+    from recsys.train.batches import head_positions
 
     labels = np.array([[-1, -1, -1, 4, 7], [1, 2, 3, 4, 5], [-1, -1, -1, -1, 9]])
     rng = np.random.default_rng(0)
-    drawn = np.stack([head_positions(labels, rng) for _ in range(400)])  # [draws, windows]
+    drawn = np.stack([head_positions(labels, rng.random(3)) for _ in range(400)])  # [draws, windows]
     assert (labels[np.arange(3), drawn] >= 0).all()
     assert set(drawn[:, 0]) == {3, 4} and set(drawn[:, 1]) == {0, 1, 2, 3, 4} and set(drawn[:, 2]) == {4}
