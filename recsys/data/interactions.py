@@ -129,17 +129,19 @@ def _clean_ids(frame: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
     for role in ("user", "item"):
         report_spaced_ids(frame[role], role, report)
         frame[role] = normalize_ids(frame[role])
-        missing = frame[role].isna()
-        report.drop(f"missing {role} id", int(missing.sum()), list(frame.index[missing][:5]))
-        frame = frame[~missing]
+        frame = _drop_rows(frame, frame[role].isna(), f"missing {role} id", report)
     return frame
+
+
+def _drop_rows(frame: pd.DataFrame, mask: pd.Series, reason: str, report: LoadReport) -> pd.DataFrame:
+    """``frame`` without the rows in ``mask``, counted in ``report`` under ``reason`` (with 5 examples)."""
+    report.drop(reason, int(mask.sum()), list(frame.index[mask][:5]))
+    return frame[~mask]
 
 
 def _clean_ratings(frame: pd.DataFrame, column: str, report: LoadReport, config: DataConfig) -> pd.DataFrame:
     """Ratings as float64: missing and (a few) non-numeric values dropped, then those below ``min_rating``."""
-    missing = frame["rating"].isna()
-    report.drop("missing rating", int(missing.sum()), list(frame.index[missing][:5]))
-    frame = frame[~missing]
+    frame = _drop_rows(frame, frame["rating"].isna(), "missing rating", report)
     values = pd.to_numeric(frame["rating"], errors="coerce")
     bad = values.isna() | ~np.isfinite(values.fillna(0))
     original = frame["rating"]
@@ -147,17 +149,14 @@ def _clean_ratings(frame: pd.DataFrame, column: str, report: LoadReport, config:
                         Msg.NON_NUMERIC_RATING, report, "rating is not a number", config)
     frame = frame.assign(rating=frame["rating"].astype("float64"))
     if config.min_rating is not None:
-        low = frame["rating"] < config.min_rating
-        report.drop(f"rating below min_rating={config.min_rating}", int(low.sum()), list(frame.index[low][:5]))
-        frame = frame[~low]
+        frame = _drop_rows(frame, frame["rating"] < config.min_rating, f"rating below min_rating={config.min_rating}",
+                           report)
     return frame
 
 
 def _clean_timestamps(frame: pd.DataFrame, column: str, report: LoadReport, config: DataConfig) -> pd.DataFrame:
     """Timestamps as int64 epoch seconds: missing, (a few) unparsable and out-of-range values dropped."""
-    missing = frame["timestamp"].isna()
-    report.drop("missing timestamp", int(missing.sum()), list(frame.index[missing][:5]))
-    frame = frame[~missing]
+    frame = _drop_rows(frame, frame["timestamp"].isna(), "missing timestamp", report)
     converted = to_epoch_seconds(frame["timestamp"], config.dayfirst, str(column))
     for reason, count in converted.notes:
         report.note(reason, count)
@@ -167,8 +166,7 @@ def _clean_timestamps(frame: pd.DataFrame, column: str, report: LoadReport, conf
     frame = _screen_bad(frame.assign(timestamp=seconds), seconds.isna(), frame["timestamp"],
                         column, Msg.BAD_TIMESTAMP, report, "timestamp could not be parsed", config)
     out = (frame["timestamp"] < 0) | (frame["timestamp"] >= _MAX_EPOCH)
-    report.drop("timestamp before 1970 or after 2100", int(out.sum()), list(frame.index[out][:5]))
-    frame = frame[~out]
+    frame = _drop_rows(frame, out, "timestamp before 1970 or after 2100", report)
     return frame.assign(timestamp=np.floor(frame["timestamp"]).astype("int64"))
 
 
