@@ -41,17 +41,31 @@ def _ascii_compatible(encoding: str) -> bool:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """``"utf-16-le"``/``"-be"`` when the zero bytes of mostly-ASCII UTF-16 sit on one side."""
+    """``"utf-16-le"``/``"-be"`` when the zero bytes of mostly-ASCII UTF-16 sit on one side.
+
+    The other side may hold some zeros too (CJK and emoji code units such as ``U+DC00`` end in a
+    zero byte), so the test is lopsidedness, confirmed by a strict decode of the sample."""
     head = data[:4096 - 4096 % 2]
     half = len(head) // 2
     if half < 2:
         return None
     even, odd = head[0::2].count(0), head[1::2].count(0)
-    if odd >= 0.6 * half and even <= 0.05 * half:
-        return "utf-16-le"
-    if even >= 0.6 * half and odd <= 0.05 * half:
-        return "utf-16-be"
+    for zeros, others, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros >= 0.6 * half and others <= 0.25 * zeros and _decodes(head, codec):
+            return codec
     return None
+
+
+def _decodes(head: bytes, codec: str) -> bool:
+    # the sample may end inside a surrogate pair: drop its last code unit before a strict decode
+    try:
+        head.decode(codec)
+    except UnicodeDecodeError:
+        try:
+            head[:-2].decode(codec)
+        except UnicodeDecodeError:
+            return False
+    return True
 
 
 def _unreadable(name: str, detail: str) -> DataError:
