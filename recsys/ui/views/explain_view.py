@@ -18,8 +18,9 @@ import pandas as pd
 import streamlit as st
 
 from recsys.explain import ItemExplanation, explain_item
-from recsys.ui import charts, state
-from recsys.ui.text import md_escape
+from recsys.ui import charts
+from recsys.ui.session import state
+from recsys.ui.views.text import md_escape
 
 __all__ = [
     "MEAN_OF_HEADS",
