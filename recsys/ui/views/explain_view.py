@@ -71,7 +71,7 @@ def explain(path: str, user_id: str, item_id: str, k: int, recommender, dataset,
 
     While it computes, a status box names the step in progress (``recsys.explain.STEPS``) and
     says when the run's graphs are still being prepared (``warming``: the background warm-up of
-    ``runs.warm_up_job`` has not finished); it is removed once the explanation is ready.
+    ``recsys.ui.session.runs.warm_up_job`` has not finished); it is removed once the explanation is ready.
     """
     key = (path, user_id, item_id, k)
     cached = _store().get(key)
