@@ -9,8 +9,8 @@ process is asked for, bypasses this file (no page config, wrong page list).
 
 import streamlit as st
 
-from recsys.ui import keras_guard
 from recsys.ui.pages import PAGES
+from recsys.ui.session import keras_guard
 
 keras_guard.install()  # Streamlit would reset Keras after each run, under a model training in a thread
 st.set_page_config(page_title="RecLens", page_icon=":material/manage_search:", layout="wide")

@@ -3,8 +3,8 @@ the statistics."""
 
 import streamlit as st
 
-from recsys.ui import columns_view, data_view
-from recsys.ui.loading import current_outcome
+from recsys.ui.session.loading import current_outcome
+from recsys.ui.views import columns_view, data_view
 
 st.title("Data")
 st.caption(

@@ -4,15 +4,16 @@ rank and gap to the top 10, faithfulness), with downloads."""
 import streamlit as st
 
 from recsys.errors import RecLensError
-from recsys.ui import explain_view as ev
-from recsys.ui import graph_view as gv
-from recsys.ui import recommend_view as rv
-from recsys.ui import runs
-from recsys.ui import summary_view as sv
-from recsys.ui import why_not_view as wv
-from recsys.ui.loading import current_outcome
-from recsys.ui.text import md_escape
-from recsys.ui.users import render_user_picker
+from recsys.ui.session import runs
+from recsys.ui.session.loading import current_outcome
+from recsys.ui.views import explain_view as ev
+from recsys.ui.views import graph_view as gv
+from recsys.ui.views import recommend_view as rv
+from recsys.ui.views import summary_view as sv
+from recsys.ui.views import why_not_view as wv
+from recsys.ui.views.run_picker import require_run
+from recsys.ui.views.text import md_escape
+from recsys.ui.views.users import render_user_picker
 
 K = 10
 
@@ -22,7 +23,7 @@ st.caption(
     "then the evidence: attention over the history, SHAP attributions and how faithful each explanation is."
 )
 
-pick = runs.require_run(current_outcome())
+pick = require_run(current_outcome())
 run, rec = pick.run, pick.recommender
 dataset = run.dataset
 

@@ -3,11 +3,11 @@
 import streamlit as st
 
 from recsys.errors import RecLensError
-from recsys.ui import fairness_audit as fa
-from recsys.ui import fairness_view as fv
-from recsys.ui import runs
-from recsys.ui.loading import current_outcome
-from recsys.ui.text import md_escape
+from recsys.ui.session import fairness_audit as fa
+from recsys.ui.session.loading import current_outcome
+from recsys.ui.views import fairness_view as fv
+from recsys.ui.views.run_picker import require_run
+from recsys.ui.views.text import md_escape
 
 st.title("Fairness")
 st.caption(
@@ -15,7 +15,7 @@ st.caption(
     "users and items; every number comes with the protocol it was measured under and, for groups, a 95% interval."
 )
 
-pick = runs.require_run(current_outcome())
+pick = require_run(current_outcome())
 run, rec = pick.run, pick.recommender
 dataset = run.dataset
 

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from recsys.ui import data_view, runs
-from recsys.ui.loading import current_outcome
 from recsys.ui.pages import PAGES, page_path
-from recsys.ui.text import md_escape
+from recsys.ui.session import runs
+from recsys.ui.session.loading import current_outcome
+from recsys.ui.views import data_view
+from recsys.ui.views.text import md_escape
 
 st.title("RecLens")
 st.markdown(

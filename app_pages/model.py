@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from recsys.ui import charts, runs
-from recsys.ui import graph_view as gv
-from recsys.ui import model_view as mv
-from recsys.ui import summary_view as sv
-from recsys.ui.loading import current_outcome
+from recsys.ui import charts
+from recsys.ui.session.loading import current_outcome
+from recsys.ui.views import graph_view as gv
+from recsys.ui.views import model_view as mv
+from recsys.ui.views import summary_view as sv
+from recsys.ui.views.run_picker import require_run
 
 st.title("Model")
 st.caption(
@@ -14,7 +15,7 @@ st.caption(
     "user is), interaction (attention over the history) and output (the score)."
 )
 
-pick = runs.require_run(current_outcome())
+pick = require_run(current_outcome())
 run = pick.run
 cfg = run.model_config
 

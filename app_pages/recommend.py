@@ -3,12 +3,13 @@
 import streamlit as st
 
 from recsys.errors import DataError
-from recsys.ui import recommend_view as rv
-from recsys.ui import runs, state
-from recsys.ui.loading import current_outcome
-from recsys.ui.text import md_escape
-from recsys.ui.training import text_encoder_available
-from recsys.ui.users import render_user_picker
+from recsys.ui.session import state
+from recsys.ui.session.loading import current_outcome
+from recsys.ui.session.training import text_encoder_available
+from recsys.ui.views import recommend_view as rv
+from recsys.ui.views.run_picker import require_run
+from recsys.ui.views.text import md_escape
+from recsys.ui.views.users import render_user_picker
 
 st.title("Recommend")
 st.caption(
@@ -16,7 +17,7 @@ st.caption(
     "have are never recommended. Edit the history to see how the recommendations respond."
 )
 
-pick = runs.require_run(current_outcome())
+pick = require_run(current_outcome())
 run, rec = pick.run, pick.recommender
 dataset, max_len = run.dataset, run.model_config.max_len
 

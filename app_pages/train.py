@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from recsys.ui import compare_view, data_view, runs, train_view
-from recsys.ui.loading import current_outcome
 from recsys.ui.pages import page_path
+from recsys.ui.session import runs
+from recsys.ui.session.loading import current_outcome
+from recsys.ui.views import compare_view, data_view, train_form, train_view
+from recsys.ui.views.run_picker import render_picker
 
 st.title("Train")
 st.caption(
@@ -20,14 +22,14 @@ if not outcome.ok:
     st.stop()
 
 job = train_view.current_job(outcome)
-job = train_view.render_form(outcome, job) or job
+job = train_form.render_form(outcome, job) or job
 if job is not None and job.running:
     train_view.render_live(job)
 train_view.render_job(job)
 
 pick = runs.current_run(outcome, load=False)
 if pick.choices:
-    runs.render_picker(pick, label="Run to show (and to use on the Recommend, Explain and Model pages)")
+    render_picker(pick, label="Run to show (and to use on the Recommend, Explain and Model pages)")
     train_view.render_results(pick)
     compare_view.render_compare(pick, outcome.dataset)
 elif job is None or not job.running:

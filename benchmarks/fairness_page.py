@@ -19,7 +19,7 @@ from dataclasses import replace
 from recsys.evaluate import SequenceScorer
 from recsys.fairness import AuditConfig, audit_from_lists, audit_lists, audit_tradeoff, rerank_lists
 from recsys.train import load_run
-from recsys.ui.fairness_audit import LAMBDAS, N_BOOT, N_CANDIDATES
+from recsys.ui.session.fairness_audit import LAMBDAS, N_BOOT, N_CANDIDATES
 
 
 def _median_seconds(fn, repeats: int):

@@ -1,6 +1,6 @@
 """A new user's first hour: load a file, press Train with the Train page's defaults, read the table.
 
-Runs exactly what the app runs (``recsys.ui.training.TrainJob`` with ``default_settings()``: item
+Runs exactly what the app runs (``recsys.ui.session.training.TrainJob`` with ``default_settings()``: item
 text vectors, the Transformer, every default baseline, the saved run) and prints the time of each
 stage, how training ended and every model's test NDCG@10.
 
@@ -21,9 +21,9 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from recsys.ui.loading import DEMO_DIR, Source, Sources, load_sources  # noqa: E402
-from recsys.ui.train_view import MODEL_LABELS  # noqa: E402
-from recsys.ui.training import TrainJob, default_settings  # noqa: E402
+from recsys.ui.session.loading import DEMO_DIR, Source, Sources, load_sources  # noqa: E402
+from recsys.ui.session.training import TrainJob, default_settings  # noqa: E402
+from recsys.ui.views.train_view import MODEL_LABELS  # noqa: E402
 
 
 def _sources(args) -> Sources:

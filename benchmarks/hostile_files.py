@@ -4,7 +4,7 @@ Every file of the corpus in ``tests/data/hostile.py`` at full size (10,000 colum
 a Parquet file that declares 20M rows, ...), the widest files the limits accept (1,000 columns),
 a 200 MB ratings file (CSV and Parquet, more rows than ``DataConfig.max_rows``) and ratings files
 at the row limit (CSV, Parquet, 12 columns, a ragged line, Windows line endings with one latin-1
-byte, no delimiter at all) goes through ``recsys.ui.loading.load_sources``
+byte, no delimiter at all) goes through ``recsys.ui.session.loading.load_sources``
 with the default ``DataConfig``, each in a fresh process, which reports its outcome, its wall and
 CPU seconds for the load and its own peak resident memory (``VmHWM``, the imports included; the
 peak after the imports alone is given too).
@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 CHILD = r"""
 import json, re, sys, time
 from pathlib import Path
-from recsys.ui.loading import Source, Sources, load_sources
+from recsys.ui.session.loading import Source, Sources, load_sources
 
 def peak_mb():  # VmHWM starts afresh at exec (ru_maxrss would carry the parent's peak over)
     return int(re.search(r"VmHWM:\s+(\d+)", Path("/proc/self/status").read_text()).group(1)) / 1024

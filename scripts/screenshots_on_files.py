@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from recsys.ui.runs import WORKSPACE_ENV  # noqa: E402
-from recsys.ui.training import TINY_ENV  # noqa: E402
+from recsys.ui.session.runs import WORKSPACE_ENV  # noqa: E402
+from recsys.ui.session.training import TINY_ENV  # noqa: E402
 from tests.browser.test_e2e import (  # noqa: E402 (the browser test's helpers: one way to drive the app)
     ARTIFACTS,
     CHROMIUM,

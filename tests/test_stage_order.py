@@ -109,3 +109,38 @@ def test_packages_import_each_other_without_cycles():
 
     cycles = sorted(f"{a} <-> {b}" for a in edges for b in edges[a] if reaches(b, a, {b}))
     assert not cycles, f"packages import each other: {cycles}"
+
+
+# Inside ``recsys.ui``, earliest first: charts draw, session holds state, views render both.
+UI_LAYERS = ("charts", "session", "views")
+
+
+def ui_layer_of(module: str) -> int | None:
+    """Index of a ``recsys.ui`` module's layer; ``None`` outside the layers (``recsys.ui``,
+    ``recsys.ui.pages``: the top, importable by any layer as it imports no other ui module)."""
+    parts = module.split(".")
+    if parts[:2] != ["recsys", "ui"] or len(parts) < 3 or parts[2] not in UI_LAYERS:
+        return None
+    return UI_LAYERS.index(parts[2])
+
+
+def test_the_check_sees_a_later_ui_layer():
+    found = recsys_imports("from recsys.ui.views import users\n", "recsys.ui.session.runs")
+    assert found == [(1, "recsys.ui.views.users")]
+    assert ui_layer_of("recsys.ui.views.users") > ui_layer_of("recsys.ui.session.runs") > ui_layer_of("recsys.ui.charts")
+    assert ui_layer_of("recsys.ui.pages") is None
+
+
+def test_every_ui_module_has_a_layer():
+    tops = {"recsys.ui", "recsys.ui.pages"}
+    loose = [m for m in map(module_name, MODULES) if m.startswith("recsys.ui") and m not in tops and ui_layer_of(m) is None]
+    assert not loose, f"put these in recsys/ui/{{{','.join(UI_LAYERS)}}}/: {loose}"
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES if ui_layer_of(module_name(p)) is not None],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_ui_layers_import_only_earlier_layers(path: Path):
+    module = module_name(path)
+    level = ui_layer_of(module)
+    later = [f"line {line}: {name}" for line, name in _imports(path) if (ui_layer_of(name) or 0) > level]
+    assert not later, f"{module} imports a later ui layer: {', '.join(later)}"

@@ -1,19 +1,13 @@
 """The Streamlit user interface: the only part of ``recsys`` that imports streamlit.
 
-Pages in ``app_pages/`` stay thin: they read session state, call these helpers (which call the
-library) and render. Figure builders (``charts``) return plotly figures and hold no state.
+Three layers, each importing only the ones before it:
+
+- ``charts``: plotly figure builders; no state, no widgets.
+- ``session``: what a browser session holds: state keys, the loaded data and its caches, saved
+  runs, the background training and text-vector jobs, the fairness audit's cache.
+- ``views``: one module per page's rendering and the widgets pages share; they read ``session``
+  and draw ``charts``.
+
+``pages`` is the page registry used by ``app.py``, the Home page and the tests. Pages in
+``app_pages/`` stay thin: they read the session, call the views and render.
 """
-
-from recsys.ui import charts, state
-from recsys.ui.loading import Choice, LoadOutcome, Source, Sources, current_outcome, load_sources
-
-__all__ = [
-    "Choice",
-    "LoadOutcome",
-    "Source",
-    "Sources",
-    "charts",
-    "current_outcome",
-    "load_sources",
-    "state",
-]

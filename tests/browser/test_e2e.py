@@ -33,8 +33,8 @@ from pathlib import Path
 
 import pytest
 
-from recsys.ui.runs import BUNDLED_ENV, WORKSPACE_ENV
-from recsys.ui.training import TINY_ENV
+from recsys.ui.session.runs import BUNDLED_ENV, WORKSPACE_ENV
+from recsys.ui.session.training import TINY_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from recsys.data.demo import generate_demo
-from recsys.ui.runs import WORKSPACE_ENV
-from recsys.ui.training import TINY_ENV
+from recsys.ui.session.runs import WORKSPACE_ENV
+from recsys.ui.session.training import TINY_ENV
 from tests.browser.test_e2e import (  # noqa: F401 (browser, page: shared fixtures)
     ARTIFACTS,
     ROOT,

@@ -98,7 +98,7 @@ def _full_size_worst(folder: Path) -> dict[str, str]:
 CHILD = r"""
 import json, re, sys, time
 from pathlib import Path
-from recsys.ui.loading import Source, Sources, load_sources
+from recsys.ui.session.loading import Source, Sources, load_sources
 for path in sys.argv[1:]:
     start = time.perf_counter()
     outcome = load_sources(Sources(Source.from_path(path)))

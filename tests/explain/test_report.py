@@ -14,7 +14,7 @@ from recsys.explain import explain_item, explanation_json, explanation_table
 from recsys.explain.report import TABLE_COLUMNS
 from recsys.model.sequences import user_sequences
 from recsys.recommend import Recommender
-from recsys.ui.export import safe_csv
+from recsys.ui.views.export import safe_csv
 from tests.tiny import TINY_MODEL
 
 

@@ -6,8 +6,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from recsys.ui.pages import page_path
-from recsys.ui.runs import BUNDLED_ENV, WORKSPACE_ENV
-from recsys.ui.training import TINY_ENV
+from recsys.ui.session.runs import BUNDLED_ENV, WORKSPACE_ENV
+from recsys.ui.session.training import TINY_ENV
 from tests.ui.helpers import APP, make_interactions_csv, make_items_csv
 from tests.ui.trained import Trained, demo_run
 

@@ -15,9 +15,9 @@ from streamlit.testing.v1 import AppTest
 
 from recsys.data import load_dataset
 from recsys.errors import Msg
-from recsys.ui import state
-from recsys.ui.loading import DEMO_DIR, Choice, Source, Sources, load_sources
 from recsys.ui.pages import PAGES, page_path
+from recsys.ui.session import state
+from recsys.ui.session.loading import DEMO_DIR, Choice, Source, Sources, load_sources
 from tests.ui.helpers import N_ITEMS, N_USERS, ROOT, make_interactions_csv, unescape
 
 INTERACTIONS = state.upload_key("interactions")

@@ -10,9 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from recsys.evaluate.demo_run import DEMO_RUN
-from recsys.ui import state
 from recsys.ui.pages import page_path
-from recsys.ui.runs import BUNDLED_ENV, NO_RUN, runs_for
+from recsys.ui.session import state
+from recsys.ui.session.runs import BUNDLED_ENV, NO_RUN, runs_for
 from tests.ui.helpers import APP
 
 

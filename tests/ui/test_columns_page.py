@@ -7,9 +7,9 @@ from streamlit.testing.v1 import AppTest
 
 from recsys.data import ColumnSpec, FlagGroup
 from recsys.errors import Msg
-from recsys.ui import state
-from recsys.ui.columns_view import VALUES_MISMATCH
-from recsys.ui.loading import Choice, Source
+from recsys.ui.session import state
+from recsys.ui.session.loading import Choice, Source
+from recsys.ui.views.columns_view import VALUES_MISMATCH
 from tests.ui.helpers import N_ITEMS, N_USERS, make_interactions_csv, unescape
 
 FLAGS = ["1|0|1", "0|1|0", "0|0|1", "1|1|0", "0|1|1"]

@@ -11,8 +11,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from recsys.train import list_runs
-from recsys.ui import compare_view, state
-from recsys.ui.runs import WORKSPACE_ENV
+from recsys.ui.session import state
+from recsys.ui.session.runs import WORKSPACE_ENV
+from recsys.ui.views import compare_view
 from tests.ui.helpers import APP
 from tests.ui.test_fairness_page import _figure
 from tests.ui.test_pages import assert_clean, open_page, table

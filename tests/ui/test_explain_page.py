@@ -13,7 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from recsys.explain import explain_item
 from recsys.train import list_runs
-from recsys.ui import explain_view, runs, state, why_not_view
+from recsys.ui.session import runs, state
+from recsys.ui.views import explain_view, why_not_view
 from tests.ui.test_pages import assert_clean, open_page, table
 from tests.ui.trained import Trained
 

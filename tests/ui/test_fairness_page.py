@@ -17,9 +17,10 @@ from streamlit.testing.v1 import AppTest
 
 from recsys.fairness import AUDIT_PROTOCOL, AuditConfig, AuditResult, FairnessMsg, audit, user_attributes
 from recsys.train import list_runs, load_run
-from recsys.ui import fairness_audit, fairness_view, state
-from recsys.ui.loading import Source
-from recsys.ui.runs import NO_RUN
+from recsys.ui.session import fairness_audit, state
+from recsys.ui.session.loading import Source
+from recsys.ui.session.runs import NO_RUN
+from recsys.ui.views import fairness_view
 from tests.ui.helpers import make_interactions_csv, unescape
 from tests.ui.test_pages import assert_clean, open_page, table
 from tests.ui.trained import Trained, train_on_page

@@ -10,9 +10,10 @@ from streamlit.testing.v1 import AppTest
 
 from recsys.graph import GRAPH_FILE
 from recsys.train import list_runs
-from recsys.ui import graph_view, state
 from recsys.ui.pages import page_path
-from recsys.ui.runs import WORKSPACE_ENV
+from recsys.ui.session import state
+from recsys.ui.session.runs import WORKSPACE_ENV
+from recsys.ui.views import graph_view
 from tests.ui.helpers import APP
 from tests.ui.trained import Trained
 
@@ -82,7 +83,7 @@ def test_a_run_without_graph_vectors_offers_to_fit_them(app_run: Trained, tmp_pa
 @pytest.mark.slow
 def test_train_page_graph_toggle_feeds_lightgcn_vectors_to_the_transformer(app: AppTest):
     from recsys.train import load_run
-    from recsys.ui.loading import Source
+    from recsys.ui.session.loading import Source
     from tests.ui.helpers import make_interactions_csv
     from tests.ui.trained import train_on_page
 

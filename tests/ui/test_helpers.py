@@ -18,13 +18,13 @@ from recsys.model.features import from_model_ids
 from recsys.recommend import Recommender
 from recsys.train import list_runs, load_run
 from recsys.ui import charts
-from recsys.ui.explain_view import counterfactual_sentence
-from recsys.ui.export import neutralise, safe_csv, safe_frame
-from recsys.ui.model_view import layer_table
-from recsys.ui.recommend_view import compare, from_description, history_frame, recommendations, what_if
-from recsys.ui.runs import BUNDLED_ENV, UNVERIFIED, WORKSPACE_ENV, run_label, runs_for
-from recsys.ui.train_view import leaderboard, styled_leaderboard
-from recsys.ui.training import TINY_ENV, TrainJob, TrainSettings, _new_run_dir
+from recsys.ui.session.runs import BUNDLED_ENV, UNVERIFIED, WORKSPACE_ENV, run_label, runs_for
+from recsys.ui.session.training import TINY_ENV, TrainJob, TrainSettings, _new_run_dir
+from recsys.ui.views.explain_view import counterfactual_sentence
+from recsys.ui.views.export import neutralise, safe_csv, safe_frame
+from recsys.ui.views.model_view import layer_table
+from recsys.ui.views.recommend_view import compare, from_description, history_frame, recommendations, what_if
+from recsys.ui.views.train_view import leaderboard, styled_leaderboard
 from tests.tiny import tiny_dataset
 from tests.ui.trained import Trained, app_env
 
@@ -316,7 +316,7 @@ def test_streamlit_no_longer_resets_keras_after_a_script_run(app):
     import keras
     from streamlit.runtime.scriptrunner import script_runner
 
-    from recsys.ui import keras_guard
+    from recsys.ui.session import keras_guard
 
     assert keras_guard.installed()
     keras.layers.Dense(1)  # at least one name taken

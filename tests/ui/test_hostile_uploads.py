@@ -6,9 +6,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from recsys.errors import Msg
-from recsys.ui import state
-from recsys.ui.failures import UNEXPECTED_VIEW
-from recsys.ui.loading import UNEXPECTED, Source
+from recsys.ui.session import state
+from recsys.ui.session.loading import UNEXPECTED, Source
+from recsys.ui.views.failures import UNEXPECTED_VIEW
 from tests.data.hostile import SMALL, hostile_files, parquet_row_bomb, wide_csv
 from tests.ui.helpers import unescape
 
@@ -69,7 +69,7 @@ def test_an_unexpected_error_is_a_message_with_details_not_an_exception(app: App
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("recsys.ui.loading.load_dataset", broken)
+    monkeypatch.setattr("recsys.ui.session.loading.load_dataset", broken)
     show(app, "unexpected.csv", CORPUS["space_ids.csv"].data)
     assert not app.exception
     assert [unescape(e.value) for e in app.error] == [UNEXPECTED.format(kind="RuntimeError", detail="boom")]

@@ -12,7 +12,7 @@ import pytest
 HEAVY = ("tensorflow", "keras")
 
 
-@pytest.mark.parametrize("module", ["recsys.ui.loading", "recsys.ui.data_view", "recsys.ui.charts"])
+@pytest.mark.parametrize("module", ["recsys.ui.session.loading", "recsys.ui.views.data_view", "recsys.ui.charts"])
 def test_the_loading_path_does_not_import_tensorflow(module):
     code = f"import sys, {module}; print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

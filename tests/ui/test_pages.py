@@ -14,14 +14,15 @@ from streamlit.testing.v1 import AppTest
 from recsys.recommend import Recommender
 from recsys.text import TfidfTextEncoder, embed_items
 from recsys.train import list_runs, load_run
-from recsys.ui import recommend_view, state
-from recsys.ui.loading import Source
-from recsys.ui.model_view import ID_EMBEDDING
 from recsys.ui.pages import page_path
-from recsys.ui.runs import NO_RUN
-from recsys.ui.train_view import OTHER_SESSION
-from recsys.ui.training import CANCELLED_EARLY
-from recsys.ui.users import UNKNOWN_USER
+from recsys.ui.session import state
+from recsys.ui.session.loading import Source
+from recsys.ui.session.runs import NO_RUN
+from recsys.ui.session.training import CANCELLED_EARLY
+from recsys.ui.views import recommend_view
+from recsys.ui.views.model_view import ID_EMBEDDING
+from recsys.ui.views.train_view import OTHER_SESSION
+from recsys.ui.views.users import UNKNOWN_USER
 from tests.ui.helpers import APP, make_interactions_csv, unescape
 from tests.ui.trained import Trained, train_on_page
 

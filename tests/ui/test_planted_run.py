@@ -6,8 +6,8 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from recsys.train import save_run
-from recsys.ui import state
-from recsys.ui.runs import data_key, workspace
+from recsys.ui.session import state
+from recsys.ui.session.runs import data_key, workspace
 from tests.ui.helpers import APP
 
 

@@ -8,11 +8,11 @@ from streamlit.testing.v1 import AppTest
 
 from recsys.cli import main
 from recsys.data.fingerprint import fingerprint_files
-from recsys.ui import state, training
-from recsys.ui.loading import Source, Sources, load_sources
-from recsys.ui.runs import NO_RUN, data_key, workspace
-from recsys.ui.train_view import OTHER_SESSION
-from recsys.ui.training import TrainJob, TrainSettings
+from recsys.ui.session import state, training
+from recsys.ui.session.loading import Source, Sources, load_sources
+from recsys.ui.session.runs import NO_RUN, data_key, workspace
+from recsys.ui.session.training import TrainJob, TrainSettings
+from recsys.ui.views.train_view import OTHER_SESSION
 from tests.ui.helpers import APP, make_interactions_csv
 
 SMALL = ["--epochs", "1", "--dim", "16", "--max-len", "10", "--blocks", "1", "--batch-size", "32", "--no-text"]

@@ -9,9 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from recsys.train import save_run
-from recsys.ui import state
 from recsys.ui.charts import embedding_map_figure
 from recsys.ui.charts.summary import side_beeswarm_figure, side_importance_figure
+from recsys.ui.session import state
 from tests.ui.test_pages import assert_clean, open_page, table
 
 
@@ -34,8 +34,8 @@ def test_explain_page_explains_across_users_on_request(run_app: AppTest):
 
 def _maps_script(path: str) -> None:
     from recsys.train import load_run
-    from recsys.ui import summary_view
-    from recsys.ui.runs import RunPick
+    from recsys.ui.session.runs import RunPick
+    from recsys.ui.views import summary_view
 
     run = load_run(path)
     summary_view.render_embedding_maps(RunPick(run=run, recommender=run.recommender(), path=path))

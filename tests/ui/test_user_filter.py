@@ -9,9 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from recsys.data import load_dataset
-from recsys.ui import state
-from recsys.ui.user_filter import INTERACTIONS, matching_users, user_frame
-from recsys.ui.users import NO_MATCH
+from recsys.ui.session import state
+from recsys.ui.views.user_filter import INTERACTIONS, matching_users, user_frame
+from recsys.ui.views.users import NO_MATCH
 from tests.ui.helpers import ROOT
 from tests.ui.test_pages import assert_clean, open_page
 

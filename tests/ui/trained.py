@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from recsys.ui import state
 from recsys.ui.pages import page_path
-from recsys.ui.runs import BUNDLED_ENV, WORKSPACE_ENV
-from recsys.ui.training import TINY_ENV
+from recsys.ui.session import state
+from recsys.ui.session.runs import BUNDLED_ENV, WORKSPACE_ENV
+from recsys.ui.session.training import TINY_ENV
 from tests.ui.helpers import APP
 
 TRAIN_PAGE = page_path("train")

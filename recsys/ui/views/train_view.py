@@ -1,4 +1,5 @@
-"""Rendering for the Train page: the form, live progress with cancel, the leaderboard of a run."""
+"""Rendering for the Train page: live progress with cancel, the leaderboard of a run (the settings
+form: ``train_form``)."""
 
 from __future__ import annotations
 
@@ -9,25 +10,19 @@ import pandas as pd
 import streamlit as st
 
 from recsys.evaluate import PROTOCOL
-from recsys.model import ModelConfig
-from recsys.train import TrainConfig
-from recsys.ui import charts, state
-from recsys.ui.loading import LoadOutcome
-from recsys.ui.runs import RunPick, data_key, workspace
-from recsys.ui.text import md_escape
-from recsys.ui.training import (
-    BASELINES,
+from recsys.ui import charts
+from recsys.ui.session import state
+from recsys.ui.session.loading import LoadOutcome
+from recsys.ui.session.runs import RunPick, data_key
+from recsys.ui.session.training import (
     CANCELLED_EARLY,
     TrainJob,
-    TrainSettings,
     active_job,
-    default_settings,
-    start_training,
-    text_encoder_available,
 )
+from recsys.ui.views.text import md_escape
 
-__all__ = ["MODEL_LABELS", "OTHER_SESSION", "current_job", "leaderboard", "owner_token", "owns", "render_form",
-           "render_job", "render_live", "render_results", "styled_leaderboard"]
+__all__ = ["MODEL_LABELS", "OTHER_SESSION", "current_job", "leaderboard", "owner_token", "owns", "render_job",
+           "render_live", "render_results", "styled_leaderboard"]
 
 MODEL_LABELS = {"sasrec": "Transformer (this run)", "ease": "EASE", "lightgcn": "LightGCN (graph)", "itemknn": "ItemKNN",
                 "userknn": "UserKNN", "pop": "MostPopular"}
@@ -36,10 +31,6 @@ METRICS = {"ndcg@10": "NDCG@10", "hr@10": "HR@10", "precision@10": "Precision@10
 ONE_TARGET = (
     "Each user has one test item, so Recall@10 equals HR@10, Precision@10 = hits / 10 and F1@10 = 2PR / (P + R) "
     "= 2 × HR@10 / 11. Runs saved before Precision and F1 were measured show –."
-)
-NO_TEXT = (
-    "The text encoder is not available in this installation (the `recsys.text` package is missing), so "
-    "the model learns from ids, categories and user attributes only."
 )
 OTHER_SESSION = (
     "Another session is training on this data (a reloaded page is a new session too). You can follow its "
@@ -96,136 +87,6 @@ def current_job(outcome: LoadOutcome) -> TrainJob | None:
         running = active_job(key)
         if running is not None:
             job = st.session_state[state.TRAIN_JOB] = running
-    return job
-
-
-def render_form(outcome: LoadOutcome, job: TrainJob | None) -> TrainJob | None:
-    """The settings form; returns the new job when the user starts training."""
-    last = job.settings if job is not None else default_settings()
-    text_ok = text_encoder_available()
-    busy = job is not None and job.running
-    with st.form("train_form"):
-        c = st.columns(4)
-        dim = c[0].selectbox(
-            "Embedding size",
-            [16, 32, 64, 128],
-            index=[16, 32, 64, 128].index(last.dim) if last.dim in (16, 32, 64, 128) else 2,
-            key=state.TRAIN["dim"],
-            help="Width of every item, position and user vector (model size).",
-        )
-        blocks = c[1].selectbox(
-            "Self-attention blocks", [1, 2, 3, 4], index=min(last.blocks, 4) - 1, key=state.TRAIN["blocks"]
-        )
-        heads = c[2].selectbox(
-            "Attention heads",
-            [1, 2, 4],
-            index=[1, 2, 4].index(last.heads) if last.heads in (1, 2, 4) else 1,
-            key=state.TRAIN["heads"],
-        )
-        max_len = c[3].number_input(
-            "Max history length",
-            5,
-            200,
-            last.max_len,
-            step=5,
-            key=state.TRAIN["max_len"],
-            help="The model reads each user's most recent items, up to this many.",
-        )
-        c = st.columns(4)
-        epochs = c[0].number_input(
-            "Epochs (at most)",
-            1,
-            100,
-            last.epochs,
-            key=state.TRAIN["epochs"],
-            help=f"Training stops earlier when validation NDCG@10 has not improved for {TrainConfig.patience} "
-            "epochs (the best epoch's weights are kept), so the same settings give the same model on a busy "
-            "machine, only later.",
-        )
-        rate = c[1].number_input(
-            "Learning rate",
-            1e-4,
-            1e-1,
-            float(last.learning_rate),
-            step=1e-3,
-            format="%.4f",
-            key=state.TRAIN["learning_rate"],
-        )
-        use_text = c[2].toggle(
-            "Text encoder",
-            value=last.use_text and text_ok,
-            disabled=not text_ok,
-            key=state.TRAIN["use_text"],
-            help="Embed item titles and descriptions with the pretrained all-MiniLM-L6-v2 model "
-            "and feed the vectors to the recommender (cached after the first time).",
-        )
-        use_graph = c[3].toggle(
-            "Graph vectors",
-            value=last.use_graph,
-            key=state.TRAIN["use_graph"],
-            help="Fit LightGCN on the user-item graph of the training split first (about 30 s) and "
-            "feed its user and item vectors to the recommender.",
-        )
-        target_attention = c[3].toggle(
-            "Target attention",
-            value=last.target_attention,
-            key=state.TRAIN["target_attention"],
-            help=f"Add attention from each candidate item to its {ModelConfig.target_window} most recent history "
-            "items (and its weights to the Explain page). Training takes longer with it; on items with a history it "
-            "adds little accuracy.",
-        )
-        c = st.columns([3, 1, 1])
-        baselines = c[0].multiselect(
-            "Baselines",
-            list(BASELINES),
-            default=[b for b in last.baselines if b in BASELINES],
-            format_func=MODEL_LABELS.get,
-            key=state.TRAIN["baselines"],
-            help="Fitted after the Transformer and evaluated the same way, fastest first; each shows its own "
-            "stage while it runs and can be skipped. LightGCN trains until validation stops improving (the "
-            "slowest). With Graph vectors on, LightGCN is always fitted first.",
-        )
-        minutes = c[1].number_input(
-            "Time limit (minutes)",
-            1,
-            600,
-            int(round((last.time_limit_s or 0) / 60)) or 30,
-            key=state.TRAIN["time_limit"],
-            help="A safety cap on the Transformer's training, not a schedule: early stopping decides when it "
-            "ends. Preparing the data and model and the baselines do not count. If the cap cuts training short "
-            "the page says so.",
-        )
-        submitted = c[2].form_submit_button(
-            "Train",
-            type="primary",
-            icon=":material/model_training:",
-            disabled=busy,
-            key=state.TRAIN_SUBMIT,
-            width="stretch",
-        )
-    if not text_ok:
-        st.caption(NO_TEXT)
-    if not submitted or busy:
-        return None
-    settings = TrainSettings(
-        dim=int(dim),
-        blocks=int(blocks),
-        heads=int(heads),
-        max_len=int(max_len),
-        epochs=int(epochs),
-        learning_rate=float(rate),
-        use_text=bool(use_text),
-        use_graph=bool(use_graph),
-        target_attention=bool(target_attention),
-        batch_size=last.batch_size,
-        max_eval_users=last.max_eval_users,
-        time_limit_s=float(minutes) * 60.0,
-        baselines=tuple(b for b in BASELINES if b in baselines),
-        lightgcn_epochs=last.lightgcn_epochs,
-    )
-    job = start_training(outcome.dataset, settings, workspace(), data_key(outcome), owner=owner_token(),
-                         text_key=outcome.load_key)
-    st.session_state[state.TRAIN_JOB] = job
     return job
 
 

@@ -10,10 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from recsys.explain import ItemExplanation, explanation_json, explanation_table
-from recsys.ui import state
-from recsys.ui.explain_view import render_item_picker as render_top_picker
-from recsys.ui.export import safe_csv
-from recsys.ui.text import md_escape
+from recsys.ui.session import state
+from recsys.ui.views.explain_view import render_item_picker as render_top_picker
+from recsys.ui.views.export import safe_csv
+from recsys.ui.views.text import md_escape
 
 __all__ = ["ANY_ITEM", "TOP_ITEM", "render_downloads", "render_item_picker", "render_why_not", "why_not_sentence"]
 
@@ -93,7 +93,7 @@ def render_downloads(e: ItemExplanation) -> None:
                          mime="application/json", icon=":material/download:", key="download_explanation_json",
                          help="Reason, counterfactual, rank, SHAP values, attention weights and maps, deletion "
                               "curves and faithfulness scores.")
-    # Formula-safe CSV writer: recsys.ui.export.safe_csv
+    # Formula-safe CSV writer: recsys.ui.views.export.safe_csv
     right.download_button("Download the explanation (CSV)", safe_csv(explanation_table(e)),
                           file_name=f"explanation_{name}.csv", mime="text/csv", icon=":material/download:",
                           key="download_explanation_csv",

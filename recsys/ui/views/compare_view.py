@@ -13,10 +13,11 @@ import streamlit as st
 from recsys.data import Dataset
 from recsys.errors import RecLensError
 from recsys.evaluate.compare import UNKNOWN_USER, compare_runs, compare_top_k
-from recsys.ui import charts, state
-from recsys.ui.runs import LOAD_FAILED, RunPick, load_cached, run_label
-from recsys.ui.text import md_escape
-from recsys.ui.train_view import METRICS, MODEL_LABELS
+from recsys.ui import charts
+from recsys.ui.session import state
+from recsys.ui.session.runs import LOAD_FAILED, RunPick, load_cached, run_label
+from recsys.ui.views.text import md_escape
+from recsys.ui.views.train_view import METRICS, MODEL_LABELS
 
 __all__ = ["K", "ONE_RUN", "metrics_table", "render_compare"]
 

@@ -13,10 +13,11 @@ import streamlit as st
 from recsys.errors import RecLensError
 from recsys.explain import maps as M
 from recsys.explain import summary as S
-from recsys.ui import charts, state
-from recsys.ui import model_view as mv
+from recsys.ui import charts
 from recsys.ui.charts.summary import side_beeswarm_figure, side_importance_figure
-from recsys.ui.text import md_escape
+from recsys.ui.session import state
+from recsys.ui.views import model_view as mv
+from recsys.ui.views.text import md_escape
 
 __all__ = ["DEFAULT_K", "DEFAULT_USERS", "embedding_map", "render_across_users", "render_embedding_maps", "summary"]
 

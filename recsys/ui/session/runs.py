@@ -31,8 +31,8 @@ from recsys.evaluate.demo_run import DEMO_RUN
 from recsys.explain.warmup import WarmUp, start_warm_up
 from recsys.recommend import Recommender
 from recsys.train import Run, list_runs, load_run
-from recsys.ui import state
-from recsys.ui.loading import LoadOutcome
+from recsys.ui.session import state
+from recsys.ui.session.loading import LoadOutcome
 
 __all__ = [
     "NO_RUN",
@@ -44,8 +44,6 @@ __all__ = [
     "data_key",
     "load_cached",
     "warm_up_job",
-    "render_picker",
-    "require_run",
     "run_label",
     "runs_for",
     "workspace",
@@ -53,7 +51,7 @@ __all__ = [
 
 WORKSPACE_ENV = "RECLENS_WORKSPACE"
 BUNDLED_ENV = "RECLENS_BUNDLED_RUN"
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 NO_RUN = "No model has been trained on this data yet. Train one on the Train page (a small one takes a minute)."
 NO_DATA = "The data could not be loaded, so there is no run to show. Fix the data on the Data page first."
 UNVERIFIED = "unverified: saved without a data fingerprint"
@@ -201,36 +199,3 @@ def current_run(outcome: LoadOutcome, load: bool = True) -> RunPick:
     except (OSError, ValueError) as err:
         return RunPick(path=path, choices=choices, message=LOAD_FAILED.format(path=path, detail=err))
     return RunPick(run=run, recommender=recommender, path=path, choices=choices)
-
-
-def _on_pick() -> None:
-    st.session_state[state.RUN_PATH] = st.session_state[state.RUN_SELECT]
-
-
-def render_picker(pick: RunPick, label: str = "Trained run") -> None:
-    """A selectbox over the runs of the current data (nothing when there are none)."""
-    if not pick.choices:
-        return
-    labels = {r["path"]: run_label(r) + (" (cancelled)" if r.get("cancelled") else "") for r in pick.choices}
-    st.session_state[state.RUN_SELECT] = pick.path
-    st.selectbox(
-        label,
-        list(labels),
-        key=state.RUN_SELECT,
-        format_func=labels.get,
-        on_change=_on_pick,
-        help=f"Runs of this data saved in the workspace folder ({workspace()}).",
-    )
-
-
-def require_run(outcome: LoadOutcome) -> RunPick:
-    """The run picker, or an info box pointing to the Train page and ``st.stop()``."""
-    pick = current_run(outcome)
-    if not pick.ok:
-        if pick.choices:
-            render_picker(pick)
-        (st.error if pick.choices else st.info)(pick.message, icon=":material/info:")
-        st.page_link("app_pages/train.py", label="Open the Train page", icon=":material/model_training:")
-        st.stop()
-    render_picker(pick)
-    return pick

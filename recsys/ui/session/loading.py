@@ -7,17 +7,15 @@ nothing. What the loaders keep, fix and drop is documented in ``recsys.data.inte
 ``recsys.data.side``; every error a file can cause arrives here as ``DataError`` and leaves as
 ``LoadOutcome.error``, a message for ``st.error``. Any other exception is a bug: it leaves as one
 plain message too, with the traceback in ``LoadOutcome.details`` (shown folded away), never as
-an exception on the page.
+an exception on the page. The types (``Source``, ``Sources``, ``Choice``, ``LoadOutcome``) live in
+``recsys.ui.session.sources``; they are re-exported here.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import io
 import logging
 import traceback
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import streamlit as st
@@ -26,7 +24,6 @@ from recsys.data import (
     ColumnMapping,
     DataConfig,
     Dataset,
-    DatasetStats,
     ItemSchema,
     UserSchema,
     dataset_stats,
@@ -34,13 +31,13 @@ from recsys.data import (
     load_dataset,
     read_table,
 )
-from recsys.data.fingerprint import file_digest
 from recsys.data.interactions import clean_interactions
 from recsys.data.layout import describe_columns
-from recsys.data.spec import ColumnSpec, apply_names
+from recsys.data.spec import apply_names
 from recsys.errors import DataError
-from recsys.ui import state
-from recsys.ui.text_jobs import text_job
+from recsys.ui.session import state
+from recsys.ui.session.sources import KINDS, Choice, LoadOutcome, Source, Sources
+from recsys.ui.session.text_jobs import text_job
 
 __all__ = [
     "DEMO_DIR",
@@ -57,8 +54,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "assets" / "demo"
-KINDS = ("interactions", "items", "users")
+DEMO_DIR = Path(__file__).resolve().parents[3] / "assets" / "demo"
 ROLES = ("user", "item", "rating", "timestamp")
 DEMO_MISSING = (
     "The bundled demo data is missing ({path}). Upload an interactions file on the Data page, or "
@@ -68,127 +64,6 @@ UNEXPECTED = (
     "Loading failed with an unexpected {kind}: {detail}. This is a bug in RecLens, not in your file; "
     "please report it with the file attached if you can (the details below help)."
 )
-_INSPECT_BYTES = 2_000_000  # column names and auto-detection only need the head of a big file
-
-
-@dataclass(frozen=True)
-class Source:
-    """One file as bytes, with its name (shown in reports) and a content digest (the cache key)."""
-
-    name: str
-    data: bytes = field(repr=False)
-    digest: str = field(default="", compare=False)
-
-    def __post_init__(self):
-        if not self.digest:
-            object.__setattr__(self, "digest", file_digest(self.data))
-
-    @classmethod
-    def from_upload(cls, file) -> Source:
-        """From a Streamlit ``UploadedFile`` (or anything with ``name`` and ``getvalue``)."""
-        return cls(str(file.name), bytes(file.getvalue()))
-
-    @classmethod
-    def from_path(cls, path: str | Path) -> Source:
-        path = Path(path)
-        return cls(path.name, path.read_bytes())
-
-    def open(self) -> io.BytesIO:
-        """A named file object, so the loaders report the file's own name."""
-        buffer = io.BytesIO(self.data)
-        buffer.name = self.name
-        return buffer
-
-    def head(self) -> io.BytesIO:
-        """The first ~2 MB, cut at a line end (Parquet is never cut)."""
-        data = self.data
-        if len(data) > _INSPECT_BYTES and data[:4] != b"PAR1" and not self.name.lower().endswith((".parquet", ".pq")):
-            cut = data.rfind(b"\n", 0, _INSPECT_BYTES)
-            data = data[: cut + 1] if cut > 0 else data
-        buffer = io.BytesIO(data)
-        buffer.name = self.name
-        return buffer
-
-
-@dataclass(frozen=True)
-class Sources:
-    """The files of one analysis. ``demo`` marks the bundled demo data."""
-
-    interactions: Source
-    items: Source | None = None
-    users: Source | None = None
-    demo: bool = False
-
-    def get(self, kind: str) -> Source | None:
-        return getattr(self, kind)
-
-    @property
-    def key(self) -> tuple:
-        return tuple((s.name, s.digest) if s else None for s in (self.interactions, self.items, self.users))
-
-
-@dataclass(frozen=True)
-class Choice:
-    """Column choices made on the Data page.
-
-    Attributes:
-        interactions: ``None`` to auto-detect; otherwise every role is explicit and a ``None``
-            role means the file has no such column (e.g. no rating: implicit feedback).
-        item_id, user_id: Id column of the items / users file (by its name in use); ``None`` to
-            auto-detect.
-        item_columns, user_columns: Names, types, flag group and encoding of the items / users
-            file's columns; ``None`` to detect them.
-        dayfirst: ``DataConfig.dayfirst``: how dates such as 03/04/2021 are read (``None``:
-            decided from the data).
-    """
-
-    interactions: ColumnMapping | None = None
-    item_id: str | None = None
-    user_id: str | None = None
-    item_columns: ColumnSpec | None = None
-    user_columns: ColumnSpec | None = None
-    dayfirst: bool | None = None
-
-    def columns(self, kind: str) -> ColumnSpec | None:
-        return self.item_columns if kind == "items" else self.user_columns
-
-    def side_id(self, kind: str) -> str | None:
-        """The chosen id column, unless the column spec types one as ``id`` (that one wins)."""
-        spec = self.columns(kind)
-        if spec is not None and "id" in spec.type_map.values():
-            return None
-        return self.item_id if kind == "items" else self.user_id
-
-
-@dataclass
-class LoadOutcome:
-    """What loading produced: a dataset and its statistics, or an error message.
-
-    ``columns``, ``detected`` and ``layouts`` come from the head of each file and feed the
-    mapping widgets and the column tables, also when loading failed (so the user can pick other
-    columns). ``details`` holds the traceback of an unexpected error (a bug), for the "details"
-    expander under the message.
-    """
-
-    key: tuple
-    demo: bool = False
-    dataset: Dataset | None = None
-    stats: DatasetStats | None = None
-    error: str | None = None
-    details: str | None = None
-    columns: dict = field(default_factory=dict)
-    detected: ColumnMapping | None = None
-    detected_ids: dict = field(default_factory=dict)
-    layouts: dict = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return self.dataset is not None
-
-    @property
-    def load_key(self) -> str:
-        """Fingerprint of the files and the column choices: what the encoded dataset depends on."""
-        return hashlib.sha256(repr(self.key).encode()).hexdigest()[:16]
 
 
 def _inspect_side(raw, kind: str, choice: Choice, outcome: LoadOutcome) -> None:
@@ -352,8 +227,8 @@ def current_outcome() -> LoadOutcome:
 
 def _start_text_vectors(outcome: LoadOutcome) -> None:
     """Encode the item texts in the background as soon as the data loads, so the Train page finds
-    them ready (``recsys.ui.text_jobs``); only when training would use them by default."""
-    from recsys.ui.training import default_settings
+    them ready (``recsys.ui.session.text_jobs``); only when training would use them by default."""
+    from recsys.ui.session.training import default_settings
 
     if outcome.ok and outcome.dataset.items is not None and default_settings().use_text:
         text_job(outcome.dataset, outcome.load_key)

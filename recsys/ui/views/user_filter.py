@@ -19,7 +19,7 @@ import streamlit as st
 from recsys.data import Dataset
 from recsys.data.side import UNKNOWN
 from recsys.fairness.groups import quantile_groups
-from recsys.ui import state
+from recsys.ui.session import state
 
 __all__ = ["INTERACTIONS", "QUARTILE", "matching_users", "render_user_filter", "user_frame"]
 

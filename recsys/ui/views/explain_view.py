@@ -18,8 +18,9 @@ import pandas as pd
 import streamlit as st
 
 from recsys.explain import ItemExplanation, explain_item
-from recsys.ui import charts, state
-from recsys.ui.text import md_escape
+from recsys.ui import charts
+from recsys.ui.session import state
+from recsys.ui.views.text import md_escape
 
 __all__ = [
     "MEAN_OF_HEADS",
@@ -70,7 +71,7 @@ def explain(path: str, user_id: str, item_id: str, k: int, recommender, dataset,
 
     While it computes, a status box names the step in progress (``recsys.explain.STEPS``) and
     says when the run's graphs are still being prepared (``warming``: the background warm-up of
-    ``runs.warm_up_job`` has not finished); it is removed once the explanation is ready.
+    ``recsys.ui.session.runs.warm_up_job`` has not finished); it is removed once the explanation is ready.
     """
     key = (path, user_id, item_id, k)
     cached = _store().get(key)

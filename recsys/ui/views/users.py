@@ -7,9 +7,9 @@ from __future__ import annotations
 import streamlit as st
 
 from recsys.data import Dataset
-from recsys.ui import state
-from recsys.ui.text import md_escape
-from recsys.ui.user_filter import render_user_filter
+from recsys.ui.session import state
+from recsys.ui.views.text import md_escape
+from recsys.ui.views.user_filter import render_user_filter
 
 __all__ = ["MAX_OPTIONS", "NO_MATCH", "UNKNOWN_USER", "render_user_picker"]
 

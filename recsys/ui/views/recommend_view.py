@@ -21,7 +21,8 @@ from recsys.model.sequences import last_items
 from recsys.output.spreadsheet import safe_csv
 from recsys.ranking import top_k
 from recsys.recommend import Recommender
-from recsys.ui import charts, state
+from recsys.ui import charts
+from recsys.ui.session import state
 
 __all__ = [
     "EMPTY_WHAT_IF",

@@ -14,7 +14,7 @@ import traceback
 import streamlit as st
 
 from recsys.errors import RecLensError
-from recsys.ui.text import md_escape
+from recsys.ui.views.text import md_escape
 
 __all__ = ["UNEXPECTED_VIEW", "guarded", "render_message"]
 

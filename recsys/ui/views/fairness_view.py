@@ -1,7 +1,7 @@
 """The Fairness page: who the recommender serves well, which items it shows, how calibrated its
 lists are, and what re-ranking buys at what cost.
 
-The work is ``recsys.fairness``'s, cached by ``recsys.ui.fairness_audit``; this module draws it.
+The work is ``recsys.fairness``'s, cached by ``recsys.ui.session.fairness_audit``; this module draws it.
 Group and attribute names come from the user's files: escaped for Markdown, and through
 ``charts.plain`` inside figures.
 """
@@ -25,10 +25,10 @@ from recsys.fairness import (
     item_attributes,
     user_attributes,
 )
-from recsys.ui import state
 from recsys.ui.charts import fairness as charts
-from recsys.ui.fairness_audit import N_CANDIDATES, K, report_zip, reranked_lorenz
-from recsys.ui.text import md_escape
+from recsys.ui.session import state
+from recsys.ui.session.fairness_audit import N_CANDIDATES, K, report_zip, reranked_lorenz
+from recsys.ui.views.text import md_escape
 
 __all__ = [
     "METRICS",

@@ -1,6 +1,6 @@
 """Rendering for the Data page (and the dataset card on Home): uploads, column mapping, load
 reports, statistics. The page calls these in order; each reads what it needs from the outcome.
-A section that fails shows a plain message in its place (``recsys.ui.failures``), never an
+A section that fails shows a plain message in its place (``recsys.ui.views.failures``), never an
 exception element.
 """
 
@@ -13,10 +13,11 @@ import streamlit as st
 
 from recsys.data import ColumnMapping, Dataset, DatasetStats, LoadReport
 from recsys.errors import DataError
-from recsys.ui import charts, state
-from recsys.ui.failures import guarded, render_message
-from recsys.ui.loading import KINDS, ROLES, Choice, LoadOutcome, Source, current_sources
-from recsys.ui.text import human_size, md_escape
+from recsys.ui import charts
+from recsys.ui.session import state
+from recsys.ui.session.loading import KINDS, ROLES, Choice, LoadOutcome, Source, current_sources
+from recsys.ui.views.failures import guarded, render_message
+from recsys.ui.views.text import human_size, md_escape
 
 __all__ = [
     "FILE_TYPES",

@@ -22,8 +22,8 @@ from recsys.data import Dataset
 from recsys.errors import RecLensError
 from recsys.evaluate.experiment import TrainSettings, run_experiment, save_experiment, text_encoder_available
 from recsys.evaluate.registry import BASELINE_ORDER as BASELINES
-from recsys.ui.stages import Stages
-from recsys.ui.text_jobs import text_job
+from recsys.ui.session.stages import Stages
+from recsys.ui.session.text_jobs import text_job
 
 __all__ = [
     "BASELINES",
@@ -74,7 +74,7 @@ class TrainJob:
     Attributes:
         batches: ``(step, loss)`` per training batch; step counts epochs (1.5 = half of epoch 2).
         epochs: The ``"epoch"`` progress events (``epoch, loss, valid_ndcg@10, ...``).
-        stages: Each step of the job with its status and elapsed time (``recsys.ui.stages``).
+        stages: Each step of the job with its status and elapsed time (``recsys.ui.session.stages``).
         status: ``running``, ``done``, ``cancelled`` (saved with the best weights so far when an
             epoch had finished, else not saved: ``run_path`` is ``None``) or ``failed`` (``error``
             says why).

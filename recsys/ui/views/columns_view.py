@@ -17,9 +17,9 @@ import streamlit as st
 from recsys.cli.data import spec_flags
 from recsys.data.layout import FLAG, ColumnLayout, spec_from_layout
 from recsys.data.spec import GENERATED, ITEM_TYPES, USER_TYPES
-from recsys.ui import state
-from recsys.ui.loading import LoadOutcome, current_sources
-from recsys.ui.text import md_escape
+from recsys.ui.session import state
+from recsys.ui.session.loading import LoadOutcome, current_sources
+from recsys.ui.views.text import md_escape
 
 __all__ = ["AUTO_ENCODING", "ENCODINGS", "VALUES_MISMATCH", "render_columns", "render_side_warnings"]
 

@@ -17,9 +17,9 @@ from recsys.data import Dataset
 from recsys.errors import RecLensError
 from recsys.explain.maps import item_categories, pca_2d
 from recsys.graph import LightGCN, LightGCNConfig, load_graph_vectors, similar_users_who_chose, user_similarities
-from recsys.ui import state
 from recsys.ui.charts.graph import graph_map_figure
-from recsys.ui.text import md_escape
+from recsys.ui.session import state
+from recsys.ui.views.text import md_escape
 
 __all__ = ["BASIS_LABELS", "FIT_EPOCHS", "graph_vectors", "map_points", "render_graph_map", "render_similar_users",
            "similar_users_table"]
