@@ -22,6 +22,7 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from recsys.ui.session.loading import DEMO_DIR, Source, Sources, load_sources  # noqa: E402
+from recsys.ui.session.runs import data_key  # noqa: E402
 from recsys.ui.session.training import TrainJob, default_settings  # noqa: E402
 from recsys.ui.views.train_view import MODEL_LABELS  # noqa: E402
 
@@ -51,7 +52,9 @@ def main() -> None:
         raise SystemExit(outcome.error)
     ds = outcome.dataset
     settings = default_settings()
-    job = TrainJob(settings, ds.name, workspace=tempfile.mkdtemp(prefix="reclens-ws-"), data_key=outcome.load_key)
+    # the same keys as the Train page: the run's data fingerprint, the background text job's key
+    job = TrainJob(settings, ds.name, workspace=tempfile.mkdtemp(prefix="reclens-ws-"), data_key=data_key(outcome),
+                   text_key=outcome.load_key)
     job._run(ds)  # the Train page runs this in a thread; here the script waits for it
     if job.status == "failed":
         raise SystemExit(job.error)
