@@ -126,10 +126,11 @@ def window_dataset(
         x = {"history": hist}
         if user_table is not None:
             x["user_features"] = tf.gather(user_table, users)
+        draw = _hashed_draw(hist, seed)
         head_sample = None
         if head_samples:
-            head_sample = (tf.random.uniform([head_samples], 0, n_catalogue, dtype=tf.int32, seed=seed), log_q)
-        return softmax_batch(x, labels, _hashed_draw(hist, seed), head_sample)
+            head_sample = (_hashed_negatives(draw, seed, head_samples, n_catalogue), log_q)
+        return softmax_batch(x, labels, draw, head_sample)
 
     rows = _shuffled_rows(shards, seed, shuffle_buffer)
     batches = rows.batch(batch_size, drop_remainder=True).map(to_model, num_parallel_calls=tf.data.AUTOTUNE)
@@ -160,3 +161,12 @@ def _hashed_draw(hist, seed: int) -> tf.Tensor:
     weights = tf.range(1, hist.shape[1] + 1, dtype=tf.int64)
     key = tf.reduce_sum(tf.cast(hist, tf.int64) * weights, axis=1) * 2654435761 + seed
     return tf.cast(tf.math.floormod(key, 2**31), tf.float64) / 2**31
+
+
+def _hashed_negatives(draw, seed: int, count: int, n_catalogue: int) -> tf.Tensor:
+    """``[count]`` int32 random columns in ``[0, n_catalogue)``, seeded by ``seed`` and a hash of the
+    batch (its windows' ``draw``): a stateless op, so the same seed gives the same negatives
+    whatever order the parallel map runs its batches in (a stateful random op would not)."""
+    key = tf.cast(tf.reduce_sum(tf.cast(draw * 2**31, tf.int64)) % (2**31 - 1), tf.int32)
+    return tf.random.stateless_uniform([count], seed=tf.stack([tf.constant(seed, tf.int32), key]),
+                                       minval=0, maxval=n_catalogue, dtype=tf.int32)
