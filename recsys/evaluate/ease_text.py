@@ -16,7 +16,10 @@ Two closed forms. ``E``: the ``[N, d]`` item text vectors, rows L2-normalised; `
        B = I + lambda P (S - I) - P diag(gamma),
        gamma_j = (1 + lambda ((P S)_jj - P_jj)) / P_jj      (from B_jj = 0).
 
-   ``S = 0`` gives EASE. A cold item ``j`` (no training interactions) has ``P e_j = e_j / lambda``
+   ``S = 0`` gives EASE. Adding a plain L2 term, ``||X - X B||^2 + lambda_2 ||B||^2 + alpha ||B - S||^2``
+   equals (up to a constant) the same problem with ``lambda = lambda_2 + alpha`` and prior
+   ``(alpha / lambda) S``; ``EASEText`` searches ``lambda_2`` and ``alpha`` (``lambda_2 = 0`` is
+   the pure pull toward ``S``). A cold item ``j`` (no training interactions) has ``P e_j = e_j / lambda``
    and ``gamma_j = 0``, so its column is ``lambda P S e_j``: it is scored through the text prior.
 
 ``P`` comes from ``recsys.evaluate.ease.GramEigen`` (``P = c I + Q diag(f) Q^T``), so with
@@ -26,7 +29,7 @@ Two closed forms. ``E``: the ``[N, d]`` item text vectors, rows L2-normalised; `
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -61,11 +64,13 @@ class RegularisedEASE:
         eigen: ``P``'s eigendecomposition for the training interactions.
         prior: ``[N, N]`` ``S`` (zero diagonal).
         h: ``[m, N]`` ``Q^T S``.
+        scale: the prior is ``scale * S`` (a new scale costs nothing: ``H`` scales with it).
     """
 
     eigen: GramEigen
     prior: np.ndarray
     h: np.ndarray
+    scale: float = 1.0
 
     @classmethod
     def fit(cls, eigen: GramEigen, prior: np.ndarray) -> RegularisedEASE:
@@ -76,7 +81,7 @@ class RegularisedEASE:
         """``([N] diag(P), [N] gamma)`` at ``lam``."""
         c, f = self.eigen._coefficients(lam)
         diag_p = self.eigen.diag_p(lam)
-        diag_ps = (self.eigen.q * self.h.T) @ f + c * np.diag(self.prior)
+        diag_ps = self.scale * ((self.eigen.q * self.h.T) @ f + c * np.diag(self.prior))
         return diag_p, (1.0 + lam * (diag_ps - diag_p)) / diag_p
 
     def scores(self, profiles, lam: float, terms=None) -> np.ndarray:
@@ -89,6 +94,7 @@ class RegularisedEASE:
         if c:
             xp += c * x.toarray()
             xps += c * np.asarray(x @ self.prior)
+        xps *= self.scale
         return (x.toarray() + lam * (xps - xp) - xp * gamma).astype(np.float32)
 
     def weights(self, lam: float) -> np.ndarray:
@@ -96,25 +102,27 @@ class RegularisedEASE:
         return self.scores(np.eye(self.prior.shape[0]), lam)
 
 
+def _pulled(solver: RegularisedEASE, alpha: float, l2: float) -> RegularisedEASE:
+    """``l2 ||B||^2 + alpha ||B - S||^2`` as ``(l2 + alpha) ||B - (alpha / (l2 + alpha)) S||^2``."""
+    return replace(solver, scale=alpha / (l2 + alpha))
+
+
 class EASEText:
     """``ease_text``: EASE regularised toward the text EASE weights (module docstring).
 
-    ``mu`` (text EASE) and ``lambda`` (pull toward it) are chosen together by validation NDCG@10
-    when ``valid`` is given to ``fit``; else the middle of each grid.
+    Minimises ``||X - X B||^2 + l2 ||B||^2 + alpha ||B - S_mu||^2`` (``diag(B) = 0``); ``mu``,
+    ``alpha`` and ``l2`` are chosen together by validation NDCG@10 when ``valid`` is given to
+    ``fit``, else the middle of each grid. ``lambda_ = l2_ + alpha_``.
     """
 
     name = "ease_text"
 
-    def __init__(self, text_vectors: np.ndarray | None = None,
-                 lambdas=(10.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0), mus=(1.0, 10.0, 100.0),
-                 chunk: int = 1024):
+    def __init__(self, text_vectors: np.ndarray | None = None, alphas=(50.0, 100.0, 200.0, 1000.0),
+                 l2s=(0.0, 50.0, 100.0, 200.0, 500.0), mus=(1.0, 10.0), chunk: int = 1024):
         self.text_vectors = text_vectors
-        self.lambdas, self.mus, self.chunk = tuple(lambdas), tuple(mus), chunk
+        self.alphas, self.l2s, self.mus, self.chunk = tuple(alphas), tuple(l2s), tuple(mus), chunk
 
     def fit(self, train: pd.DataFrame, n_users: int, n_items: int, valid: pd.DataFrame | None = None) -> EASEText:
-        from recsys.ranking import top_k
-        from recsys.ranking.metrics import ndcg
-
         if self.text_vectors is None:
             raise ValueError(NO_TEXT)
         if len(self.text_vectors) != n_items:
@@ -123,21 +131,31 @@ class EASEText:
         x = interaction_graph(train, n_users, n_items)
         eigen = GramEigen.fit(x)
         if valid is None:
-            self.mu_, self.lambda_ = self.mus[len(self.mus) // 2], self.lambdas[len(self.lambdas) // 2]
-            self.solver_ = RegularisedEASE.fit(eigen, text_weights(self.text_vectors, self.mu_))
-            return self
-        profile = x[valid["user_idx"].to_numpy()]
+            self.mu_, self.alpha_, self.l2_ = (grid[len(grid) // 2] for grid in (self.mus, self.alphas, self.l2s))
+            self.solver_ = _pulled(RegularisedEASE.fit(eigen, text_weights(self.text_vectors, self.mu_)),
+                                   self.alpha_, self.l2_)
+        else:
+            self._validate(eigen, x[valid["user_idx"].to_numpy()], valid["item_idx"].to_numpy())
+        self.lambda_ = self.l2_ + self.alpha_
+        return self
+
+    def _validate(self, eigen: GramEigen, profile: sp.csr_matrix, targets: np.ndarray) -> None:
+        """Every ``(mu, alpha, l2)`` of the grids by validation NDCG@10; keeps the best."""
+        from recsys.ranking import top_k
+        from recsys.ranking.metrics import ndcg
+
         seen = np.split(profile.indices, profile.indptr[1:-1])
         self.validation_, best = {}, None
         for mu in self.mus:
-            solver = RegularisedEASE.fit(eigen, text_weights(self.text_vectors, mu))
-            for lam in self.lambdas:
-                ranked, _ = top_k(self._scores(solver, profile, lam), 10, seen)
-                self.validation_[(mu, lam)] = ndcg(ranked, valid["item_idx"].to_numpy(), k=10)
-                if best is None or self.validation_[(mu, lam)] > self.validation_[best]:
-                    best, self.solver_ = (mu, lam), solver
-        self.mu_, self.lambda_ = best
-        return self
+            base = RegularisedEASE.fit(eigen, text_weights(self.text_vectors, mu))
+            for alpha in self.alphas:
+                for l2 in self.l2s:
+                    solver = _pulled(base, alpha, l2)
+                    ranked, _ = top_k(self._scores(solver, profile, l2 + alpha), 10, seen)
+                    self.validation_[(mu, alpha, l2)] = ndcg(ranked, targets, k=10)
+                    if best is None or self.validation_[(mu, alpha, l2)] > self.validation_[best]:
+                        best, self.solver_ = (mu, alpha, l2), solver
+        self.mu_, self.alpha_, self.l2_ = best
 
     def _scores(self, solver: RegularisedEASE, profile: sp.csr_matrix, lam: float) -> np.ndarray:
         terms = solver.gamma(lam)
@@ -146,7 +164,7 @@ class EASEText:
 
     @property
     def weights_(self) -> np.ndarray:
-        """``[N, N]`` item-item weights ``B`` at the chosen ``mu`` and ``lambda``."""
+        """``[N, N]`` item-item weights ``B`` at the chosen ``mu``, ``alpha`` and ``l2``."""
         self._check()
         return self.solver_.weights(self.lambda_)
 

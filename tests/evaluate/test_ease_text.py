@@ -67,7 +67,7 @@ def test_cold_items_are_ranked_through_the_text_prior():
     # items 0-2 and 3-5 are two text clusters; item 5 has no interactions
     e = np.repeat(np.eye(2), 3, axis=0) + 0.01 * np.random.default_rng(3).normal(size=(6, 2))
     x = np.array([[1, 1, 0, 0, 0, 0], [0, 1, 1, 0, 0, 0], [1, 0, 1, 0, 0, 0], [0, 0, 0, 1, 1, 0], [0, 0, 0, 1, 1, 0]], float)
-    model = EASEText(e, lambdas=(1.0,), mus=(0.1,)).fit(_pairs(x), 5, 6)
+    model = EASEText(e, alphas=(1.0,), l2s=(0.0,), mus=(0.1,)).fit(_pairs(x), 5, 6)
     np.testing.assert_allclose(np.diag(model.weights_), 0.0, atol=1e-9)
     scores = model.scores(np.array([3]), _pairs(x))  # user 3 holds items 3 and 4
     assert scores[0, 5] > 0 and scores[0, 5] > scores[0, :3].max()
@@ -83,12 +83,27 @@ def test_fit_needs_text_vectors_of_every_item():
         EASEText(np.ones((2, 4))).fit(train, 4, 3)
 
 
-def test_validation_chooses_mu_and_lambda(dataset, split):
+def test_an_l2_term_is_a_scaled_prior():
+    x = _interactions(10, 6, cold=1)
+    prior = text_weights(np.random.default_rng(4).normal(size=(6, 3)), 1.0)
+    l2, alpha = 2.0, 3.0  # ||X - XB||^2 + l2 ||B||^2 + alpha ||B - S||^2, column by column
+    g, n = x.T @ x, 6
+    direct = np.zeros((n, n))
+    for j in range(n):
+        rest = [i for i in range(n) if i != j]
+        lhs = g[np.ix_(rest, rest)] + (l2 + alpha) * np.eye(n - 1)
+        direct[rest, j] = np.linalg.solve(lhs, g[rest, j] + alpha * prior[rest, j])
+    model = EASEText(np.random.default_rng(4).normal(size=(6, 3)), alphas=(alpha,), l2s=(l2,), mus=(1.0,))
+    np.testing.assert_allclose(model.fit(_pairs(x), 10, 6).weights_, direct, atol=1e-6)
+
+
+def test_validation_chooses_mu_alpha_and_l2(dataset, split):
     vectors = np.random.default_rng(0).normal(size=(dataset.n_items, 8))
-    model = EASEText(vectors, lambdas=(10.0, 100.0), mus=(1.0, 10.0)).fit(split.train, dataset.n_users,
-                                                                          dataset.n_items, split.valid)
-    assert set(model.validation_) == {(1.0, 10.0), (1.0, 100.0), (10.0, 10.0), (10.0, 100.0)}
-    assert model.validation_[(model.mu_, model.lambda_)] == max(model.validation_.values())
+    model = EASEText(vectors, alphas=(10.0, 100.0), l2s=(0.0, 50.0), mus=(1.0, 10.0))
+    model.fit(split.train, dataset.n_users, dataset.n_items, split.valid)
+    assert len(model.validation_) == 8 and (10.0, 100.0, 50.0) in model.validation_
+    assert model.validation_[(model.mu_, model.alpha_, model.l2_)] == max(model.validation_.values())
+    assert model.lambda_ == model.alpha_ + model.l2_
 
 
 def test_the_experiment_skips_ease_text_without_text_vectors(dataset):
