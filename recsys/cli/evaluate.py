@@ -40,8 +40,8 @@ def _cmd_evaluate(args) -> int:
     exp = run_experiment(dataset, models, model_cfg, train_cfg, text_vectors=vectors,
                          progress=print_progress if "sasrec" in models else None)
     report = metrics_json(exp, dataset)
-    for name, note in exp.notes.items():
-        echo(f"{name}: {note}")
+    for note in exp.notes.values():
+        echo(note)
     echo(f"protocol: {report['protocol']['split']}; {report['protocol']['ranking']}")
     echo(exp.leaderboard().to_string(float_format=lambda x: f"{x:.4f}"))
     if args.json:
