@@ -67,6 +67,22 @@ def test_evaluate_writes_metrics_json(files, tmp_path, capsys):
     assert "ndcg@10" in printed and "precision@10" in printed and "f1@10" in printed
 
 
+def test_evaluate_ease_text_with_text_vectors_and_its_note_without(files, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("RECLENS_CACHE_DIR", str(tmp_path / "cache"))  # the encoder's vectors stay in tmp
+    data = ["--interactions", str(files / "ratings.tsv"), "--items", str(files / "items.csv")]
+    out_json = tmp_path / "metrics.json"
+    assert main(["evaluate", *data, "--models", "ease,ease_text", "--json", str(out_json)]) == 0
+    report = json.loads(out_json.read_text())
+    assert set(report["models"]) == {"ease", "ease_text"}
+    assert 0.0 <= report["models"]["ease_text"]["test"]["ndcg@10"] <= 1.0
+    assert "ease_text" in capsys.readouterr().out
+    assert main(["evaluate", *data, "--no-text", "--models", "ease,ease_text"]) == 0
+    from recsys.evaluate.ease_text import NO_TEXT
+
+    out = capsys.readouterr().out
+    assert NO_TEXT in out and "text vectors:" not in out
+
+
 @pytest.mark.slow
 def test_train_then_recommend(files, tmp_path, capsys):
     run = tmp_path / "run"

@@ -24,7 +24,8 @@ def add_evaluate_parser(sub) -> None:
     add_data_files(p)
     add_model_options(p)
     p.add_argument("--models", default="sasrec,ease,lightgcn,itemknn,userknn,pop",
-                   help="comma-separated: sasrec,ease,lightgcn,itemknn,userknn,pop")
+                   help="comma-separated: sasrec,ease,ease_text,lightgcn,itemknn,userknn,pop (ease_text needs "
+                   "an items file and the text encoder)")
     p.add_argument("--json", type=arg_type(json_file), help="write metrics as JSON here (a .json file)")
     p.set_defaults(func=_cmd_evaluate)
 
@@ -35,10 +36,12 @@ def _cmd_evaluate(args) -> int:
     dataset = load_data(args)
     model_cfg, train_cfg = configs(args)
     models = tuple(m.strip() for m in args.models.split(",") if m.strip())
-    vectors, _ = text_vectors(args, dataset) if "sasrec" in models else (None, {})
+    vectors, _ = text_vectors(args, dataset) if {"sasrec", "ease_text"} & set(models) else (None, {})
     exp = run_experiment(dataset, models, model_cfg, train_cfg, text_vectors=vectors,
                          progress=print_progress if "sasrec" in models else None)
     report = metrics_json(exp, dataset)
+    for note in exp.notes.values():
+        echo(note)
     echo(f"protocol: {report['protocol']['split']}; {report['protocol']['ranking']}")
     echo(exp.leaderboard().to_string(float_format=lambda x: f"{x:.4f}"))
     if args.json:

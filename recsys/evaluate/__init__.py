@@ -3,6 +3,7 @@
 are in ``recsys.ranking.metrics``."""
 
 from recsys.evaluate.baselines import EASE, ItemKNN, MostPopular, UserKNN
+from recsys.evaluate.ease_text import EASEText
 from recsys.evaluate.protocol import HEADLINE_METRICS, PROTOCOL, SequenceScorer, evaluate, rank_users
 from recsys.evaluate.registry import BASELINE_ORDER, BASELINES, MODEL_NAMES, Baseline, make_baseline
 
@@ -10,6 +11,7 @@ __all__ = [
     "BASELINES",
     "BASELINE_ORDER",
     "EASE",
+    "EASEText",
     "HEADLINE_METRICS",
     "MODEL_NAMES",
     "PROTOCOL",

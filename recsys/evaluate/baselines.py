@@ -1,5 +1,6 @@
 """Baselines fitted and evaluated under the same protocol as the model: MostPopular, ItemKNN
 (cosine), UserKNN (cosine or Pearson) and EASE (closed form; regularisation chosen on validation).
+EASE pulled toward text item-item weights (``ease_text``) is in ``recsys.evaluate.ease_text``.
 
 Each baseline scores users from a *history* of interactions (train for validation, train +
 validation for test), ``scores(user_idx, history) -> [U, N]`` (``recsys.evaluate.registry.Baseline``).

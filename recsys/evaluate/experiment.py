@@ -12,8 +12,16 @@ import pandas as pd
 
 from recsys.data.dataset import Dataset
 from recsys.data.split import Split, leave_last_out
+from recsys.evaluate.ease_text import NO_TEXT
 from recsys.evaluate.protocol import HEADLINE_METRICS, PROTOCOL, SequenceScorer, evaluate
-from recsys.evaluate.registry import BASELINE_ORDER, BASELINES, MODEL_NAMES, make_baseline
+from recsys.evaluate.registry import (
+    BASELINE_ORDER,
+    BASELINES,
+    DEFAULT_BASELINES,
+    MODEL_NAMES,
+    NEEDS_TEXT,
+    make_baseline,
+)
 from recsys.graph.lightgcn import LightGCNConfig, transformer_inputs
 from recsys.model.config import ModelConfig
 from recsys.model.features import build_feature_tables
@@ -51,7 +59,7 @@ class TrainSettings:
     batch_size: int = TrainConfig.batch_size
     max_eval_users: int | None = TrainConfig.max_eval_users
     time_limit_s: float | None = TrainConfig.time_budget_s
-    baselines: tuple[str, ...] = BASELINE_ORDER
+    baselines: tuple[str, ...] = DEFAULT_BASELINES
     lightgcn_epochs: int = LightGCNConfig.epochs
 
     def model_config(self) -> ModelConfig:
@@ -80,13 +88,15 @@ class TrainSettings:
 
 @dataclass
 class Experiment:
-    """Results of ``run_experiment``: the tidy metric table, fit times, the trained model."""
+    """Results of ``run_experiment``: the tidy metric table, fit times, the trained model, and
+    ``notes`` (model name -> why it was skipped)."""
 
     split: Split
     table: pd.DataFrame
     fit_seconds: dict = field(default_factory=dict)
     result: TrainResult | None = None
     baselines: dict = field(default_factory=dict)
+    notes: dict = field(default_factory=dict)
 
     def leaderboard(self, part: str = "test", metrics=HEADLINE_METRICS) -> pd.DataFrame:
         """Models as rows, chosen metrics as columns, best NDCG@10 first."""
@@ -121,9 +131,11 @@ def run_experiment(
     "evaluating" | "done" | "skipped", "seconds": ...}`` around each model, so each gets its own
     stage in a progress display. ``skip`` (a ``threading.Event``): once set, the baselines not yet
     started are skipped (their rows are missing from the table); the Transformer always runs.
+    ``ease_text`` is fitted on ``text_vectors``; without them it is skipped with a note.
     """
     split = split or leave_last_out(dataset.interactions)
     seconds, result, fitted, tables = {}, None, {}, []
+    notes = {name: NO_TEXT for name in models if name in NEEDS_TEXT and text_vectors is None}
     emit = progress or (lambda event: None)
     share_graph = model_config.use_graph and graph_vectors is None and "sasrec" in models and "lightgcn" in models
     features = build_feature_tables(dataset).item_features  # intra-list diversity reads item categories
@@ -131,8 +143,9 @@ def run_experiment(
     for name in sorted(models, key=lambda n: n != "lightgcn") if share_graph else models:
         if name != "sasrec" and name not in BASELINES:
             raise ValueError(f"Unknown model '{name}'. Choose from {', '.join(MODEL_NAMES)}.")
-        if name != "sasrec" and skip is not None and skip.is_set() and not (share_graph and name == "lightgcn"):
-            emit({"stage": "model", "model": name, "status": "skipped", "seconds": 0.0})
+        if name in notes or (name != "sasrec" and skip is not None and skip.is_set()
+                             and not (share_graph and name == "lightgcn")):
+            emit({"stage": "model", "model": name, "status": "skipped", "seconds": 0.0, **({"note": notes[name]} if name in notes else {})})
             continue
         emit({"stage": "model", "model": name, "status": "fitting", "seconds": 0.0})
         t0 = time.perf_counter()
@@ -144,13 +157,14 @@ def run_experiment(
             scorer = SequenceScorer(Recommender(result.model, result.tables, model_config.max_len,
                                                 result.sequences, model_config.heads, model_config))
         else:
-            scorer = fitted[name] = make_baseline(name, lightgcn_config).fit(split.train, dataset.n_users, dataset.n_items, split.valid)
+            scorer = fitted[name] = make_baseline(name, lightgcn_config, text_vectors).fit(
+                split.train, dataset.n_users, dataset.n_items, split.valid)
         seconds[name] = time.perf_counter() - t0
         emit({"stage": "model", "model": name, "status": "evaluating", "seconds": seconds[name]})
         tables.append(evaluate(split, {name: scorer}, dataset.n_items, dataset.n_users, item_vectors=vectors))
         emit({"stage": "model", "model": name, "status": "done", "seconds": time.perf_counter() - t0})
     table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=["model", "split", "metric", "value"])
-    return Experiment(split=split, table=table, fit_seconds=seconds, result=result, baselines=fitted)
+    return Experiment(split=split, table=table, fit_seconds=seconds, result=result, baselines=fitted, notes=notes)
 
 
 def metrics_json(exp: Experiment, dataset: Dataset) -> dict:

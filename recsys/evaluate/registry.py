@@ -3,7 +3,8 @@
 A baseline is fitted on the training interactions (``valid``: validation interactions for early
 stopping or tuning, or None) and scores users from a *history* of interactions (train for
 validation, train + validation for test). MostPopular, ItemKNN, UserKNN and EASE
-(``recsys.evaluate.baselines``) and LightGCN (``recsys.graph``) follow ``Baseline``; the
+(``recsys.evaluate.baselines``), ``ease_text`` (``recsys.evaluate.ease_text``, made with the item
+text vectors) and LightGCN (``recsys.graph``) follow ``Baseline``; the
 Transformer (``"sasrec"``) is trained by ``recsys.train.fit`` and scored through
 ``recsys.evaluate.SequenceScorer``.
 """
@@ -16,9 +17,10 @@ import numpy as np
 import pandas as pd
 
 from recsys.evaluate.baselines import EASE, ItemKNN, MostPopular, UserKNN
+from recsys.evaluate.ease_text import EASEText
 from recsys.graph.lightgcn import LightGCN, LightGCNConfig
 
-__all__ = ["BASELINES", "BASELINE_ORDER", "MODEL_NAMES", "Baseline", "make_baseline"]
+__all__ = ["BASELINES", "BASELINE_ORDER", "DEFAULT_BASELINES", "MODEL_NAMES", "NEEDS_TEXT", "Baseline", "make_baseline"]
 
 
 class Baseline(Protocol):
@@ -32,11 +34,17 @@ class Baseline(Protocol):
 
 
 BASELINES: dict[str, type[Baseline]] = {"pop": MostPopular, "itemknn": ItemKNN, "userknn": UserKNN, "ease": EASE,
-                                        "lightgcn": LightGCN}
-BASELINE_ORDER = ("pop", "itemknn", "userknn", "ease", "lightgcn")  # fast to slow: the slowest can be skipped
-MODEL_NAMES = ("sasrec", "ease", "lightgcn", "itemknn", "userknn", "pop")
+                                        "ease_text": EASEText, "lightgcn": LightGCN}
+BASELINE_ORDER = ("pop", "itemknn", "userknn", "ease", "ease_text", "lightgcn")  # fast to slow: the slowest can be skipped
+DEFAULT_BASELINES = ("pop", "itemknn", "userknn", "ease", "lightgcn")  # the Train page's and demo-run's default
+NEEDS_TEXT = frozenset({"ease_text"})  # made only when item text vectors are at hand
+MODEL_NAMES = ("sasrec", "ease", "ease_text", "lightgcn", "itemknn", "userknn", "pop")
 
 
-def make_baseline(name: str, lightgcn_config: LightGCNConfig | None = None) -> Baseline:
-    """A new, unfitted baseline by its ``BASELINES`` name (LightGCN with ``lightgcn_config``)."""
-    return LightGCN(lightgcn_config) if name == "lightgcn" else BASELINES[name]()
+def make_baseline(name: str, lightgcn_config: LightGCNConfig | None = None,
+                  text_vectors: np.ndarray | None = None) -> Baseline:
+    """A new, unfitted baseline by its ``BASELINES`` name (LightGCN with ``lightgcn_config``,
+    ``ease_text`` with the ``[N, d]`` item ``text_vectors``)."""
+    if name == "lightgcn":
+        return LightGCN(lightgcn_config)
+    return EASEText(text_vectors) if name == "ease_text" else BASELINES[name]()

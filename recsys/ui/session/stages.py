@@ -23,6 +23,7 @@ STAGE_LABELS = {
     "itemknn": "ItemKNN",
     "userknn": "UserKNN",
     "ease": "EASE",
+    "ease_text": "EASE + text",
     "lightgcn": "LightGCN",
     "save": "Saving the run",
 }
@@ -101,9 +102,9 @@ class Stages:
             self.start("train", f"epoch {event['epoch']} of at most {event['epochs']}, "
                                 f"batch {event['batch']} of {event['batches']}")
         elif kind == "model":
-            self._on_model(event["model"], event["status"])
+            self._on_model(event["model"], event["status"], event.get("note"))
 
-    def _on_model(self, name: str, status: str) -> None:
+    def _on_model(self, name: str, status: str, note: str | None = None) -> None:
         if name == "sasrec":  # fit's own events cover its training; then the test ranking
             if status == "evaluating":
                 self.finish("train")
@@ -113,7 +114,7 @@ class Stages:
         elif status == "skipped":
             stage = self.get(name)
             if stage is not None:
-                stage.status = "skipped"
+                stage.status, stage.detail = "skipped", note or stage.detail
         elif status == "fitting":
             self.start(name, "fitting")
         elif status == "evaluating":
@@ -123,5 +124,5 @@ class Stages:
 
     def rows(self, now: float | None = None) -> list[dict]:
         """One row per stage for a table: ``stage, status, seconds`` (running stages tick)."""
-        return [{"stage": s.label + (f": {s.detail}" if s.detail and s.status == "running" else ""),
+        return [{"stage": s.label + (f": {s.detail}" if s.detail and s.status in ("running", "skipped") else ""),
                  "status": s.status, "seconds": round(s.elapsed(now), 1)} for s in self.items]

@@ -121,7 +121,9 @@ def _baselines(column, last: TrainSettings) -> dict:
         key=state.TRAIN["baselines"],
         help="Fitted after the Transformer and evaluated the same way, fastest first; each shows its own "
         "stage while it runs and can be skipped. LightGCN trains until validation stops improving (the "
-        "slowest). With Graph vectors on, LightGCN is always fitted first.",
+        "slowest). With Graph vectors on, LightGCN is always fitted first. EASE + text pulls EASE's item-item "
+        "weights toward item-item weights from the text vectors, so it also ranks never-clicked items; it needs "
+        "Text encoder on.",
     )
     return {"baselines": tuple(b for b in BASELINES if b in chosen)}
 

@@ -24,8 +24,8 @@ from recsys.ui.views.text import md_escape
 __all__ = ["MODEL_LABELS", "OTHER_SESSION", "current_job", "leaderboard", "owner_token", "owns", "render_job",
            "render_live", "render_results", "styled_leaderboard"]
 
-MODEL_LABELS = {"sasrec": "Transformer (this run)", "ease": "EASE", "lightgcn": "LightGCN (graph)", "itemknn": "ItemKNN",
-                "userknn": "UserKNN", "pop": "MostPopular"}
+MODEL_LABELS = {"sasrec": "Transformer (this run)", "ease": "EASE", "ease_text": "EASE + text", "lightgcn": "LightGCN (graph)",
+                "itemknn": "ItemKNN", "userknn": "UserKNN", "pop": "MostPopular"}
 METRICS = {"ndcg@10": "NDCG@10", "hr@10": "HR@10", "precision@10": "Precision@10", "f1@10": "F1@10",
            "recall@20": "Recall@20", "mrr": "MRR", "coverage@10": "Coverage@10"}
 ONE_TARGET = (
