@@ -6,8 +6,8 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from recsys.model.build import has_layer
 from recsys.model.layers import ScoreSum
+from recsys.model.towers import has_layer
 
 __all__ = ["embedding_model", "interaction_model", "attention_model", "output_model", "EMBEDDING_LAYERS",
            "INTERACTION_LAYERS", "OUTPUT_LAYERS"]
