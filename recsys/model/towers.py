@@ -35,7 +35,7 @@ from recsys.model.layers import (
     TargetMask,
 )
 
-__all__ = ["Wiring", "HeadInputs", "item_tower", "sequence_encoder", "user_tower", "scoring_head", "head", "has_layer"]
+__all__ = ["Wiring", "HeadInputs", "item_tower", "sequence_encoder", "user_tower", "scoring_head", "mlp_term", "head", "has_layer"]
 
 
 def has_layer(model: keras.Model, name: str) -> bool:
@@ -204,13 +204,19 @@ def scoring_head(w: Wiring, user, seq, inp: HeadInputs):
         ))(cand, recent, attention_mask=TargetMask(name=w.named("target_mask"))(recent_ids, ids),
           return_attention_scores=True)
         context = layers.Identity(name=w.named("target_context"))(context)
-        # [context * candidate, context]: the candidate's match with the history it attends to
-        z = layers.Concatenate(name=w.named("output_features"))(
-            [layers.Multiply(name=w.named("context_x_candidate"))([context, cand]), context])
-        terms.append(w.layer("output_mlp", lambda nm: keras.Sequential(
+        mlp = w.layer("output_mlp", lambda nm: keras.Sequential(
             [layers.Dense(cfg.mlp_units, activation="gelu"), layers.Dense(1, kernel_initializer="zeros")], name=nm,
-        ))(z))
+        ))
+        terms.append(mlp_term(mlp, context, cand, w.named))
     return ScoreSum(name=w.named("scores"))(terms)
+
+
+def mlp_term(mlp, context, cand, name: Callable[[str], str | None] = lambda _: None):
+    """The trained ``output_mlp`` over ``[context * candidate, context]`` (the candidate's match
+    with the history it attends to): ``target_context`` and candidates ``[B, C, d]`` -> ``[B, C, 1]``."""
+    z = layers.Concatenate(name=name("output_features"))(
+        [layers.Multiply(name=name("context_x_candidate"))([context, cand]), context])
+    return mlp(z)
 
 
 def head(w: Wiring, inp: HeadInputs):
