@@ -19,6 +19,9 @@ Stages and their layers (stable names, reachable with ``model.get_layer(name)``)
   output ``target_context`` ``[B, C, d]``.
 - output: ``dot_score`` (user . candidate), ``item_bias``, ``output_mlp`` (over target context
   and candidate), summed in ``scores``.
+
+Every graph here (and in ``stages`` and ``edits``) is wired from the blocks of ``towers`` (item
+tower, sequence encoder, user tower, scoring head), which share the model's layer objects.
 """
 
 from __future__ import annotations
