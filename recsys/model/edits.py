@@ -11,10 +11,10 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from recsys.model.build import _Get, _head, _item_tower
 from recsys.model.config import ModelConfig
 from recsys.model.features import FeatureTables
 from recsys.model.layers import FirstRow, PaddingMask
+from recsys.model.towers import HeadInputs, Wiring, head, item_tower
 
 __all__ = ["history_edit_model", "history_items_model"]
 
@@ -23,7 +23,7 @@ def history_items_model(model: keras.Model, cfg: ModelConfig, tables: FeatureTab
     """``{"history": [B, L]}`` -> ``[B, L, d]`` item representations of the history (zero for
     padding); same weights as ``model``."""
     history = keras.Input((cfg.max_len,), dtype="int32", name="history")
-    items = _item_tower(_Get(model), history, cfg, tables, tag="_h")
+    items = item_tower(Wiring(cfg, tables, model, tag="_h"), history)
     return keras.Model({"history": history}, items, name="history_items")
 
 
@@ -35,13 +35,12 @@ def history_edit_model(model: keras.Model, cfg: ModelConfig, tables: FeatureTabl
     by padding (0); candidates ``[B, C]`` are shared by every row, as in ``catalogue_model``
     (only the first row is read). Output ``[B, C]``.
     """
-    get = _Get(model)
+    w = Wiring(cfg, tables, model)
     inputs = {t.name: keras.Input(t.shape[1:], dtype=t.dtype, name=t.name) for t in model.inputs}
     history = inputs["history"]
     full = inputs["history_items"] = keras.Input((cfg.max_len, cfg.dim), name="history_items")
     hist_items = layers.Multiply(name="edited_history_items")([full, PaddingMask(name="edited_padding")(history)])
     ids = FirstRow(name="shared_candidates")(inputs["candidates"])  # [1, C]
-    items = _item_tower(get, ids, cfg, tables, tag="_s")  # [1, C, d]
-    scores, _ = _head(get, history, hist_items, None, None, inputs.get("user_features"), cfg, tables, tag="_e",
-                      shared=(items, ids))
+    items = item_tower(w.tagged("_s"), ids)  # [1, C, d]
+    scores, _ = head(w.tagged("_e"), HeadInputs(history, hist_items, items, ids, inputs.get("user_features"), shared=True))
     return keras.Model(inputs, scores, name="history_edit_scores")

@@ -4,10 +4,9 @@ output stages that the Model and Explain pages read, and the layer names of each
 from __future__ import annotations
 
 import keras
-from keras import layers
 
-from recsys.model.build import has_layer
 from recsys.model.layers import ScoreSum
+from recsys.model.towers import has_layer, mlp_term
 
 __all__ = ["embedding_model", "interaction_model", "attention_model", "output_model", "EMBEDDING_LAYERS",
            "INTERACTION_LAYERS", "OUTPUT_LAYERS"]
@@ -58,6 +57,5 @@ def output_model(model: keras.Model) -> keras.Model:
     if has_layer(model, "output_mlp"):
         context = keras.Input((None, d), name="target_context")
         inputs["target_context"] = context
-        z = layers.Concatenate()([layers.Multiply()([context, cand]), context])
-        terms.append(model.get_layer("output_mlp")(z))
+        terms.append(mlp_term(model.get_layer("output_mlp"), context, cand))
     return keras.Model(inputs, ScoreSum()(terms), name="output_stage")
