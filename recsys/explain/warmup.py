@@ -5,8 +5,8 @@ TensorFlow traces a ``tf.function`` (Python through every Keras layer, then grap
 on its first call; the recommender's graphs have input signatures with free batch and candidate
 axes (``recsys.model.scoring.input_signature``), so one trace per graph serves every later user, item
 and batch. ``start_warm_up`` does this in a background thread: a page that asks for an
-explanation meanwhile does not wait for the whole warm-up, it shares each graph's trace (tracing
-and sub-model building are locked per graph).
+explanation meanwhile does not wait for the whole warm-up, it shares each graph's trace (sub-model
+building is locked per graph, and first calls, which trace, take turns: ``recsys.model.scoring``).
 """
 
 from __future__ import annotations

@@ -34,12 +34,32 @@ def _inference(model, x):
     return model(x, training=False)
 
 
-def _traced(model):
-    """``model(x, training=False)`` as a ``tf.function`` with one trace for all input shapes.
+# Tracing runs Python through the Keras layers; two threads tracing graphs over the same layers at
+# once (the warm-up and a page) can fail inside TensorFlow, so first calls take turns.
+_TRACE_LOCK = threading.RLock()
+
+
+class _Traced:
+    """``model(x, training=False)`` as a ``tf.function`` with one trace for all input shapes; its
+    first call (the trace) holds ``_TRACE_LOCK``, later calls run the traced graph without it.
 
     A ``partial`` rather than a lambda: TensorFlow counts traces per code object, and the graphs'
     first traces would otherwise add up to a spurious "frequent retracing" warning."""
-    return tf.function(functools.partial(_inference, model), input_signature=[input_signature(model)])
+
+    def __init__(self, model):
+        self.fn = tf.function(functools.partial(_inference, model), input_signature=[input_signature(model)])
+        self._traced = False
+
+    def __call__(self, x):
+        if self._traced:
+            return self.fn(x)
+        with _TRACE_LOCK:
+            out = self.fn(x)
+            self._traced = True
+        return out
+
+    def experimental_get_tracing_count(self) -> int:
+        return self.fn.experimental_get_tracing_count()
 
 
 class CatalogueScorer:
@@ -67,7 +87,7 @@ class CatalogueScorer:
                   else max_len if "target_attention" in names or model_config is None else 1)
         self.batch = users_per_batch(self.n_items, window, heads)
         self._uses_user_features = any(t.name == "user_features" for t in model.inputs)
-        self._call = _traced(model)
+        self._call = _Traced(model)
         self._compiled: dict = {}
         self._lock = threading.Lock()  # a warm-up thread and a page may ask for the same sub-model
         if model_config is not None:
@@ -80,7 +100,7 @@ class CatalogueScorer:
         with self._lock:
             if name not in self._compiled:
                 sub = build(self.model)
-                self._compiled[name] = (_traced(sub), {t.name for t in sub.inputs})
+                self._compiled[name] = (_Traced(sub), {t.name for t in sub.inputs})
         return self._compiled[name]
 
     def traces(self) -> dict[str, int]:

@@ -109,6 +109,19 @@ def test_background_warm_up_and_an_explanation_at_the_same_time(dataset, trained
     assert e.history_shap.values.sum() + e.history_shap.base_values == pytest.approx(e.score, abs=1e-4)
 
 
+@pytest.mark.slow
+def test_first_traces_from_two_threads_take_turns(dataset, trained):
+    """Fresh recommenders (nothing traced yet), each warmed up in the background while the main
+    thread asks for an explanation of another user: tracing the same layers from two threads at
+    once could fail inside TensorFlow; first calls now take turns."""
+    for user in dataset.user_encoder.classes_[1:4]:
+        rec = _recommender(dataset, trained)
+        job = start_warm_up(rec, TINY_MODEL)
+        e = explain_item(rec, dataset, TINY_MODEL, user, rank=1, k=5)
+        assert job.wait(timeout=300) and job.error is None, job.error
+        assert e.history_shap.values.sum() + e.history_shap.base_values == pytest.approx(e.score, abs=1e-4)
+
+
 def test_a_failed_warm_up_keeps_its_reason():
     class Broken:
         sequences: dict = {}
