@@ -13,12 +13,9 @@ Screenshots go to ``assets/screenshots/<prefix>-{data,explain,fairness}.png``.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,22 +31,15 @@ from tests.browser.test_e2e import (  # noqa: E402 (the browser test's helpers: 
     VIEWPORT,
     _assert_no_exception,
     _charts,
-    _free_port,
-    _healthy,
     _nav,
     _settle,
+    app_server,
+    full_page_screenshot,
 )
 
 
 def _shoot(page, path: Path) -> None:
-    height = page.evaluate(
-        "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
-        " return m ? m.scrollHeight : document.body.scrollHeight; }"
-    )
-    page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], int(height))})
-    page.wait_for_timeout(1000)
-    page.screenshot(path=str(path))
-    page.set_viewport_size(VIEWPORT)
+    full_page_screenshot(page, path)
     print(f"wrote {path}")
 
 
@@ -123,25 +113,9 @@ def main() -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     workspace = Path(tempfile.mkdtemp(prefix="reclens-shots-"))
     shutil.copytree(args.run, workspace / Path(args.run).name)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = os.environ | {WORKSPACE_ENV: str(workspace), TINY_ENV: "0"}
-    with open(ARTIFACTS / "streamlit-screenshots.log", "w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-             "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        )
-        try:
-            deadline = time.monotonic() + 120
-            while not _healthy(url):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("streamlit did not start: see test-artifacts/streamlit-screenshots.log")
-                time.sleep(0.5)
-            _pages(url, args, out)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    env = {WORKSPACE_ENV: str(workspace), TINY_ENV: "0"}
+    with app_server(env, "streamlit-screenshots.log") as url:
+        _pages(url, args, out)
 
 
 if __name__ == "__main__":

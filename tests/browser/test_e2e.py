@@ -22,6 +22,7 @@ Without ``/usr/bin/chromium`` the test is skipped locally and fails under CI (``
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -115,13 +116,17 @@ def workspace(browser, tmp_path_factory) -> Path:
     return target
 
 
-@pytest.fixture(scope="module")
-def server(browser, workspace):
-    """``streamlit run app.py`` on a free port; yields its URL and stops it afterwards."""
+class ServerFailed(RuntimeError):
+    """The app did not start (its log's tail is the message)."""
+
+
+@contextlib.contextmanager
+def app_server(env: dict, log_name: str):
+    """``streamlit run app.py`` on a free port with ``env`` added to the environment (log in
+    ``test-artifacts/<log_name>``); yields its URL and stops it afterwards."""
     ARTIFACTS.mkdir(exist_ok=True)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log = open(ARTIFACTS / "streamlit-server.log", "w")  # noqa: SIM115 (closed below)
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.port", str(port),
@@ -130,29 +135,37 @@ def server(browser, workspace):
         "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
+    with open(ARTIFACTS / log_name, "w") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=os.environ | env, stdout=log, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 120
+            while not _healthy(url):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    raise ServerFailed(f"streamlit did not start:\n{(ARTIFACTS / log_name).read_text()[-3000:]}")
+                time.sleep(0.5)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture(scope="module")
+def server(browser, workspace):
+    """The app on the shared workspace; yields its URL."""
     # Tiny training defaults, except when the README's screenshots are made (the form then shows
     # the defaults a user gets, which trained the run on display).
-    env = os.environ | {WORKSPACE_ENV: str(workspace), TINY_ENV: "0" if _updating() else "1",
-                        BUNDLED_ENV: "1" if _updating() else "0"}
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-    )
+    env = {WORKSPACE_ENV: str(workspace), TINY_ENV: "0" if _updating() else "1", BUNDLED_ENV: "1" if _updating() else "0"}
     try:
-        deadline = time.monotonic() + 120
-        while not _healthy(url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail(f"streamlit did not start:\n{(ARTIFACTS / 'streamlit-server.log').read_text()[-3000:]}")
-            time.sleep(0.5)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        with app_server(env, "streamlit-server.log") as url:
+            yield url
+    except ServerFailed as err:
+        pytest.fail(str(err))
 
 
 @pytest.fixture
@@ -176,7 +189,7 @@ def _settle(page, timeout: int = 60_000) -> None:
 PUBLISHED = ("home.png", "data.png", "train.png", "recommend.png", "explain.png", "model.png", "fairness.png")  # README
 
 
-def _screenshot(page, name: str) -> Path:
+def full_page_screenshot(page, path: Path) -> Path:
     """A full-page screenshot: Streamlit scrolls inside its main block, so grow the viewport to fit."""
     height = page.evaluate(
         "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
@@ -184,9 +197,14 @@ def _screenshot(page, name: str) -> Path:
     )
     page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], int(height))})
     page.wait_for_timeout(1000)
-    path = ARTIFACTS / name
     page.screenshot(path=str(path))
     page.set_viewport_size(VIEWPORT)
+    return path
+
+
+def _screenshot(page, name: str) -> Path:
+    """A full-page screenshot in ``test-artifacts/``, copied to the README's when published."""
+    path = full_page_screenshot(page, ARTIFACTS / name)
     if _publish(name):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, SCREENSHOTS / name)

@@ -9,10 +9,6 @@ vectors, target attention, every default baseline and early stopping all run as 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -23,14 +19,14 @@ from recsys.ui.session.training import TINY_ENV
 from tests.browser.test_e2e import (  # noqa: F401 (browser, page: shared fixtures)
     ARTIFACTS,
     ROOT,
+    ServerFailed,
     _assert_no_exception,
     _cells,
-    _free_port,
-    _healthy,
     _nav,
     _open_data_page,
     _screenshot,
     _settle,
+    app_server,
     browser,
     page,
 )
@@ -43,32 +39,11 @@ TRAIN_TIMEOUT_MS = 900_000
 def default_server(browser, tmp_path_factory):  # noqa: F811
     """The app with the defaults a user gets (no tiny training), on an empty workspace."""
     workspace = tmp_path_factory.mktemp("first-train-workspace")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "streamlit-first-train.log", "w")  # noqa: SIM115 (closed below)
-    env = os.environ | {WORKSPACE_ENV: str(workspace), TINY_ENV: "0"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-    )
     try:
-        deadline = time.monotonic() + 120
-        while not _healthy(url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail(f"streamlit did not start:\n{(ARTIFACTS / 'streamlit-first-train.log').read_text()[-3000:]}")
-            time.sleep(0.5)
-        yield url, workspace
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        with app_server({WORKSPACE_ENV: str(workspace), TINY_ENV: "0"}, "streamlit-first-train.log") as url:
+            yield url, workspace
+    except ServerFailed as err:
+        pytest.fail(str(err))
 
 
 def _small_demo(folder: Path) -> dict[str, Path]:
