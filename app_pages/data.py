@@ -14,15 +14,16 @@ st.caption(
 )
 
 data_view.render_uploaders()
-outcome = current_outcome()
-if outcome.ok:
-    columns_view.render_side_warnings(outcome)
-data_view.render_mapping(outcome)
-columns_view.render_columns(outcome)
-if not outcome.ok:
-    data_view.render_error(outcome)
-    st.stop()
+with data_view.dataset_slot():  # cleared at once when the files change (see dataset_slot)
+    outcome = current_outcome()
+    if outcome.ok:
+        columns_view.render_side_warnings(outcome)
+    data_view.render_mapping(outcome)
+    columns_view.render_columns(outcome)
+    if not outcome.ok:
+        data_view.render_error(outcome)
+        st.stop()
 
-data_view.render_reports(outcome.dataset)
-data_view.render_stats(outcome.stats)
-data_view.render_preview(outcome.dataset)
+    data_view.render_reports(outcome.dataset)
+    data_view.render_stats(outcome.stats)
+    data_view.render_preview(outcome.dataset)

@@ -23,7 +23,9 @@ Without ``/usr/bin/chromium`` the test is skipped locally and fails under CI (``
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -33,6 +35,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from recsys.ui.session.runs import BUNDLED_ENV, WORKSPACE_ENV
 from recsys.ui.session.training import TINY_ENV
@@ -116,6 +119,20 @@ def workspace(browser, tmp_path_factory) -> Path:
     return target
 
 
+def eventually(read, check=bool, *, timeout_s: float = 60, interval_s: float = 0.25, what: str = "a condition"):
+    """Poll ``read()`` until ``check(value)`` holds and return that value; after ``timeout_s`` fail
+    with the last value read. Every browser assertion waits this way (or with Playwright's
+    ``expect``): a busy machine may still be re-rendering when a read-once assertion looks."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = read()
+        if check(value):
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not hold within {timeout_s:.0f} s; last value: {value!r}")
+        time.sleep(interval_s)  # a polling interval, not a synchronisation point
+
+
 class ServerFailed(RuntimeError):
     """The app did not start (its log's tail is the message)."""
 
@@ -136,15 +153,15 @@ def app_server(env: dict, log_name: str):
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     with open(ARTIFACTS / log_name, "w") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=os.environ | env, stdout=log, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=os.environ | env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
         try:
-            deadline = time.monotonic() + 120
-            while not _healthy(url):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    raise ServerFailed(f"streamlit did not start:\n{(ARTIFACTS / log_name).read_text()[-3000:]}")
-                time.sleep(0.5)
+            with contextlib.suppress(AssertionError):  # the check below says what went wrong
+                eventually(lambda: process.poll() is not None or _healthy(url), timeout_s=120, what="the health check")
+            if process.poll() is not None or not _healthy(url):
+                log.flush()
+                raise ServerFailed(f"streamlit did not start:\n{(ARTIFACTS / log_name).read_text()[-3000:]}")
             yield url
         finally:
             process.terminate()
@@ -160,7 +177,11 @@ def server(browser, workspace):
     """The app on the shared workspace; yields its URL."""
     # Tiny training defaults, except when the README's screenshots are made (the form then shows
     # the defaults a user gets, which trained the run on display).
-    env = {WORKSPACE_ENV: str(workspace), TINY_ENV: "0" if _updating() else "1", BUNDLED_ENV: "1" if _updating() else "0"}
+    env = {
+        WORKSPACE_ENV: str(workspace),
+        TINY_ENV: "0" if _updating() else "1",
+        BUNDLED_ENV: "1" if _updating() else "0",
+    }
     try:
         with app_server(env, "streamlit-server.log") as url:
             yield url
@@ -176,14 +197,20 @@ def page(browser):
     context.close()
 
 
+SETTLED_JS = """() => {
+    const status = document.querySelector('[data-testid="stStatusWidget"]');
+    if (status && status.innerText.includes('Running')) return false;         // a script run is on
+    if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')) return false;
+    return [...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg'));
+}"""
+NEXT_FRAMES_JS = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
 def _settle(page, timeout: int = 60_000) -> None:
-    """Wait until the script run has finished (Streamlit's status widget says nothing is running)."""
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
-        timeout=timeout,
-    )
-    page.wait_for_timeout(800)  # charts finish drawing
+    """Wait until the script run has finished (Streamlit's status widget says nothing is running, no
+    element is left over from the previous run or still loading) and every chart is drawn."""
+    page.wait_for_function(SETTLED_JS, timeout=timeout)
+    page.evaluate(NEXT_FRAMES_JS)  # what was just drawn is painted
 
 
 PUBLISHED = ("home.png", "data.png", "train.png", "recommend.png", "explain.png", "model.png", "fairness.png")  # README
@@ -196,7 +223,8 @@ def full_page_screenshot(page, path: Path) -> Path:
         " return m ? m.scrollHeight : document.body.scrollHeight; }"
     )
     page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], int(height))})
-    page.wait_for_timeout(1000)
+    page.wait_for_function(SETTLED_JS, timeout=60_000)
+    page.evaluate(NEXT_FRAMES_JS)  # laid out and painted at the new size
     page.screenshot(path=str(path))
     page.set_viewport_size(VIEWPORT)
     return path
@@ -225,11 +253,37 @@ def _small_csv(tmp_path: Path) -> Path:
     return path
 
 
-def _cells(page, key: str) -> list[str]:
-    """Texts of the cells of the table in the container keyed ``key`` (the grid's accessible cells)."""
+def _cells(page, key: str, check=bool, timeout_s: float = 180) -> list[str]:
+    """Texts of the cells of the table in the container keyed ``key`` (the grid's accessible cells),
+    once ``check(cells)`` holds (by default: once there are cells)."""
     cells = page.locator(f".st-key-{key} [role=gridcell]")
-    cells.first.wait_for(state="attached", timeout=180_000)
-    return [c.strip() for c in cells.all_text_contents()]
+    return eventually(
+        lambda: [c.strip() for c in cells.all_text_contents()], check, timeout_s=timeout_s, what=f"the table {key!r}"
+    )
+
+
+def _metric(page, label: str):
+    """The value of the metric labelled ``label`` (a locator: ``expect`` waits on it)."""
+    labelled = page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+    return page.get_by_test_id("stMetric").filter(has=labelled).get_by_test_id("stMetricValue")
+
+
+RECORD_METRICS_JS = """() => {
+    // Every state of the page's metrics (label -> value) from now on, in order, without repeats.
+    const states = window.__metricStates = [];
+    const record = () => {
+        const state = {};
+        for (const m of document.querySelectorAll('[data-testid="stMetric"]')) {
+            const label = m.querySelector('[data-testid="stMetricLabel"]');
+            const value = m.querySelector('[data-testid="stMetricValue"]');
+            if (label && value) state[label.innerText.trim()] = value.innerText.trim();
+        }
+        const text = JSON.stringify(state);
+        if (states[states.length - 1] !== text) states.push(text);
+    };
+    new MutationObserver(record).observe(document.body, {subtree: true, childList: true, characterData: true});
+    record();
+}"""
 
 
 def _nav(page, name: str) -> None:
@@ -269,23 +323,25 @@ def test_data_home_and_upload(server, page, tmp_path):
 
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Data").click()
     _open_data_page(page)
+    expect(_metric(page, "interactions")).not_to_have_text(str(4 * N_USERS))  # the demo's figures
+    page.evaluate(RECORD_METRICS_JS)
     uploader = page.get_by_test_id("stFileUploader").filter(has_text="Interactions")
     uploader.locator("input[type=file]").set_input_files(str(_small_csv(tmp_path)))
     page.get_by_text("In use:").wait_for(timeout=60_000)
+    expect(_metric(page, "users")).to_have_text(str(N_USERS), timeout=60_000)
+    expect(_metric(page, "interactions")).to_have_text(str(4 * N_USERS), timeout=60_000)
     _settle(page)
     page.get_by_text("e2e_interactions.csv", exact=False).first.wait_for()
     page.get_by_role("heading", name="Load report").wait_for()
     page.get_by_role("heading", name="Statistics").wait_for()
     page.locator(".js-plotly-plot").nth(3).wait_for(timeout=30_000)
     _assert_no_exception(page)
-    metrics = dict(
-        zip(
-            page.get_by_test_id("stMetricLabel").all_inner_texts(),
-            page.get_by_test_id("stMetricValue").all_inner_texts(),
-        )
-    )
-    assert metrics.get("users") == str(N_USERS), metrics
-    assert metrics.get("interactions") == str(4 * N_USERS), metrics
+    # Never the figures of two files at once: every state the page went through is one file's.
+    states = [json.loads(text) for text in page.evaluate("() => window.__metricStates")]
+    demo, upload = states[0], states[-1]
+    assert demo["users"] != upload["users"] and demo["interactions"] != upload["interactions"], states
+    for state in states:
+        assert any(all(ref.get(k) == v for k, v in state.items()) for ref in (demo, upload)), states
     _screenshot(page, "data-upload.png")
 
 
@@ -305,19 +361,19 @@ def test_train_recommend_and_explain_an_upload(server, page, tmp_path):
     page.get_by_text("No run of this data yet").wait_for()
     page.get_by_role("button", name="Train").click()
     page.get_by_test_id("stProgress").wait_for(timeout=60_000)  # live progress while the thread trains
-    board = _cells(page, "leaderboard")
+    _cells(
+        page, "leaderboard", lambda board: {"Transformer (this run)", "EASE", "ItemKNN", "MostPopular"} <= set(board)
+    )
     _settle(page)
     _assert_no_exception(page)
-    assert {"Transformer (this run)", "EASE", "ItemKNN", "MostPopular"} <= set(board), board
     page.get_by_text("Trained and evaluated in").wait_for()
     _screenshot(page, "train-upload.png")
 
     _nav(page, "Recommend")
     page.get_by_role("heading", name="History of user user0").wait_for(timeout=60_000)
-    cells = _cells(page, "recommendations")
-    titles = cells[1::4]  # columns: rank, title, score, categories
     history = {f"item{k}" for k in range(4)}  # user0 has item0 .. item3 (see _small_csv)
-    assert titles and not history & set(titles), titles
+    # columns: rank, title, score, categories
+    _cells(page, "recommendations", lambda cells: cells[1::4] and not history & set(cells[1::4]))
     _charts(page, 1)
     _assert_no_exception(page)
     _screenshot(page, "recommend-upload.png")
@@ -336,48 +392,58 @@ def test_train_recommend_and_explain_an_upload(server, page, tmp_path):
     _charts(page, 5)
     _settle(page)
     _assert_no_exception(page)
-    reason = page.get_by_test_id("stAlertContentInfo").first.get_by_test_id("stMarkdownContainer").inner_text()
-    assert reason.startswith(("Because", "No single")), reason
-    chosen = page.get_by_test_id("stSelectbox").filter(has_text="User (").locator("input").input_value()
-    assert chosen == "user3", chosen
+    reason = page.get_by_test_id("stAlertContentInfo").first.get_by_test_id("stMarkdownContainer")
+    expect(reason).to_have_text(re.compile(r"^\s*(Because|No single)"))
+    expect(page.get_by_test_id("stSelectbox").filter(has_text="User (").locator("input")).to_have_value("user3")
     _screenshot(page, "explain-upload.png")
 
 
 def _remove_from_history(page, n: int) -> None:
+    """Pick the first ``n`` history items in the what-if multiselect, one at a time, each time
+    waiting for its chip and for the page's rerun."""
+    from playwright.sync_api import Error as PlaywrightError
+
     box = page.get_by_test_id("stMultiSelect").filter(has_text="Remove from the history")
-    for _ in range(n):
-        box.locator("input").click()
-        options = page.get_by_role("option")
-        for _ in range(10):  # the menu sometimes needs a key press to open
-            if options.count():
-                break
-            page.wait_for_timeout(500)
-            box.locator("input").press("ArrowDown")
-        options.filter(has_not_text="Select all").first.click()
+    chips = box.locator("[data-tag]")  # the chips of the picked values
+    for picked in range(n):
+
+        def pick_one(picked=picked) -> bool:  # a rerun may close the menu or detach its options: retry
+            if chips.count() > picked:
+                return True
+            with contextlib.suppress(PlaywrightError):
+                box.locator("input").click(timeout=5_000)
+                box.locator("input").press("ArrowDown")  # the menu sometimes needs a key press to open
+                page.get_by_role("option").filter(has_not_text="Select all").first.click(timeout=5_000)
+            return chips.count() > picked
+
+        eventually(pick_one, timeout_s=90, interval_s=0.5, what=f"picking history item {picked + 1}")
         page.keyboard.press("Escape")
         _settle(page)
+    expect(chips).to_have_count(n)
 
 
 def test_every_page_on_the_demo_run(server, page):
     page.goto(f"{server}/train")
-    board = _cells(page, "leaderboard")
+    _cells(page, "leaderboard", lambda board: "Transformer (this run)" in board and "EASE" in board)
     _settle(page)
-    assert "Transformer (this run)" in board and "EASE" in board
     page.get_by_text("leave-last-out per user by time").wait_for()
     _charts(page, 2)
     _assert_no_exception(page)
     _screenshot(page, "train.png")
 
     _nav(page, "Recommend")
-    assert len(_cells(page, "recommendations")) == 40  # 10 rows of rank, title, score, categories
+    _cells(page, "recommendations", lambda cells: len(cells) == 40)  # 10 rows of rank, title, score, categories
     _remove_from_history(page, 3)
-    after = _cells(page, "whatif_after")
-    assert len(after) == 40 and any(c == "new" or c.startswith(("▲", "▼")) for c in after[3::4]), after
+    _cells(
+        page,
+        "whatif_after",
+        lambda after: len(after) == 40 and any(c == "new" or c.startswith(("▲", "▼")) for c in after[3::4]),
+    )
     if _updating():  # the pretrained text encoder on the whole catalogue: for the README only (slow cold)
         taste = page.get_by_label("Your tastes, in a sentence")
         taste.fill("space adventures on distant planets")
         taste.press("Enter")
-        assert len(_cells(page, "text_recommendations")) == 40
+        _cells(page, "text_recommendations", lambda cells: len(cells) == 40)
         _settle(page)
     _assert_no_exception(page)
     _screenshot(page, "recommend.png")
@@ -390,9 +456,8 @@ def test_every_page_on_the_demo_run(server, page):
     _screenshot(page, "explain.png")
 
     _nav(page, "Model")
-    layers = _cells(page, "layers_embedding")
-    assert "item_embedding" in layers and "position_embedding" in layers
-    assert "self_attention_0" in _cells(page, "layers_interaction")
+    _cells(page, "layers_embedding", lambda layers: {"item_embedding", "position_embedding"} <= set(layers))
+    _cells(page, "layers_interaction", lambda layers: "self_attention_0" in layers)
     _charts(page, 4)
     _settle(page)
     _assert_no_exception(page)
@@ -407,8 +472,7 @@ def test_every_page_on_the_demo_run(server, page):
         state="attached", timeout=120_000
     )
     _settle(page)
-    groups = _cells(page, "fairness_group_table")
-    assert {"18-24", "55+"} <= set(groups), groups
+    _cells(page, "fairness_group_table", lambda groups: {"18-24", "55+"} <= set(groups))
     slider = page.get_by_role("slider")
     slider.focus()
     for _ in range(4):  # lambda 0 -> 0.4

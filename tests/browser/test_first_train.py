@@ -28,6 +28,7 @@ from tests.browser.test_e2e import (  # noqa: F401 (browser, page: shared fixtur
     _settle,
     app_server,
     browser,
+    eventually,
     page,
 )
 
@@ -72,7 +73,7 @@ def test_default_training_beats_ease(default_server, page, tmp_path):  # noqa: F
     page.get_by_role("button", name="Train").click()
     page.get_by_test_id("stProgress").wait_for(timeout=60_000)
     page.get_by_text("Trained and evaluated in").wait_for(timeout=TRAIN_TIMEOUT_MS)
-    board = _cells(page, "leaderboard")
+    board = _cells(page, "leaderboard", lambda cells: {"Transformer (this run)", "EASE"} <= set(cells))
     _settle(page)
     _assert_no_exception(page)
     _screenshot(page, "train-defaults.png")
@@ -80,7 +81,9 @@ def test_default_training_beats_ease(default_server, page, tmp_path):  # noqa: F
     # what the user reads: the leaderboard is sorted by test NDCG@10, the Transformer above EASE
     assert board.index("Transformer (this run)") < board.index("EASE"), board
     # what was saved: the same comparison in the run's metrics
-    (run_json,) = list(workspace.glob("*/run.json"))
+    (run_json,) = eventually(
+        lambda: list(workspace.glob("*/run.json")), lambda found: len(found) == 1, what="the saved run"
+    )
     record = json.loads(run_json.read_text())
     models = record["metrics"]["models"]
     assert models["sasrec"]["test"]["ndcg@10"] > models["ease"]["test"]["ndcg@10"], models

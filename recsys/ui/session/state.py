@@ -19,6 +19,7 @@ __all__ = [
     "LOADED",
     "UPLOAD",
     "UPLOAD_GENERATION",
+    "DATA_SLOT",
     "upload_key",
     "MAP",
     "ITEM_ID",
@@ -101,6 +102,10 @@ UPLOAD = {
 UPLOAD_GENERATION = "upload_generation"
 """Plain key: an int bumped to give the uploaders fresh keys, which empties them (Streamlit
 does not let code set a file uploader's value)."""
+
+DATA_SLOT = "data_slot"
+"""Plain key: ``(identity of the files on display, index of the Data page's slot showing them)``
+(see ``recsys.ui.views.data_view.dataset_slot``)."""
 
 
 def upload_key(kind: str, generation: int = 0) -> str:

@@ -10,6 +10,7 @@ import dataclasses
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from recsys.data import ColumnMapping, Dataset, DatasetStats, LoadReport
 from recsys.errors import DataError
@@ -21,6 +22,7 @@ from recsys.ui.views.text import human_size, md_escape
 
 __all__ = [
     "FILE_TYPES",
+    "dataset_slot",
     "render_dataset_card",
     "render_date_order",
     "render_error",
@@ -97,7 +99,8 @@ def _on_id_change(kind: str) -> None:
     spec = choice.columns(kind)
     if spec is not None and "id" in spec.type_map.values():  # the selectbox now decides the id
         changes[field.replace("_id", "_columns")] = dataclasses.replace(
-            spec, types=tuple((c, t) for c, t in spec.types if t != "id"))
+            spec, types=tuple((c, t) for c, t in spec.types if t != "id")
+        )
     st.session_state[state.MAPPING] = (sources_key, dataclasses.replace(choice, **changes))
 
 
@@ -127,6 +130,11 @@ def render_uploaders() -> None:
             on_change=_on_upload,
             args=(kind, key),
         )
+    with st.container():  # one element whatever it says, so that the slots below keep their places
+        _render_in_use()
+
+
+def _render_in_use() -> None:
     try:
         sources = current_sources()
     except DataError:  # no demo files: the page shows the message from current_outcome()
@@ -148,6 +156,28 @@ def render_uploaders() -> None:
     left, right = st.columns([4, 1], vertical_alignment="center")
     left.markdown(f"**In use:** {files}")
     right.button("Back to the demo data", key=state.USE_DEMO, on_click=_use_demo, width="stretch")
+
+
+def dataset_slot() -> DeltaGenerator:
+    """The container for everything the Data page says about the files in use; when the files
+    change, the old figures disappear at once instead of mixing with the new ones.
+
+    Streamlit redraws a page element by element, and a container written where the previous run
+    had one keeps that run's children until this run overwrites them: a new file's figures would
+    appear one by one among the old file's (e.g. the new user count beside the old interaction
+    count). So two placeholders take turns: the files' slot changes when the files change, and
+    both placeholders are written before anything is read, which empties the old slot at once.
+    Call it right after ``render_uploaders``, at the same place on every run.
+    """
+    slots = (st.empty(), st.empty())
+    try:
+        identity = current_sources().key
+    except DataError:
+        identity = None
+    held = st.session_state.get(state.DATA_SLOT)
+    index = 0 if held is None else held[1] ^ int(held[0] != identity)
+    st.session_state[state.DATA_SLOT] = (identity, index)
+    return slots[index].container()
 
 
 def _how(role: str, mapping: ColumnMapping, explicit: bool) -> str:
@@ -194,7 +224,10 @@ def render_date_order(choice: Choice) -> None:
     value = next(label for label, v in DATE_ORDERS.items() if v == choice.dayfirst)
     st.session_state[state.DAYFIRST] = value
     st.columns(4)[0].selectbox(
-        "Dates like 03/04/2021", list(DATE_ORDERS), key=state.DAYFIRST, on_change=_on_dayfirst_change,
+        "Dates like 03/04/2021",
+        list(DATE_ORDERS),
+        key=state.DAYFIRST,
+        on_change=_on_dayfirst_change,
         help="Dates with two numbers up to 12 can be read month first or day first. Left to the data, a first "
         "number above 12 means day first, a second one month first; otherwise month first is assumed and the "
         "load report says so.",
@@ -220,9 +253,9 @@ def _render_details(kind: str, report: LoadReport) -> None:
             st.dataframe(changes, hide_index=True, column_config={"examples": "examples (file rows or values)"})
         notes = [e for e in report.entries if e.action == "note"]
         if notes:
-            st.markdown("\n".join(
-                f"- {md_escape(e.reason)}" + (f" ({e.count:,} rows)" if e.count else "") for e in notes
-            ))
+            st.markdown(
+                "\n".join(f"- {md_escape(e.reason)}" + (f" ({e.count:,} rows)" if e.count else "") for e in notes)
+            )
 
 
 @guarded("the load report")
