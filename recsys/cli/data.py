@@ -111,6 +111,9 @@ def _add_read_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--item-col", help="item id column (detected by default)")
     p.add_argument("--rating-col", help="rating or weight column (detected by default; 'none' for implicit data)")
     p.add_argument("--timestamp-col", help="timestamp column (detected by default; 'none' to use file order)")
+    p.add_argument("--value-kind", choices=("auto", "rating", "weight"), default="auto",
+                   help="read the rating-or-weight column as ratings or as weights (counts such as plays, "
+                        "clicks); default: decided from its name and values, the load report says which")
     order = p.add_mutually_exclusive_group()
     order.add_argument("--dayfirst", dest="dayfirst", action="store_true", default=None,
                        help="read dates such as 03/04/2021 day first (default: decided from the data, else month first)")
@@ -121,7 +124,8 @@ def _read_config(args):
     from recsys.data import ColumnMapping, DataConfig
 
     sep = args.sep.encode().decode("unicode_escape") if args.sep else None
-    config = DataConfig(sep=sep, header=args.header, encoding=args.encoding, dayfirst=args.dayfirst)
+    config = DataConfig(sep=sep, header=args.header, encoding=args.encoding, dayfirst=args.dayfirst,
+                        value_kind=getattr(args, "value_kind", "auto"))
     from recsys.data.columns import NO_COLUMN
 
     def col(value):  # "none" = the file has no such column

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from recsys.data.profile import looks_code, looks_date, looks_epoch, multi_separator
+from recsys.data.profile import looks_code, looks_counts, looks_date, looks_epoch, multi_separator
 from recsys.data.profile import profile as _profile
 from recsys.errors import DataError, Msg
 
@@ -26,6 +26,8 @@ __all__ = [
     "detect_user_columns",
     "all_aliases",
     "normalize_name",
+    "COUNT_NAMES",
+    "RATING_NAMES",
 ]
 
 ALIASES: dict[str, set[str]] = {
@@ -57,6 +59,13 @@ ALIASES: dict[str, set[str]] = {
     },
     "id": {"id", "key", "index"},
 }
+# Names that lean the value column's reading (recsys.data.values): counts are weights, the rest ratings.
+COUNT_NAMES = set(
+    "weight weights plays playcount playcounts count counts listens listencount clicks clickcount views viewcount "
+    "visits purchases quantity qty frequency freq".split()
+)
+RATING_NAMES = set("rating ratings stars star score scores rate bookrating overall grade".split())
+ALIASES["rating"] |= COUNT_NAMES | RATING_NAMES
 # Item-id and user-id aliases double as the id column of the items and users files.
 ALIASES["item_id"] = ALIASES["item"] | ALIASES["id"]
 ALIASES["user_id"] = ALIASES["user"] | ALIASES["id"]
@@ -160,8 +169,9 @@ def detect_interaction_columns(
     """Find the user, item, rating and timestamp columns of an interactions table.
 
     Given choices win; the rest are found by name, then by content: an epoch-like integer
-    column or a date column is the timestamp, a low-cardinality or fractional numeric column is
-    the rating, and the first two remaining columns are user then item.
+    column or a date column is the timestamp, a low-cardinality or fractional numeric column, or
+    whole numbers with a long right tail (counts such as plays), is the rating-or-weight column
+    (``recsys.data.values`` decides which), and the first two remaining columns are user then item.
 
     Raises:
         DataError: a given column does not exist, two roles share a column, or no user/item.
@@ -195,7 +205,8 @@ def detect_interaction_columns(
     if chosen["rating"] is None and "rating" not in absent:
         for c in rest[len(ids_needed):]:
             p = profile(c)
-            if p["numeric"] > 0.95 and (not p["integer"] or p["nunique"] <= 20 or headerless):
+            if p["numeric"] > 0.95 and (not p["integer"] or p["nunique"] <= 20 or headerless
+                                        or looks_counts(p, strict=True)):
                 chosen["rating"], how["rating"] = c, "by content"
                 rest.remove(c)
                 break

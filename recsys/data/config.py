@@ -18,7 +18,11 @@ class DataConfig:
         duplicates: What to do with a user-item pair seen several times: ``"last"`` keeps the
             latest (by timestamp, then file order), ``"first"`` the earliest, ``"keep"`` all.
         min_rating: Rows with a rating below this are dropped (turns ratings into implicit
-            positives, e.g. 4 for "liked"); ``None`` keeps all.
+            positives, e.g. 4 for "liked"); ``None`` keeps all. Not applied to weights (the load
+            report warns).
+        value_kind: How the value column is read: ``"rating"``, ``"weight"`` (counts such as
+            plays or clicks, used as confidence) or ``"auto"`` (from its name and values, the
+            rule in ``recsys.data.values``).
         max_bad_share: Up to this share of unparseable ratings/timestamps is dropped and
             reported; more means the column is probably the wrong one, so loading stops with an
             error naming the first bad row.
@@ -45,6 +49,7 @@ class DataConfig:
     encoding: str | None = None
     duplicates: str = "last"
     min_rating: float | None = None
+    value_kind: str = "auto"
     max_bad_share: float = 0.01
     min_user_interactions: int = 3
     min_side_match: float = 0.5
@@ -57,6 +62,8 @@ class DataConfig:
     def __post_init__(self):
         if self.duplicates not in ("last", "first", "keep"):
             raise ValueError("duplicates must be 'last', 'first' or 'keep'")
+        if self.value_kind not in ("auto", "rating", "weight"):
+            raise ValueError("value_kind must be 'auto', 'rating' or 'weight'")
         for name in ("max_columns", "max_line_bytes", "max_rows", "max_decoded_bytes"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")

@@ -26,7 +26,8 @@ class Dataset:
 
     Attributes:
         interactions: ``[n]`` rows in file order: ``user``, ``item`` (raw ids, str),
-            ``user_idx``, ``item_idx`` (int64), and ``rating`` / ``timestamp`` when present.
+            ``user_idx``, ``item_idx`` (int64), and ``rating`` or ``weight`` (float64: a count
+            such as plays, ``recsys.data.values``) and ``timestamp`` when present.
         user_encoder: Raw user id <-> ``0..n_users-1``.
         item_encoder: Raw item id <-> ``0..n_items-1``; items of the items file that nobody
             interacted with come last (cold-start items).
@@ -63,6 +64,11 @@ class Dataset:
     @property
     def has_ratings(self) -> bool:
         return "rating" in self.interactions
+
+    @property
+    def has_weights(self) -> bool:
+        """Whether the value column was read as weights (counts such as plays), not ratings."""
+        return "weight" in self.interactions
 
     def titles(self, item_idx) -> list[str]:
         """Display titles for item indices (the raw id where there is no title)."""

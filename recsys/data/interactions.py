@@ -3,8 +3,10 @@
 Cleaning policy (each step reported in the ``LoadReport`` with its count and example rows):
 
 1. rows with a missing user or item id are dropped;
-2. ratings must be numbers: a few bad values (<= ``max_bad_share``) are dropped, more stop the
-   load with an error; missing ratings are dropped; ``min_rating`` drops rows below it;
+2. the value column is read as ratings or as weights (counts such as plays; ``recsys.data.values``
+   says how, the report which); values must be numbers: a few bad values (<= ``max_bad_share``)
+   are dropped, more stop the load with an error; missing values are dropped; ``min_rating``
+   drops ratings below it (not weights: the report warns); negative weights are dropped;
 3. timestamps may be epoch seconds, milliseconds, microseconds or nanoseconds (decided per value,
    each conversion counted) or dates (converted to epoch seconds, UTC; the day/month order of
    dates like ``03/04/2021`` is decided from the data or stated as an assumption; see
@@ -27,12 +29,19 @@ from recsys.data.config import DataConfig
 from recsys.data.dates import to_epoch_seconds
 from recsys.data.readers import NA_TOKENS, RawTable, read_table
 from recsys.data.report import LoadReport
+from recsys.data.values import read_values_as
 from recsys.errors import DataError, Msg
 
-__all__ = ["load_interactions", "clean_interactions", "normalize_ids", "report_spaced_ids", "MISSING_RULE"]
+__all__ = ["load_interactions", "clean_interactions", "normalize_ids", "report_spaced_ids", "MISSING_RULE",
+           "MIN_RATING_ON_WEIGHTS"]
 
 _MAX_EPOCH = 4102444800  # 2100-01-01
 MISSING_RULE = "empty, " + ", ".join(t for t in NA_TOKENS if t)
+MIN_RATING_ON_WEIGHTS = (
+    "min_rating={min_rating} was not applied: column '{column}' is read as weights (counts), not ratings, so "
+    "every row was kept. To drop rows by it, read the column as ratings (DataConfig(value_kind='rating') or "
+    "--value-kind rating)."
+)
 
 
 def normalize_ids(values: pd.Series) -> pd.Series:
@@ -81,8 +90,8 @@ def _drop_repeats(frame: pd.DataFrame, report: LoadReport, config: DataConfig) -
     keep = "last" if config.duplicates == "last" else "first"
     users = pd.factorize(frame["user"])[0]
     items = pd.factorize(frame["item"])[0]
-    keys = pd.DataFrame({"user": users, "item": items} | {c: frame[c].to_numpy() for c in ("rating", "timestamp")
-                                                            if c in frame})
+    values = {c: frame[c].to_numpy() for c in ("rating", "weight", "timestamp") if c in frame}
+    keys = pd.DataFrame({"user": users, "item": items} | values)
     # Which copy stays matters for file-order sequences: follow the repeated-pair policy.
     dup = keys.duplicated(keep=keep).to_numpy()
     report.drop("exact duplicate row", int(dup.sum()), list(frame.index[dup][:5]))
@@ -118,7 +127,9 @@ def _mapped_frame(table: RawTable, mapping: ColumnMapping | None,
     """The mapped columns under their role names, indexed by file row number (used in messages)."""
     mapping = detect_interaction_columns(table.frame, mapping, table.name)
     roles = {r: c for r, c in mapping.as_dict().items() if c is not None}
-    report.note("columns: " + ", ".join(f"{r} = '{c}' ({mapping.how.get(r, 'given')})" for r, c in roles.items()))
+    label = {"rating": "rating or weight"}  # which of the two is decided when the values are cleaned
+    report.note("columns: " + ", ".join(f"{label.get(r, r)} = '{c}' ({mapping.how.get(r, 'given')})"
+                                        for r, c in roles.items()))
     frame = pd.DataFrame({r: table.frame[c] for r, c in roles.items()}, index=table.frame.index)
     frame = frame.reset_index(drop=True)
     frame.index = table.row_numbers
@@ -139,15 +150,26 @@ def _drop_rows(frame: pd.DataFrame, mask: pd.Series, reason: str, report: LoadRe
     return frame[~mask]
 
 
-def _clean_ratings(frame: pd.DataFrame, column: str, report: LoadReport, config: DataConfig) -> pd.DataFrame:
-    """Ratings as float64: missing and (a few) non-numeric values dropped, then those below ``min_rating``."""
-    frame = _drop_rows(frame, frame["rating"].isna(), "missing rating", report)
+def _clean_values(frame: pd.DataFrame, column: str, report: LoadReport, config: DataConfig) -> pd.DataFrame:
+    """The value column as ``rating`` or ``weight`` (float64, ``recsys.data.values``): missing and (a
+    few) non-numeric values dropped, then ratings below ``min_rating`` or negative weights."""
     values = pd.to_numeric(frame["rating"], errors="coerce")
+    reading = read_values_as(column, values[np.isfinite(values)], config.value_kind)
+    kind = reading.kind
+    report.note(reading.note(column))
+    missing = frame["rating"].isna()
+    frame, values = _drop_rows(frame, missing, f"missing {kind}", report), values[~missing]
     bad = values.isna() | ~np.isfinite(values.fillna(0))
     original = frame["rating"]
     frame = _screen_bad(frame.assign(rating=values), bad, original, column,
-                        Msg.NON_NUMERIC_RATING, report, "rating is not a number", config)
+                        Msg.NON_NUMERIC_RATING, report, f"{kind} is not a number", config)
     frame = frame.assign(rating=frame["rating"].astype("float64"))
+    if kind == "weight":
+        if config.min_rating is not None:
+            report.warn(MIN_RATING_ON_WEIGHTS.format(min_rating=config.min_rating, column=column))
+        frame = _drop_rows(frame, frame["rating"] < 0, "negative weight (a weight is a count or confidence, 0 or "
+                           "more)", report)
+        return frame.rename(columns={"rating": "weight"})
     if config.min_rating is not None:
         frame = _drop_rows(frame, frame["rating"] < config.min_rating, f"rating below min_rating={config.min_rating}",
                            report)
@@ -189,15 +211,16 @@ def clean_interactions(
 
     Returns:
         ``(frame, report, mapping)``; ``frame`` has columns ``user`` and ``item`` (str), and
-        ``rating`` (float64) and ``timestamp`` (int64 epoch seconds) when mapped, in file order.
+        ``rating`` or ``weight`` (float64) and ``timestamp`` (int64 epoch seconds) when mapped, in
+        file order.
     """
     name = table.name
     report = _report(table)
     frame, mapping = _mapped_frame(table, mapping, report)
     del table  # unless the caller keeps the table, its unused columns are freed before the costly steps
     frame = _clean_ids(frame, report)
-    if "rating" in frame:
-        frame = _clean_ratings(frame, mapping.rating, report, config)
+    if "rating" in frame:  # the value column: ratings or weights
+        frame = _clean_values(frame, mapping.rating, report, config)
     if "timestamp" in frame:
         frame = _clean_timestamps(frame, mapping.timestamp, report, config)
     frame = _drop_repeats(frame, report, config)

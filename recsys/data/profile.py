@@ -1,5 +1,5 @@
 """Content profiles of a column: cheap facts (numeric share, distinct values, lengths) that
-column detection reads to tell ids, timestamps, ratings, dates, codes and categories apart.
+column detection reads to tell ids, timestamps, ratings, counts, dates, codes and categories apart.
 
 Codes are not numbers: a zip code such as ``01002`` keeps its leading zero only as text and
 ``T8H1N`` is no number at all, so a column of digit strings with leading zeros, a mostly-numeric
@@ -14,7 +14,7 @@ import re
 import numpy as np
 import pandas as pd
 
-__all__ = ["profile", "looks_epoch", "looks_date", "looks_code", "multi_separator", "CODE_NAMES"]
+__all__ = ["profile", "looks_epoch", "looks_date", "looks_code", "looks_counts", "multi_separator", "CODE_NAMES"]
 
 _MULTI_SEPS = ("|", ",", ";", "/")
 _EPOCH_MIN, _EPOCH_MAX_MS = 1e8, 1e13  # 1973-03 in seconds .. 2286 in milliseconds
@@ -41,6 +41,7 @@ def profile(col: pd.Series) -> dict:
         "integer": integer,
         "min": float(num.min()) if len(num) else np.nan,
         "max": float(num.max()) if len(num) else np.nan,
+        "median": float(num.median()) if len(num) else np.nan,
         "nunique": int(s.nunique()),
         "unique_share": float(s.nunique() / n),
         "mean_len": float(text.str.len().mean()) if len(s) else 0.0,
@@ -52,6 +53,23 @@ def profile(col: pd.Series) -> dict:
 
 def looks_epoch(p: dict) -> bool:
     return p["numeric"] > 0.95 and p["integer"] and p["min"] >= _EPOCH_MIN and p["max"] < _EPOCH_MAX_MS
+
+
+def looks_counts(p: dict, strict: bool = False) -> bool:
+    """Whether a numeric column holds counts (plays, clicks) rather than ratings.
+
+    Counts are whole numbers of 0 or more with more than ten distinct values and a maximum above
+    10 (no 1-5 or 1-10 scale), and either reach above 100 (beyond any common rating scale) or have
+    a long right tail (maximum at least ten times the median). ``strict`` asks for the long tail
+    in every case: used when the column is not yet known to be the value column, since id columns
+    also hold many whole numbers above 100, but evenly spread.
+    """
+    if not (p["n"] and p["numeric"] > 0.95 and p["integer"] and p["min"] >= 0):
+        return False
+    if p["nunique"] <= 10 or p["max"] <= 10:
+        return False
+    tail = p["max"] >= 10 * max(p["median"], 1)
+    return tail or (not strict and p["max"] > 100)
 
 
 def looks_date(p: dict) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["DatasetStats", "dataset_stats", "long_tail_curve"]
+__all__ = ["DatasetStats", "dataset_stats", "long_tail_curve", "weight_bins"]
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,9 @@ class DatasetStats:
         tail_item_share: Share of items in the long tail (the least popular items that together
             make up the last 20% of interactions).
         rating_counts: Rating value -> count, or ``None`` without ratings.
+        weight_bins: Weights (counts such as plays) in log-spaced bins, or ``None`` without
+            weights: ``[n_bins]`` rows of ``low``, ``high`` (the bin is ``low <= w < high``),
+            ``label`` and ``count`` (``weight_bins``).
         time_start, time_end: First and last timestamp (UTC), or ``None``.
         per_month: Interactions per month, or ``None``.
     """
@@ -38,6 +41,7 @@ class DatasetStats:
     time_start: pd.Timestamp | None
     time_end: pd.Timestamp | None
     per_month: pd.Series | None
+    weight_bins: pd.DataFrame | None = None
 
     def table(self) -> pd.DataFrame:
         """Two columns, ``statistic`` and ``value`` (formatted text), for printing."""
@@ -59,9 +63,59 @@ class DatasetStats:
             values = ", ".join(f"{k:g}: {v:,}" for k, v in self.rating_counts.head(12).items())
             more = " ..." if len(self.rating_counts) > 12 else ""
             rows.append(("ratings", values + more))
+        if self.weight_bins is not None:
+            rows.append(("weights (plays, clicks ...) by decade", _decades(self.weight_bins)))
         if self.time_start is not None:
             rows.append(("time span", f"{self.time_start:%Y-%m-%d} to {self.time_end:%Y-%m-%d}"))
         return pd.DataFrame(rows, columns=["statistic", "value"])
+
+
+def _edge_label(low: float, high: float, whole: bool) -> str:
+    if whole:
+        return f"{int(low):,}" if high - low <= 1 else f"{int(low):,}–{int(high) - 1:,}"
+    return f"{low:.3g}–{high:.3g}"
+
+
+def weight_bins(weights: pd.Series, per_decade: int = 4) -> pd.DataFrame:
+    """Weights counted in log-spaced bins, ``per_decade`` bins per power of ten.
+
+    Bin edges are ``10 ** (k / per_decade)``, rounded up to whole numbers when every weight is
+    whole (bins then read ``1``, ``2–3``, ``4–5``, ``6–9``, ``10–17`` ...; powers of ten stay edges);
+    zero weights get their own first bin.
+
+    Args:
+        weights: ``[n]`` weights of 0 or more.
+
+    Returns:
+        ``[n_bins]`` rows of ``low``, ``high`` (``low <= w < high``), ``label``, ``count``.
+    """
+    w = weights.to_numpy(dtype=float)
+    whole = bool(np.all(np.mod(w, 1) == 0))
+    pos, rows = w[w > 0], []
+    if pos.size:
+        first = np.floor(np.log10(pos.min()) * per_decade)
+        last = np.floor(np.log10(pos.max()) * per_decade) + 1
+        edges = np.round(10 ** (np.arange(first, last + 1) / per_decade), 9)  # 10 ** (4 / 4) is 10.000000000000002
+        if whole:
+            edges = np.unique(np.ceil(edges))
+        counts, _ = np.histogram(pos, bins=edges)
+        rows = [(lo, hi, _edge_label(lo, hi, whole), int(c)) for lo, hi, c in zip(edges[:-1], edges[1:], counts)]
+    if (w == 0).any():  # up to the first edge, which is at most the smallest positive weight
+        rows.insert(0, (0.0, rows[0][0] if rows else 1.0, "0", int((w == 0).sum())))
+    return pd.DataFrame(rows, columns=["low", "high", "label", "count"])
+
+
+def _decades(bins: pd.DataFrame) -> str:
+    """``"1–9: 120, 10–99: 80, ..."``: the bins' counts per power of ten."""
+    positive = bins[bins["low"] > 0]
+    decade = np.floor(np.log10(positive["low"].to_numpy()) + 1e-9).astype(int)
+    parts = [f"0: {int(bins.loc[bins['low'] == 0, 'count'].sum()):,}"] if (bins["low"] == 0).any() else []
+    whole = bool(np.all(np.mod(bins[["low", "high"]].to_numpy(), 1) == 0))
+    for d, count in positive.groupby(decade)["count"].sum().items():
+        low = 10.0**d
+        span = f"{low:,.0f}–{10 * low - 1:,.0f}" if whole else f"{low:g}–{10 * low:g}"
+        parts.append(f"{span}: {count:,}")
+    return ", ".join(parts)
 
 
 def long_tail_curve(per_item: pd.Series) -> pd.DataFrame:
@@ -75,7 +129,7 @@ def long_tail_curve(per_item: pd.Series) -> pd.DataFrame:
 
 
 def dataset_stats(interactions: pd.DataFrame) -> DatasetStats:
-    """Statistics of a cleaned interactions frame (``user``, ``item``[, ``rating``][, ``timestamp``])."""
+    """Statistics of a cleaned interactions frame (``user``, ``item``[, ``rating`` or ``weight``][, ``timestamp``])."""
     per_user = interactions.groupby("user", sort=False).size()
     per_item = interactions.groupby("item", sort=False).size()
     n = len(interactions)
@@ -86,6 +140,7 @@ def dataset_stats(interactions: pd.DataFrame) -> DatasetStats:
     ratings = None
     if "rating" in interactions:
         ratings = interactions["rating"].value_counts().sort_index()
+    weights = weight_bins(interactions["weight"]) if "weight" in interactions else None
     start = end = per_month = None
     if "timestamp" in interactions:
         times = pd.to_datetime(interactions["timestamp"], unit="s", utc=True)
@@ -105,4 +160,5 @@ def dataset_stats(interactions: pd.DataFrame) -> DatasetStats:
         time_start=start,
         time_end=end,
         per_month=per_month,
+        weight_bins=weights,
     )

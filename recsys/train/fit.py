@@ -247,7 +247,9 @@ def _ratings(dataset: Dataset, split: Split, tcfg: TrainConfig) -> tuple[float, 
     if tcfg.loss != "mse":
         return 0.0, None
     if not dataset.has_ratings:
-        raise ValueError("loss='mse' needs a rating column.")
+        raise ValueError("loss='mse' needs a rating column." + (
+            " The value column was read as weights (counts): load it with value_kind='rating' (--value-kind "
+            "rating) to regress it." if dataset.has_weights else ""))
     from recsys.data.split import chronological
 
     ordered = chronological(split.train)

@@ -46,7 +46,7 @@ def test_indices_round_trip_to_the_raw_ids(ml100k_bytes):
 def test_dataset_without_side_files(lastfm_bytes):
     ds = load_dataset(lastfm_bytes, name="lastfm")
     assert ds.name == "lastfm" and ds.items is None and ds.users is None
-    assert not ds.has_timestamps and ds.has_ratings
+    assert not ds.has_timestamps and ds.has_weights and not ds.has_ratings  # play counts: weights
     assert ds.titles([0]) == ["51"]
 
 

@@ -57,9 +57,11 @@ def test_movielens_csv_with_header(ratings_csv):
 
 def test_play_counts_without_timestamps(lastfm_bytes):
     frame, report, mapping = load_interactions(lastfm_bytes)
-    assert list(frame.columns) == ["user", "item", "rating"]
-    assert frame["rating"].tolist() == [13883.0, 11690.0, 11351.0, 500.0, 400.0, 300.0]
+    assert list(frame.columns) == ["user", "item", "weight"]  # play counts are weights, not ratings
+    assert frame["weight"].tolist() == [13883.0, 11690.0, 11351.0, 500.0, 400.0, 300.0]
+    assert str(frame["weight"].dtype) == "float64"
     assert mapping.rating == "weight" and mapping.timestamp is None
+    assert any(n.startswith("column 'weight' read as weights, not ratings") for n in report.notes)
     assert report.rows_kept == 6
 
 

@@ -7,6 +7,7 @@ Streamlit >= 1.50 can upload bytes), and by putting ``Source`` bytes into
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from recsys.ui.session.loading import DEMO_DIR, Choice, Source, Sources, load_so
 from tests.ui.helpers import N_ITEMS, N_USERS, ROOT, make_interactions_csv, unescape
 
 INTERACTIONS = state.upload_key("interactions")
+PLAYS = Path(__file__).parents[1] / "data" / "plays.tsv"  # headerless `user item count`, no timestamps
 
 
 def loaded(at: AppTest):
@@ -145,7 +147,8 @@ def test_file_names_are_shown_as_text(data_page: AppTest, interactions_csv):
 
 def test_mapping_rating_to_none_gives_implicit_feedback(data_page: AppTest, interactions_csv):
     upload(data_page, "ratings.csv", interactions_csv)
-    assert [s.value for s in data_page.selectbox] == ["customer", "sku", "stars", "ts", "detect from the data"]
+    # the four roles, then how dates and the values are read
+    assert [s.value for s in data_page.selectbox] == ["customer", "sku", "stars", "ts"] + ["detect from the data"] * 2
     data_page.selectbox(key=state.MAP["rating"]).set_value(state.NONE_OPTION).run()
     assert_clean(data_page)
     outcome = loaded(data_page)
@@ -153,6 +156,32 @@ def test_mapping_rating_to_none_gives_implicit_feedback(data_page: AppTest, inte
     assert outcome.dataset.mapping.as_dict() == {"user": "customer", "item": "sku", "rating": None, "timestamp": "ts"}
     assert data_page.selectbox(key=state.MAP["rating"]).value == state.NONE_OPTION
     assert "not used" in [c.value for c in data_page.caption]
+
+
+def _chart(at: AppTest, key: str) -> dict:
+    """The plotly figure of the chart with ``key``, as the JSON spec the page sent."""
+    return json.loads(next(c for c in at.get("plotly_chart") if key in c.proto.id).proto.spec)
+
+
+def test_play_counts_read_as_weights_and_the_reading_can_be_changed(data_page: AppTest):
+    upload(data_page, "plays.tsv", PLAYS.read_bytes())
+    assert_clean(data_page)
+    outcome = loaded(data_page)
+    assert outcome.dataset.has_weights and not outcome.dataset.has_ratings and outcome.stats.rating_counts is None
+    assert data_page.selectbox(key=state.VALUE_KIND).value == "detect from the data"
+    assert "read as weights" in [c.value for c in data_page.caption]
+    values = _chart(data_page, "chart_values")
+    assert values["layout"]["xaxis"]["title"]["text"] == "weight per interaction (log scale)"
+    assert values["data"][0]["x"] == outcome.stats.weight_bins["label"].tolist()  # log-spaced bins: 1, 2–3, 4–5 ...
+    assert values["data"][0]["x"][:4] == ["1", "2–3", "4–5", "6–9"]
+    data_page.selectbox(key=state.VALUE_KIND).set_value("ratings (a scale, e.g. 1-5 stars)").run()
+    assert_clean(data_page)
+    outcome = loaded(data_page)
+    assert outcome.dataset.has_ratings and not outcome.dataset.has_weights and outcome.stats.weight_bins is None
+    assert any("read as ratings (value_kind='rating' was chosen)" in n
+               for n in outcome.dataset.reports["interactions"].notes)
+    assert "read as ratings" in [c.value for c in data_page.caption]
+    assert _chart(data_page, "chart_values")["layout"]["xaxis"]["title"]["text"] == "rating"
 
 
 def test_mapping_swap_of_user_and_item_reloads(data_page: AppTest, interactions_csv):
@@ -202,6 +231,19 @@ def test_bad_upload_shows_a_plain_error(data_page: AppTest, case):
 
 
 # ---------------------------------------------------------------- the loading helper itself
+
+
+def test_load_sources_keeps_weights_with_an_explicit_mapping_and_follows_the_value_kind():
+    from recsys.data import ColumnMapping
+
+    source = Source("plays.tsv", PLAYS.read_bytes())
+    mapping = ColumnMapping(user="column_1", item="column_2", rating="column_3", timestamp=None)  # no timestamp
+    outcome = load_sources(Sources(source), Choice(interactions=mapping))
+    assert outcome.ok and outcome.dataset.has_weights and not outcome.dataset.has_ratings
+    assert outcome.dataset.mapping.rating == "column_3" and outcome.stats.weight_bins["count"].sum() == 16
+    assert any("'column_3' read as weights" in n for n in outcome.dataset.reports["interactions"].notes)
+    forced = load_sources(Sources(source), Choice(interactions=mapping, value_kind="rating"))
+    assert forced.ok and forced.dataset.has_ratings and not forced.dataset.has_weights
 
 
 def test_load_sources_without_rating_keeps_file_names_and_row_numbers():

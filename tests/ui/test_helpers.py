@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 import os
 import threading
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from recsys.data import load_dataset
 from recsys.explain import maps
 from recsys.explain.counterfactual import Counterfactual
 from recsys.model.features import from_model_ids
@@ -216,6 +218,16 @@ def test_history_frame_is_the_users_interactions_in_time_order(demo):
     assert len(history) == len(rows) and history["when"].is_monotonic_increasing
     assert history["in_window"].sum() == min(20, len(rows)) and history["in_window"].iloc[-1]
     assert history["category"].notna().all()
+
+
+def test_history_frame_shows_weights_where_the_values_are_counts():
+    dataset = load_dataset(Path(__file__).parents[1] / "data" / "plays.tsv")  # user 3: 7, 1830, 2, 45 plays
+    u = int(dataset.user_encoder.transform(["3"])[0])
+    history = history_frame(dataset, u, max_len=20)
+    assert "rating" not in history and history["weight"].tolist() == [7.0, 1830.0, 2.0, 45.0]
+    assert history["label"].tolist() == [
+        "item 1 · weight 7", "item 2 · weight 1,830", "item 3 · weight 2", "item 4 · weight 45",
+    ]
 
 
 def test_what_if_without_edits_is_the_recommendation(demo):

@@ -6,7 +6,14 @@ piece of user text in a figure goes through ``common.plain`` (shown as text, nev
 
 from recsys.ui.charts.common import ACCENT, MUTED, PALETTE, plain, short, style
 from recsys.ui.charts.compare import compare_curves_figure
-from recsys.ui.charts.data import activity_figure, long_tail_figure, ratings_figure, stats_figures, timeline_figure
+from recsys.ui.charts.data import (
+    activity_figure,
+    long_tail_figure,
+    ratings_figure,
+    stats_figures,
+    timeline_figure,
+    weights_figure,
+)
 from recsys.ui.charts.explain import (
     attention_bars_figure,
     attention_heatmap_figure,
@@ -44,6 +51,7 @@ __all__ = [
     "stats_figures",
     "style",
     "timeline_figure",
+    "weights_figure",
     "unique_labels",
     "waterfall_figure",
 ]

@@ -1,4 +1,4 @@
-"""Data page figures: long tail, activity, ratings, interactions over time."""
+"""Data page figures: long tail, activity, ratings or weights, interactions over time."""
 
 from __future__ import annotations
 
@@ -10,7 +10,14 @@ from recsys.data import DatasetStats, long_tail_curve
 from recsys.ui.charts.common import ACCENT, MUTED
 from recsys.ui.charts.common import style as _style
 
-__all__ = ["activity_figure", "long_tail_figure", "ratings_figure", "stats_figures", "timeline_figure"]
+__all__ = [
+    "activity_figure",
+    "long_tail_figure",
+    "ratings_figure",
+    "stats_figures",
+    "timeline_figure",
+    "weights_figure",
+]
 
 
 def _empty(fig: go.Figure, text: str, title: str) -> go.Figure:
@@ -76,7 +83,7 @@ def ratings_figure(rating_counts: pd.Series | None) -> go.Figure:
     if rating_counts is None or rating_counts.empty:
         return _empty(fig, "No rating column: implicit feedback", "Ratings")
     values = rating_counts
-    if len(values) > 30:  # many distinct values (play counts, weights): bin them instead
+    if len(values) > 30:  # a fine-grained scale read as ratings (e.g. 0-100 scores): bin it
         fig.add_histogram(x=np.repeat(values.index.to_numpy(float), values.to_numpy()), nbinsx=30, marker_color=ACCENT)
     else:
         fig.add_bar(
@@ -87,6 +94,21 @@ def ratings_figure(rating_counts: pd.Series | None) -> go.Figure:
         )
         fig.update_xaxes(type="category")
     return _style(fig, "Ratings", "rating", "interactions")
+
+
+def weights_figure(weight_bins: pd.DataFrame) -> go.Figure:
+    """Weights (counts such as plays) on a log scale: one bar per log-spaced bin
+    (``recsys.data.stats.weight_bins``), labelled by the counts it holds."""
+    fig = go.Figure(
+        go.Bar(
+            x=weight_bins["label"],
+            y=weight_bins["count"],
+            marker_color=ACCENT,
+            hovertemplate="weight %{x}: %{y:,} interactions<extra></extra>",
+        )
+    )
+    fig.update_xaxes(type="category")  # bins already log-spaced: equal widths are equal ratios
+    return _style(fig, "Weights (plays, clicks ...)", "weight per interaction (log scale)", "interactions")
 
 
 def timeline_figure(per_month: pd.Series | None) -> go.Figure:
@@ -112,10 +134,12 @@ def timeline_figure(per_month: pd.Series | None) -> go.Figure:
 
 
 def stats_figures(stats: DatasetStats) -> dict[str, go.Figure]:
-    """The Data page's four charts, by name."""
+    """The Data page's four charts, by name; ``values`` shows ratings, or weights on a log scale."""
     return {
         "long_tail": long_tail_figure(stats.per_item),
         "activity": activity_figure(stats.per_user),
-        "ratings": ratings_figure(stats.rating_counts),
+        "values": weights_figure(stats.weight_bins)
+        if stats.weight_bins is not None
+        else ratings_figure(stats.rating_counts),
         "timeline": timeline_figure(stats.per_month),
     }

@@ -126,6 +126,8 @@ def _load_without_columns(sources: Sources, mapping: ColumnMapping, config: Data
     chosen = [c for c in dict.fromkeys(mapping.as_dict().values()) if c is not None and c in raw.frame.columns]
     frame, report, used = clean_interactions(dataclasses.replace(raw, frame=raw.frame[chosen]), mapping, config)
     same = ColumnMapping(**{role: (role if role in frame.columns else None) for role in ROLES})
+    if "weight" in frame.columns:  # the value column, read as weights
+        same = dataclasses.replace(same, rating="weight")
     dataset = load_dataset(frame, config=config, mapping=same, name=raw.name, **side)
     dataset.reports["interactions"] = report
     dataset.mapping = used
@@ -142,6 +144,8 @@ def load_sources(sources: Sources, choice: Choice = Choice(), config: DataConfig
     outcome = LoadOutcome(key=(sources.key, choice), demo=sources.demo)
     if choice.dayfirst is not None:
         config = dataclasses.replace(config, dayfirst=choice.dayfirst)
+    if choice.value_kind != "auto":
+        config = dataclasses.replace(config, value_kind=choice.value_kind)
     heads = _inspect(sources, config, outcome, choice)
     items = sources.items.open() if sources.items else None
     users = sources.users.open() if sources.users else None

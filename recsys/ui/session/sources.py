@@ -88,6 +88,8 @@ class Choice:
             file's columns; ``None`` to detect them.
         dayfirst: ``DataConfig.dayfirst``: how dates such as 03/04/2021 are read (``None``:
             decided from the data).
+        value_kind: ``DataConfig.value_kind``: the rating-or-weight column read as ``"rating"``,
+            ``"weight"`` or decided from the data (``"auto"``).
     """
 
     interactions: ColumnMapping | None = None
@@ -96,6 +98,7 @@ class Choice:
     item_columns: ColumnSpec | None = None
     user_columns: ColumnSpec | None = None
     dayfirst: bool | None = None
+    value_kind: str = "auto"
 
     def columns(self, kind: str) -> ColumnSpec | None:
         return self.item_columns if kind == "items" else self.user_columns

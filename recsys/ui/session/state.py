@@ -130,6 +130,9 @@ USER_ID = "map_user_id"
 DAYFIRST = "map_dayfirst"
 """How dates such as 03/04/2021 are read: detected from the data, month first or day first."""
 
+VALUE_KIND = "map_value_kind"
+"""How the rating-or-weight column is read: detected, ratings or weights (``DataConfig.value_kind``)."""
+
 USE_DEMO = "use_demo"
 """Button that drops this session's uploads and goes back to the demo data."""
 

@@ -31,6 +31,7 @@ __all__ = [
     "render_reports",
     "render_stats",
     "render_uploaders",
+    "render_value_kind",
 ]
 
 FILE_TYPES = ["csv", "tsv", "txt", "dat", "data", "item", "user", "parquet"]
@@ -54,6 +55,11 @@ ROLE_LABELS = {
     "timestamp": "Timestamp",
 }
 SIDE_ID = {"items": state.ITEM_ID, "users": state.USER_ID}
+VALUE_KINDS = {
+    "detect from the data": "auto",
+    "ratings (a scale, e.g. 1-5 stars)": "rating",
+    "weights (counts, e.g. plays)": "weight",
+}
 DATE_ORDERS = {
     "detect from the data": None,
     "month first (03/04 = 4 March)": False,
@@ -108,6 +114,12 @@ def _on_dayfirst_change() -> None:
     sources_key, choice = _held_choice()
     dayfirst = DATE_ORDERS.get(st.session_state.get(state.DAYFIRST))
     st.session_state[state.MAPPING] = (sources_key, dataclasses.replace(choice, dayfirst=dayfirst))
+
+
+def _on_value_kind_change() -> None:
+    sources_key, choice = _held_choice()
+    kind = VALUE_KINDS.get(st.session_state.get(state.VALUE_KIND), "auto")
+    st.session_state[state.MAPPING] = (sources_key, dataclasses.replace(choice, value_kind=kind))
 
 
 def _reset_mapping() -> None:
@@ -213,17 +225,20 @@ def render_mapping(outcome: LoadOutcome) -> None:
         column.selectbox(
             f"Id column of the {kind} file", options, key=SIDE_ID[kind], on_change=_on_id_change, args=(kind,)
         )
-    render_date_order(choice)
+    row = st.columns(4)
+    render_date_order(choice, row[0])
+    if shown.rating:
+        render_value_kind(choice, outcome, row[1])
     if choice != Choice():
         st.button("Detect the columns again", on_click=_reset_mapping, icon=":material/restart_alt:")
 
 
-def render_date_order(choice: Choice) -> None:
+def render_date_order(choice: Choice, column=None) -> None:
     """How dates such as 03/04/2021 are read (``DataConfig.dayfirst``); the load report says what
     was decided when this is left to the data."""
     value = next(label for label, v in DATE_ORDERS.items() if v == choice.dayfirst)
     st.session_state[state.DAYFIRST] = value
-    st.columns(4)[0].selectbox(
+    (column or st.columns(4)[0]).selectbox(
         "Dates like 03/04/2021",
         list(DATE_ORDERS),
         key=state.DAYFIRST,
@@ -232,6 +247,23 @@ def render_date_order(choice: Choice) -> None:
         "number above 12 means day first, a second one month first; otherwise month first is assumed and the "
         "load report says so.",
     )
+
+
+def render_value_kind(choice: Choice, outcome: LoadOutcome, column) -> None:
+    """Whether the rating-or-weight column holds ratings or weights such as play counts
+    (``DataConfig.value_kind``), with the reading in use under it."""
+    st.session_state[state.VALUE_KIND] = next(k for k, v in VALUE_KINDS.items() if v == choice.value_kind)
+    column.selectbox(
+        "Read the values as",
+        list(VALUE_KINDS),
+        key=state.VALUE_KIND,
+        on_change=_on_value_kind_change,
+        help="Ratings are a scale (stars, scores) and are charted per value; weights are counts (plays, clicks), "
+        "charted on a log scale and used as confidence. Left to the data, whole numbers with a long tail "
+        "far above a rating scale are weights; the load report says which reading was chosen and why.",
+    )
+    if outcome.ok:
+        column.caption(f"read as {'weights' if outcome.dataset.has_weights else 'ratings'}")
 
 
 def _side_id(outcome: LoadOutcome, kind: str) -> str | None:
@@ -287,7 +319,7 @@ def render_reports(dataset: Dataset) -> None:
 
 @guarded("the statistics")
 def render_stats(stats: DatasetStats) -> None:
-    """Headline numbers, then long tail, activity, ratings and time charts."""
+    """Headline numbers, then long tail, activity, ratings (or weights) and time charts."""
     st.subheader("Statistics")
     for label, value, column in zip(
         ("users", "items with interactions", "interactions", "density"),
@@ -296,7 +328,7 @@ def render_stats(stats: DatasetStats) -> None:
     ):
         column.metric(label, value)
     figures = charts.stats_figures(stats)
-    for pair in (("long_tail", "activity"), ("ratings", "timeline")):
+    for pair in (("long_tail", "activity"), ("values", "timeline")):
         for name, column in zip(pair, st.columns(2)):
             column.plotly_chart(figures[name], key=f"chart_{name}")
     with st.expander("All statistics as a table"):

@@ -68,6 +68,9 @@ def history_frame(dataset: Dataset, user_idx: int, max_len: int) -> pd.DataFrame
     if dataset.has_ratings:
         frame["rating"] = rows["rating"].to_numpy()
         frame["label"] += " · rating " + frame["rating"].map("{:g}".format)
+    if dataset.has_weights:
+        frame["weight"] = rows["weight"].to_numpy()
+        frame["label"] += " · weight " + frame["weight"].map(lambda w: f"{w:,.0f}" if w.is_integer() else f"{w:.3g}")
     frame["in_window"] = np.arange(len(frame)) >= len(frame) - max_len
     return frame
 
