@@ -4,7 +4,7 @@ the statistics."""
 import streamlit as st
 
 from recsys.ui.session.loading import current_outcome
-from recsys.ui.views import columns_view, data_view
+from recsys.ui.views import columns_view, data_view, upload_view
 
 st.title("Data")
 st.caption(
@@ -13,8 +13,8 @@ st.caption(
     "session and are never shared with other users."
 )
 
-data_view.render_uploaders()
-with data_view.dataset_slot():  # cleared at once when the files change (see dataset_slot)
+upload_view.render_uploaders()
+with upload_view.dataset_slot():  # cleared at once when the files change (see dataset_slot)
     outcome = current_outcome()
     if outcome.ok:
         columns_view.render_side_warnings(outcome)

@@ -105,7 +105,7 @@ does not let code set a file uploader's value)."""
 
 DATA_SLOT = "data_slot"
 """Plain key: ``(identity of the files on display, index of the Data page's slot showing them)``
-(see ``recsys.ui.views.data_view.dataset_slot``)."""
+(see ``recsys.ui.views.upload_view.dataset_slot``)."""
 
 
 def upload_key(kind: str, generation: int = 0) -> str:
