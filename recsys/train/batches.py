@@ -10,6 +10,8 @@ layout itself is deterministic.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -83,13 +85,17 @@ class MemoryBatches(keras.utils.PyDataset):
 
     ``sampled``: the output head trains on the targets plus ``head_samples`` random columns;
     ``sampled_sequence``: the per-position softmax on the targets plus ``sequence_samples``.
-    ``catalogue``: ``[C]`` sorted model ids of the warm items.
+    ``catalogue``: ``[C]`` sorted model ids of the warm items. ``epoch_windows``: for a set model,
+    ``epoch -> Windows`` of that epoch's shuffled histories (``windows`` are epoch 0's); Keras calls
+    ``on_epoch_begin`` once per epoch before the epoch's first batch is read.
     """
 
     def __init__(self, windows: Windows, tables: FeatureTables, cfg: TrainConfig, uses_user_features: bool,
-                 rating_mean: float, catalogue: np.ndarray, sampled: bool = False, sampled_sequence: bool = False):
+                 rating_mean: float, catalogue: np.ndarray, sampled: bool = False, sampled_sequence: bool = False,
+                 epoch_windows: Callable[[int], Windows] | None = None):
         super().__init__()
         self.w, self.tables, self.cfg = windows, tables, cfg
+        self.epoch_windows, self.epochs_begun = epoch_windows, 0
         self.uses_user_features, self.rating_mean = uses_user_features, rating_mean
         self.rng = np.random.default_rng(cfg.seed)
         self.order = self.rng.permutation(len(windows))
@@ -99,6 +105,11 @@ class MemoryBatches(keras.utils.PyDataset):
 
     def __len__(self) -> int:
         return int(np.ceil(len(self.w) / self.cfg.batch_size))
+
+    def on_epoch_begin(self) -> None:
+        if self.epoch_windows is not None and self.epochs_begun:  # epoch 0's windows came with the constructor
+            self.w = self.epoch_windows(self.epochs_begun)
+        self.epochs_begun += 1
 
     def on_epoch_end(self) -> None:
         self.order = self.rng.permutation(len(self.w))
