@@ -1,5 +1,6 @@
 """The Transformer as a set model: histories shuffled every epoch, seeded by the seed and the epoch
-(in memory and from Parquet shards), on by default with a random split, and recorded with the run."""
+(in memory and from Parquet shards), on by default with a random split, and recorded with the run;
+the sampled columns' padding that keeps batches of every width acceptable to Keras."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ import pytest
 from recsys.data import make_split
 from recsys.model.features import to_model_ids
 from recsys.train import TrainConfig, fit, load_run, save_run
-from recsys.train.batches import MemoryBatches
-from recsys.train.fit import set_model, warm_items
+from recsys.train.batches import PAD_LOG_Q, MemoryBatches
+from recsys.train.fit import MaskedSoftmaxCE, set_model, warm_items
 from recsys.train.stream import ShuffledReader, window_dataset, write_window_shards
 from recsys.train.windows import make_windows, shuffle_sequences, user_sequences
 from tests.tiny import TINY_MODEL
@@ -134,3 +135,32 @@ def test_parquet_input_trains_a_set_model(dataset, tmp_path):
     assert result.train_config.shuffle_histories and result.input_pipeline == "parquet"
     assert result.curve[-1]["loss"] < result.curve[0]["loss"]
     assert pq.read_schema(sorted((tmp_path / "shards").iterdir())[0]).names == ["user", "items"]
+
+
+def test_sampled_columns_are_padded_so_keras_keeps_their_width_free(dataset, split, trained):
+    """Keras fixes an input dimension that is equal in batches 0 and 1; the sampled head's column
+    count varies, so even batches get an even count and odd ones an odd count (one padding column at
+    most), which never changes the loss: a padding column's corrected logit is about -1e9."""
+    seqs = user_sequences(split.train)
+    cat = _catalogue(split, dataset)
+    cfg = TrainConfig(batch_size=16, head_samples=8)
+    batches = MemoryBatches(make_windows(seqs, 12), trained.tables, cfg, False, 0.0, cat, sampled=True)
+    assert len(batches) > 2
+    padded = 0
+    for i in range(len(batches)):
+        x, y = batches[i]
+        columns, log_q = x["candidate_columns"], x["column_log_q"]
+        assert columns.shape[1] % 2 == i % 2
+        real = int(np.sum(log_q[0] < PAD_LOG_Q))
+        assert columns.shape[1] - real in (0, 1) and np.all(log_q[:, real:] == PAD_LOG_Q)
+        assert np.all(np.diff(columns[0, :real]) > 0) and np.all(columns[:, real:] == columns[:, real - 1 : real])
+        assert y["scores"].max() < real  # labels point at real columns only
+        padded += columns.shape[1] - real
+    assert padded  # some batch needed a padding column
+    logits = np.random.default_rng(0).normal(size=(4, 5)).astype(np.float32)
+    labels = np.array([0, 4, 2, 1])
+    pad = np.concatenate([logits, logits[:, -1:] - PAD_LOG_Q], axis=1)
+    loss = MaskedSoftmaxCE()
+    assert float(loss(labels, pad)) == pytest.approx(float(loss(labels, logits)), abs=1e-6)
+    one = MemoryBatches(make_windows({0: seqs[0]}, 12), trained.tables, cfg, False, 0.0, cat, sampled=True)
+    assert len(one) == 1 and one[0][0]["candidate_columns"].shape[1] == min(len(cat), 16 + 8)
