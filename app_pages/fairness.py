@@ -21,7 +21,7 @@ dataset = run.dataset
 
 attribute, item_attribute = fv.render_pickers(dataset)
 try:
-    lists, result = fa.compute(str(pick.path), rec, dataset, attribute, item_attribute)
+    lists, result = fa.compute(str(pick.path), rec, dataset, attribute, item_attribute, run.info.get("split"))
 except RecLensError as err:
     st.error(md_escape(err), icon=":material/error:")
     st.stop()

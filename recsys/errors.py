@@ -138,4 +138,9 @@ class Msg:
         "cut-off."
     )
     NO_TIMESTAMPS = "A temporal split needs a timestamp column; this dataset has none."
+    BAD_SPLIT = "Unknown split '{how}'. Choose auto (the default), time or random."
+    UNKNOWN_SPLIT_RECORD = (
+        "The run records a split RecLens does not know ({record}), so its test interactions cannot be rebuilt. "
+        "Train the model again with this version of RecLens."
+    )
     NOT_FITTED = "This {name} is not fitted yet; call fit(...) first."

@@ -10,7 +10,7 @@ import argparse
 import json
 
 from recsys.cli.data import add_data_files, load_data
-from recsys.cli.train import add_model_options, configs, print_progress, text_vectors
+from recsys.cli.train import add_model_options, configs, print_progress, print_protocol, text_vectors
 from recsys.output.paths import arg_type, json_file
 from recsys.output.terminal import echo
 
@@ -42,7 +42,7 @@ def _cmd_evaluate(args) -> int:
     report = metrics_json(exp, dataset)
     for note in exp.notes.values():
         echo(note)
-    echo(f"protocol: {report['protocol']['split']}; {report['protocol']['ranking']}")
+    print_protocol(exp, report)
     echo(exp.leaderboard().to_string(float_format=lambda x: f"{x:.4f}"))
     if args.json:
         with open(args.json, "w") as f:

@@ -8,7 +8,7 @@ from recsys.cli.data import add_data_files, load_data
 from recsys.output.paths import arg_type, out_folder
 from recsys.output.terminal import echo
 
-__all__ = ["add_model_options", "add_train_parser", "configs", "print_progress", "text_vectors"]
+__all__ = ["add_model_options", "add_train_parser", "configs", "print_progress", "print_protocol", "text_vectors"]
 
 
 _MULTIWORKER_HELP = """\
@@ -52,7 +52,14 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lr", type=float, default=t.learning_rate, help="learning rate")
     p.add_argument("--loss", choices=["softmax", "sampled", "mse"], default=t.loss)
     p.add_argument("--patience", type=int, default=t.patience)
-    p.add_argument("--seed", type=int, default=t.seed)
+    p.add_argument("--seed", type=int, default=t.seed, help="seeds training and the random split")
+    p.add_argument("--split", choices=["auto", "time", "random"], default=t.split,
+                   help="time: each user's last interaction is the test item, the one before it validation; random: "
+                        "a random interaction each (seeded); auto (default): random when the data has no usable "
+                        "time order (no timestamps and rows sorted by item id or rating), else time")
+    p.add_argument("--shuffle-histories", action=argparse.BooleanOptionalAction, default=t.shuffle_histories,
+                   help="train the Transformer on histories shuffled every epoch (a set model); default: on with the "
+                        "random split")
     p.add_argument("--time-budget", type=float, default=t.time_budget_s,
                    help=f"stop training before this many seconds (default {t.time_budget_s:.0f}; 0 = no limit)")
     p.add_argument("--head-samples", type=int, default=t.head_samples,
@@ -89,8 +96,18 @@ def configs(args):
                         patience=args.patience, seed=args.seed, time_budget_s=args.time_budget or None,
                         input_pipeline=getattr(args, "input", "memory"),
                         head_samples=None if args.head_samples in (None, 0) else args.head_samples,
-                        head_loss_weight=args.head_loss_weight)
+                        head_loss_weight=args.head_loss_weight, split=args.split,
+                        shuffle_histories=args.shuffle_histories)
     return model, train
+
+
+def print_protocol(exp, report: dict) -> None:
+    """The split notes that change what the numbers mean, then the protocol line above a table."""
+    for note in exp.split.notes:
+        if note.startswith("split:"):
+            echo(note)
+    training = f"; {report['protocol']['training']}" if "training" in report["protocol"] else ""
+    echo(f"protocol: {report['protocol']['split']}; {report['protocol']['ranking']}{training}")
 
 
 def print_progress(event: dict) -> None:
@@ -127,10 +144,11 @@ def _cmd_train(args) -> int:
     vectors, text_info = text_vectors(args, dataset)
     exp = run_experiment(dataset, ("sasrec",), model_cfg, train_cfg, text_vectors=vectors, progress=print_progress,
                          strategy=strategy)
-    metrics = metrics_json(exp, dataset)["models"]["sasrec"]
+    report = metrics_json(exp, dataset)
     out = args.out if is_chief() else worker_out(args.out)
-    path = save_run(exp.result, dataset, out, metrics=metrics,
+    path = save_run(exp.result, dataset, out, metrics=report["models"]["sasrec"],
                     info={"text_encoder": text_info, "strategy": args.strategy}, data_key=data_key)
+    print_protocol(exp, report)
     echo(exp.leaderboard().to_string(float_format=lambda x: f"{x:.4f}"))
     echo(f"saved run to {path} (peak memory {exp.result.peak_memory_mb:,.0f} MB)")
     return 0

@@ -62,6 +62,15 @@ class Dataset:
         return "timestamp" in self.interactions
 
     @property
+    def time_order(self) -> str:
+        """What orders each user's rows (``recsys.data.order.TIME_ORDERS``), as the load found it;
+        ``"timestamp"`` or ``"file"`` for data built without a load report."""
+        report = self.reports.get("interactions")
+        if report is not None and report.time_order is not None:
+            return report.time_order
+        return "timestamp" if self.has_timestamps else "file"
+
+    @property
     def has_ratings(self) -> bool:
         return "rating" in self.interactions
 

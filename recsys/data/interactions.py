@@ -13,7 +13,8 @@ Cleaning policy (each step reported in the ``LoadReport`` with its count and exa
    ``recsys.data.dates``); bad values as for ratings; values before 1970 or after 2100 are dropped;
 4. exact duplicate rows are dropped; a repeated user-item pair keeps the latest row
    (``DataConfig.duplicates``);
-5. users with fewer than ``min_user_interactions`` rows are dropped (they cannot be split).
+5. users with fewer than ``min_user_interactions`` rows are dropped (they cannot be split);
+6. what orders each user's rows is checked (``recsys.data.order``): ``LoadReport.time_order``.
 
 Ids keep their spelling except for spaces around them, which are removed and counted (``' u3 '``
 and ``'u3'`` are one id). A missing value is an empty cell or one of ``NA_TOKENS``.
@@ -27,6 +28,7 @@ import pandas as pd
 from recsys.data.columns import ColumnMapping, detect_interaction_columns
 from recsys.data.config import DataConfig
 from recsys.data.dates import to_epoch_seconds
+from recsys.data.order import report_time_order
 from recsys.data.readers import NA_TOKENS, RawTable, read_table
 from recsys.data.report import LoadReport
 from recsys.data.values import read_values_as
@@ -223,8 +225,9 @@ def clean_interactions(
         frame = _clean_values(frame, mapping.rating, report, config)
     if "timestamp" in frame:
         frame = _clean_timestamps(frame, mapping.timestamp, report, config)
-    frame = _drop_repeats(frame, report, config)
-    return _finish(frame, report, name), report, mapping
+    frame = _finish(_drop_repeats(frame, report, config), report, name)
+    report_time_order(frame, report)
+    return frame, report, mapping
 
 
 def load_interactions(

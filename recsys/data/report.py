@@ -31,7 +31,8 @@ class ReportEntry:
 class LoadReport:
     """What happened to one file on its way in.
 
-    ``rows_read - sum(dropped counts) == rows_kept`` always holds (tested).
+    ``rows_read - sum(dropped counts) == rows_kept`` always holds (tested). ``time_order``: for
+    interactions, what orders each user's rows (``recsys.data.order.TIME_ORDERS``; ``None`` = not checked).
     """
 
     source: str
@@ -39,6 +40,7 @@ class LoadReport:
     rows_read: int = 0
     rows_kept: int = 0
     entries: list[ReportEntry] = field(default_factory=list)
+    time_order: str | None = None
 
     def drop(self, reason: str, count: int, examples=()) -> None:
         if count:
@@ -91,6 +93,7 @@ class LoadReport:
             "rows_kept": self.rows_kept,
             "rows_dropped": self.rows_dropped,
             "rows_fixed": self.rows_fixed,
+            "time_order": self.time_order,
             "entries": [e.__dict__ | {"examples": list(map(str, e.examples))} for e in self.entries],
         }
 

@@ -4,7 +4,7 @@ are in ``recsys.ranking.metrics``."""
 
 from recsys.evaluate.baselines import EASE, ItemKNN, MostPopular, UserKNN
 from recsys.evaluate.ease_text import EASEText
-from recsys.evaluate.protocol import HEADLINE_METRICS, PROTOCOL, SequenceScorer, evaluate, rank_users
+from recsys.evaluate.protocol import HEADLINE_METRICS, PROTOCOL, SequenceScorer, evaluate, protocol, rank_users
 from recsys.evaluate.registry import BASELINE_ORDER, BASELINES, MODEL_NAMES, Baseline, make_baseline
 
 __all__ = [
@@ -22,5 +22,6 @@ __all__ = [
     "UserKNN",
     "evaluate",
     "make_baseline",
+    "protocol",
     "rank_users",
 ]

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 
 from recsys.data.dataset import Dataset
-from recsys.data.split import Split, leave_last_out
+from recsys.data.split import Split, make_split
 from recsys.evaluate.ease_text import NO_TEXT
-from recsys.evaluate.protocol import HEADLINE_METRICS, PROTOCOL, SequenceScorer, evaluate
+from recsys.evaluate.protocol import HEADLINE_METRICS, SequenceScorer, evaluate, protocol
 from recsys.evaluate.registry import (
     BASELINE_ORDER,
     BASELINES,
@@ -61,6 +61,7 @@ class TrainSettings:
     time_limit_s: float | None = TrainConfig.time_budget_s
     baselines: tuple[str, ...] = DEFAULT_BASELINES
     lightgcn_epochs: int = LightGCNConfig.epochs
+    split: str = TrainConfig.split
 
     def model_config(self) -> ModelConfig:
         return ModelConfig(
@@ -75,6 +76,7 @@ class TrainSettings:
             batch_size=self.batch_size,
             max_eval_users=self.max_eval_users,
             time_budget_s=self.time_limit_s,
+            split=self.split,
         )
 
     def lightgcn_config(self) -> LightGCNConfig:
@@ -119,10 +121,9 @@ def run_experiment(
     graph_vectors=None,
     skip=None,
 ) -> Experiment:
-    """Fit and evaluate ``models`` (``sasrec`` is the Transformer) under the default protocol.
-
-    Every baseline, ``lightgcn`` included, is fitted on ``split.train`` (validation for early
-    stopping or tuning) and tested with train + validation as history. ``strategy``: a
+    """Fit and evaluate ``models`` (``sasrec`` is the Transformer) under the protocol: each model,
+    ``lightgcn`` included, is fitted on ``split.train`` (validation for early stopping or tuning)
+    and tested with train + validation as history. ``strategy``: a
     ``tf.distribute`` strategy for the Transformer (``recsys.train.fit``). ``graph_vectors``:
     LightGCN vectors for a Transformer with ``use_graph``; if ``None`` they come from the
     ``lightgcn`` baseline when it is among ``models`` (one fit serves both), else ``fit`` fits them.
@@ -131,9 +132,10 @@ def run_experiment(
     "evaluating" | "done" | "skipped", "seconds": ...}`` around each model, so each gets its own
     stage in a progress display. ``skip`` (a ``threading.Event``): once set, the baselines not yet
     started are skipped (their rows are missing from the table); the Transformer always runs.
-    ``ease_text`` is fitted on ``text_vectors``; without them it is skipped with a note.
+    ``ease_text`` is fitted on ``text_vectors``; without them it is skipped with a note. ``split``:
+    by default ``make_split`` by ``train_config.split`` and ``seed`` (random trains a set model).
     """
-    split = split or leave_last_out(dataset.interactions)
+    split = split or make_split(dataset.interactions, train_config.split, train_config.seed, dataset.time_order)
     seconds, result, fitted, tables = {}, None, {}, []
     notes = {name: NO_TEXT for name in models if name in NEEDS_TEXT and text_vectors is None}
     emit = progress or (lambda event: None)
@@ -176,8 +178,9 @@ def metrics_json(exp: Experiment, dataset: Dataset) -> dict:
         models.setdefault(name, {})["fit_seconds"] = round(secs, 3)
     if exp.result is not None and "sasrec" in models:
         models["sasrec"]["best_epoch"] = exp.result.best_epoch
+    set_model = exp.result is not None and bool(exp.result.train_config.shuffle_histories)
     return {
-        "protocol": PROTOCOL | {"strategy": exp.split.strategy},
+        "protocol": protocol(exp.split, set_model) | {"strategy": exp.split.strategy},
         "dataset": {"users": dataset.n_users, "items": dataset.n_items, "interactions": len(dataset.interactions)},
         "models": models,
     }

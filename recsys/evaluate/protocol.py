@@ -9,19 +9,29 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from recsys.data.split import Split
+from recsys.data.split import Split, describe_split
 from recsys.model.sequences import last_items, user_sequences
 from recsys.ranking import metrics as M
 from recsys.ranking import top_k
 
-__all__ = ["evaluate", "HEADLINE_METRICS", "PROTOCOL", "SequenceScorer", "rank_users"]
+__all__ = ["evaluate", "HEADLINE_METRICS", "PROTOCOL", "SET_MODEL", "SequenceScorer", "protocol", "rank_users"]
 
 PROTOCOL = {
-    "split": "leave-last-out per user by time (ties in file order): last item = test, second to last = validation",
+    "split": describe_split(None),
     "ranking": "all items ranked; items the user interacted with earlier are excluded",
     "metrics": "HR@K, Recall@K, Precision@K, F1@K, NDCG@K, MRR, MAP@K, coverage@K, novelty@K, ILD@K (K = 10, 20)",
     "negatives": "none sampled (full ranking)",
 }
+
+SET_MODEL = "the Transformer was trained on histories shuffled every epoch (a set model: no order learnt)"
+
+
+def protocol(split: Split | dict | None = None, set_model: bool = False) -> dict:
+    """``PROTOCOL`` with the sentence of the split used (a ``Split`` or its ``split_record``; ``None``
+    = leave-last-out) and, for a Transformer trained as a set model, a ``training`` line."""
+    out = PROTOCOL | {"split": describe_split(split)}
+    return out | {"training": SET_MODEL} if set_model else out
+
 
 # The metrics tables print first (leaderboards, run comparisons); the JSON keeps them all.
 HEADLINE_METRICS = ("ndcg@10", "hr@10", "precision@10", "f1@10", "recall@20", "mrr", "coverage@10")

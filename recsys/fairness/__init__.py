@@ -8,6 +8,7 @@ from recsys.fairness.audit import (
     audit,
     audit_from_lists,
     audit_groups,
+    audit_protocol,
     audit_scorer,
     audit_tradeoff,
     calibration_categories,
@@ -66,6 +67,7 @@ from recsys.fairness.user_side import (
 __all__ = [
     "ALPHA",
     "AUDIT_PROTOCOL",
+    "audit_protocol",
     "DEFAULT_LAMBDAS",
     "DERIVED_ATTRIBUTES",
     "JSON_KEYS",

@@ -15,7 +15,7 @@ import pandas as pd
 
 from recsys.data.dataset import Dataset
 from recsys.data.side import UserTable
-from recsys.data.split import Split, leave_last_out
+from recsys.data.split import Split, describe_split, make_split
 from recsys.errors import DataError
 from recsys.fairness.bootstrap import bootstrap_groups
 from recsys.fairness.calibration import ALPHA, calibration_kl
@@ -48,6 +48,7 @@ from recsys.ranking import metrics as M
 
 __all__ = [
     "AUDIT_PROTOCOL",
+    "audit_protocol",
     "AuditConfig",
     "audit",
     "audit_from_lists",
@@ -59,10 +60,14 @@ __all__ = [
     "rerank_lists",
 ]
 
-AUDIT_PROTOCOL = (
-    "leave-last-out per user by time; lists for the users with a test item, made from their train + validation "
-    "interactions; all items ranked, earlier items excluded; accuracy against the test item"
-)
+AUDIT_LISTS = ("lists for the users with a test item, made from their train + validation interactions; all items "
+               "ranked, earlier items excluded; accuracy against the test item")
+AUDIT_PROTOCOL = f"{describe_split(None)}; {AUDIT_LISTS}"
+
+
+def audit_protocol(split: Split | dict | None) -> str:
+    """The audit's protocol sentence for the split its lists come from (``None`` = leave-last-out)."""
+    return f"{describe_split(split)}; {AUDIT_LISTS}"
 
 
 @dataclass(frozen=True)
@@ -243,7 +248,7 @@ def _settings(dataset: Dataset, lists: AuditLists, attribute: str, c: AuditConfi
     return {
         "attribute": attribute, "item_attribute": c.item_attribute, "k": c.k, "n_candidates": lists.candidates.shape[1],
         "n_boot": c.n_boot, "ci": c.ci, "seed": c.seed, "n_bins": c.n_bins, "min_group_size": c.min_group_size,
-        "users": len(lists.users), "items": dataset.n_items, "protocol": AUDIT_PROTOCOL, "preference": c.preference,
+        "users": len(lists.users), "items": dataset.n_items, "protocol": audit_protocol(lists.split), "preference": c.preference,
     }
 
 
@@ -297,14 +302,14 @@ def audit_scorer(dataset: Dataset, scorer, attribute: str, config: AuditConfig |
 
     Args:
         scorer: ``scores(user_idx, history) -> [U, N]``.
-        split: The split the scorer was trained on (default: leave-last-out of the interactions).
+        split: The split the scorer was trained on (default: as ``audit_lists``).
         dataset, attribute, config, users, progress: As ``audit_from_lists``.
 
     Raises:
         DataError: unknown attribute, every audited user in one group, or no user with a test item.
     """
     say = progress or (lambda stage: None)
-    split = split or leave_last_out(dataset.interactions)
+    split = split or make_split(dataset.interactions, "auto", 0, dataset.time_order)
     audited, history = test_users(split)[0], pd.concat([split.train, split.valid])
     c, groups = _groups(dataset, attribute, audited, history, config or AuditConfig(), users)
     say("scoring candidates")
@@ -317,7 +322,7 @@ def audit(run, attribute: str, config: AuditConfig | None = None, *, users: User
     """Audit a trained run (``recsys.train.load_run``) for one user attribute.
 
     Recommendations come from the run's Transformer, scored from each test user's training +
-    validation history (the split is recomputed: leave-last-out is deterministic).
+    validation history (the run's split is made again from its record, ``Run.split``).
 
     Args:
         run: A ``recsys.train.Run``.
@@ -326,4 +331,4 @@ def audit(run, attribute: str, config: AuditConfig | None = None, *, users: User
     from recsys.evaluate.protocol import SequenceScorer
 
     scorer = SequenceScorer(run.recommender())
-    return audit_scorer(run.dataset, scorer, attribute, config, users=users, progress=progress)
+    return audit_scorer(run.dataset, scorer, attribute, config, split=run.split(), users=users, progress=progress)

@@ -7,14 +7,14 @@ metrics (for any user attribute), item exposure and the re-ranking sweep only re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from recsys.data.dataset import Dataset
-from recsys.data.split import Split, leave_last_out
+from recsys.data.split import Split, make_split, split_record
 from recsys.errors import DataError
 from recsys.fairness.candidates import score_candidates
 from recsys.fairness.groups import history_matrix, item_popularity
@@ -31,7 +31,7 @@ def test_users(split: Split) -> tuple[np.ndarray, np.ndarray]:
     """
     if split.test.empty:
         raise DataError(FairnessMsg.NO_TEST_USERS)
-    first = split.test.groupby("user_idx", sort=True)["item_idx"].first()  # leave-last-out: one each
+    first = split.test.groupby("user_idx", sort=True)["item_idx"].first()  # leave-one-out splits: one each
     return first.index.to_numpy(), first.to_numpy()
 
 
@@ -51,6 +51,7 @@ class AuditLists:
         history: The train + validation interactions the lists were made from.
         hist: ``[U, N]`` binary history matrix of the users.
         popularity: ``[N]`` distinct users per item in ``history``.
+        split: The split the lists come from (``recsys.data.split.split_record``).
     """
 
     users: np.ndarray
@@ -60,6 +61,7 @@ class AuditLists:
     history: pd.DataFrame
     hist: sp.csr_matrix
     popularity: np.ndarray
+    split: dict = field(default_factory=dict)
 
     @property
     def n_items(self) -> int:
@@ -82,15 +84,16 @@ def audit_lists(dataset: Dataset, scorer, *, split: Split | None = None, n_candi
     Args:
         dataset: The loaded dataset.
         scorer: ``scores(user_idx, history) -> [U, N]`` (``SequenceScorer`` or a baseline).
-        split: The split the scorer was trained on (default: leave-last-out of the interactions).
+        split: The split the scorer was trained on (default: ``make_split``'s auto choice for the
+            data, seed 0, as ``run_experiment`` makes it with the default settings).
         n_candidates: Candidates kept per user (re-rankers choose among them; K <= this).
 
     Raises:
         DataError: no user has a test item.
     """
-    split = split or leave_last_out(dataset.interactions)
+    split = split or make_split(dataset.interactions, "auto", 0, dataset.time_order)
     users, relevant = test_users(split)
     history = pd.concat([split.train, split.valid])
     candidates, scores = score_candidates(scorer, users, history, n_candidates)
     return AuditLists(users, relevant, candidates, scores, history, history_matrix(history, users, dataset.n_items),
-                      item_popularity(history, dataset.n_items))
+                      item_popularity(history, dataset.n_items), split_record(split))

@@ -10,6 +10,8 @@ layout itself is deterministic.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -19,7 +21,9 @@ from recsys.train.config import TrainConfig
 from recsys.train.sampling import column_log_q, target_frequencies
 from recsys.train.windows import Windows
 
-__all__ = ["head_positions", "sample_columns", "softmax_batch", "MemoryBatches"]
+__all__ = ["head_positions", "sample_columns", "softmax_batch", "MemoryBatches", "PAD_LOG_Q"]
+
+PAD_LOG_Q = 1e9  # a padding column's logit minus this is about -1e9: exactly 0 after the softmax
 
 
 def head_positions(labels, draw) -> tf.Tensor:
@@ -83,13 +87,17 @@ class MemoryBatches(keras.utils.PyDataset):
 
     ``sampled``: the output head trains on the targets plus ``head_samples`` random columns;
     ``sampled_sequence``: the per-position softmax on the targets plus ``sequence_samples``.
-    ``catalogue``: ``[C]`` sorted model ids of the warm items.
+    ``catalogue``: ``[C]`` sorted model ids of the warm items. ``epoch_windows``: for a set model,
+    ``epoch -> Windows`` of that epoch's shuffled histories (``windows`` are epoch 0's); Keras calls
+    ``on_epoch_begin`` once per epoch before the epoch's first batch is read.
     """
 
     def __init__(self, windows: Windows, tables: FeatureTables, cfg: TrainConfig, uses_user_features: bool,
-                 rating_mean: float, catalogue: np.ndarray, sampled: bool = False, sampled_sequence: bool = False):
+                 rating_mean: float, catalogue: np.ndarray, sampled: bool = False, sampled_sequence: bool = False,
+                 epoch_windows: Callable[[int], Windows] | None = None):
         super().__init__()
         self.w, self.tables, self.cfg = windows, tables, cfg
+        self.epoch_windows, self.epochs_begun = epoch_windows, 0
         self.uses_user_features, self.rating_mean = uses_user_features, rating_mean
         self.rng = np.random.default_rng(cfg.seed)
         self.order = self.rng.permutation(len(windows))
@@ -99,6 +107,11 @@ class MemoryBatches(keras.utils.PyDataset):
 
     def __len__(self) -> int:
         return int(np.ceil(len(self.w) / self.cfg.batch_size))
+
+    def on_epoch_begin(self) -> None:
+        if self.epoch_windows is not None and self.epochs_begun:  # epoch 0's windows came with the constructor
+            self.w = self.epoch_windows(self.epochs_begun)
+        self.epochs_begun += 1
 
     def on_epoch_end(self) -> None:
         self.order = self.rng.permutation(len(self.w))
@@ -118,7 +131,27 @@ class MemoryBatches(keras.utils.PyDataset):
         labels = np.where(targ > 0, np.searchsorted(self.catalogue, targ), -1)  # every target is in the catalogue
         x, y = softmax_batch(x, labels, self.rng.random(len(rows)), self._draw(self.sampled, self.cfg.head_samples, len(rows)),
                              self._draw(self.sampled_sequence, self.cfg.sequence_samples, int((labels >= 0).sum())))
-        return {k: np.asarray(v) for k, v in x.items()}, {k: np.asarray(v) for k, v in y.items()}
+        x = {k: np.asarray(v) for k, v in x.items()}
+        return self._pad_columns(x, i), {k: np.asarray(v) for k, v in y.items()}
+
+    def _pad_columns(self, x: dict, i: int) -> dict:
+        """Keras fixes each input dimension that is equal in batches 0 and 1, but the number of
+        sampled columns varies from batch to batch (and epoch to epoch). One padding column where
+        needed gives even batches an even count and odd batches an odd one, so batches 0 and 1
+        always differ and the dimension stays free; with one batch per epoch, the columns are padded
+        to the most there can be. A padding column repeats the last one (labels, which index the
+        columns, are unchanged) with a log Q of ``PAD_LOG_Q``: its corrected logit gets no weight."""
+        for columns, log_q, most in (("candidate_columns", "column_log_q", self.cfg.batch_size + (self.cfg.head_samples or 0)),
+                                     ("sequence_columns", "sequence_log_q", len(self.catalogue))):
+            if columns not in x:
+                continue
+            width = x[columns].shape[1]
+            wanted = max(width, min(most, len(self.catalogue))) if len(self) == 1 else width + (width - i) % 2
+            if wanted > width:
+                extra = wanted - width
+                x[columns] = np.concatenate([x[columns], np.repeat(x[columns][:, -1:], extra, axis=1)], axis=1)
+                x[log_q] = np.concatenate([x[log_q], np.full((len(x[log_q]), extra), PAD_LOG_Q, x[log_q].dtype)], axis=1)
+        return x
 
     def _draw(self, sampled: bool, samples: int | None, draws: int):
         """``(negatives, log_q)`` for ``softmax_batch``: ``samples`` random columns and the log Q of

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from recsys.data.split import SPLITS
+
 __all__ = ["TrainConfig", "LOSSES", "INPUT_PIPELINES"]
 
 LOSSES = ("softmax", "sampled", "mse")
@@ -52,6 +54,14 @@ class TrainConfig:
         input_pipeline: ``"memory"`` (windows in NumPy arrays, the default) or ``"parquet"``
             (windows streamed from Parquet shards through ``tf.data``; softmax loss; always used
             with a ``tf.distribute`` strategy, see ``recsys.train.stream``).
+        split: How ``recsys.evaluate.run_experiment`` splits the data (``recsys.data.split.SPLITS``):
+            ``"time"`` leave-last-out, ``"random"`` random leave-one-out per user (seeded by ``seed``),
+            ``"auto"`` random when the data has no usable time order (``Dataset.time_order``), else
+            time. ``fit`` itself trains on the split it is given.
+        shuffle_histories: Train a set model: each user's training history in a new random order
+            every epoch (``recsys.train.windows.shuffle_sequences``), so the model cannot learn an
+            order the data does not have. ``None`` (the default): on when the split is random
+            (``fit`` records the value it used).
     """
 
     epochs: int = 30
@@ -67,12 +77,16 @@ class TrainConfig:
     head_samples: int | None = 64
     head_loss_weight: float = 0.1
     sequence_samples: int | None = 1024
+    split: str = "auto"
+    shuffle_histories: bool | None = None
 
     def __post_init__(self):
         if self.loss not in LOSSES:
             raise ValueError(f"loss must be one of {LOSSES}, got {self.loss!r}")
         if self.input_pipeline not in INPUT_PIPELINES:
             raise ValueError(f"input_pipeline must be one of {INPUT_PIPELINES}, got {self.input_pipeline!r}")
+        if self.split not in SPLITS:
+            raise ValueError(f"split must be one of {SPLITS}, got {self.split!r}")
 
     def to_dict(self) -> dict:
         return asdict(self)

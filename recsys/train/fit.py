@@ -9,7 +9,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import keras
 import numpy as np
@@ -17,7 +17,7 @@ import tensorflow as tf
 from keras import ops
 
 from recsys.data.dataset import Dataset
-from recsys.data.split import Split
+from recsys.data.split import Split, split_record
 from recsys.model.build import build_model, training_model
 from recsys.model.config import ModelConfig
 from recsys.model.features import FeatureTables, build_feature_tables, to_model_ids
@@ -28,10 +28,12 @@ from recsys.train.distributed import adapt_trainer, is_multi_worker, peak_memory
 from recsys.train.monitor import Monitor, valid_sample
 from recsys.train.sampling import target_frequencies
 from recsys.train.stream import STREAM_LOSS, STREAM_LOSSES, window_dataset, write_window_shards
-from recsys.train.windows import make_windows, user_sequences
+from recsys.train.windows import Windows, make_windows, shuffle_sequences, user_sequences
 
 __all__ = ["fit", "TrainResult", "STOP_REASONS", "TIME_LIMIT", "MaskedSoftmaxCE", "set_seed", "warm_items",
-           "forget_cold_ids"]
+           "forget_cold_ids", "set_model"]
+
+RANDOM_SPLITS = ("random_leave_one_out", "random")  # split strategies that ignore time order
 
 
 def set_seed(seed: int) -> None:
@@ -70,6 +72,12 @@ def sampled_sequence(tcfg: TrainConfig, n_catalogue: int) -> bool:
 def sampled_head(tcfg: TrainConfig, n_catalogue: int) -> bool:
     """Whether the output head trains on sampled columns (``TrainConfig.head_samples``)."""
     return tcfg.loss == "softmax" and tcfg.head_samples is not None and tcfg.head_samples + tcfg.batch_size < n_catalogue
+
+
+def set_model(tcfg: TrainConfig, split: Split) -> bool:
+    """Whether the histories are shuffled every epoch: ``tcfg.shuffle_histories``, or when ``None``,
+    whether ``split`` ignores time order (a random split)."""
+    return tcfg.shuffle_histories if tcfg.shuffle_histories is not None else split.strategy in RANDOM_SPLITS
 
 
 def warm_items(train, n_items: int) -> np.ndarray:
@@ -114,6 +122,7 @@ class TrainResult:
         peak_memory_mb: peak resident memory of the process when training ended.
         input_pipeline: ``"memory"`` or ``"parquet"`` (what fed the batches).
         replicas: replicas that trained in sync (1 on one device).
+        split: The split trained on (``recsys.data.split.split_record``; ``rebuild_split`` remakes it).
     """
 
     model: keras.Model
@@ -131,6 +140,7 @@ class TrainResult:
     peak_memory_mb: float = 0.0
     input_pipeline: str = "memory"
     replicas: int = 1
+    split: dict = field(default_factory=dict)
 
     @property
     def stopped_for_time(self) -> bool:
@@ -183,7 +193,7 @@ def fit(
     """
     t0 = time.perf_counter()
     set_seed(train_config.seed)
-    cfg, tcfg = model_config, train_config
+    cfg, tcfg = model_config, replace(train_config, shuffle_histories=set_model(train_config, split))
     _phase(progress, "model")
     tables = _feature_tables(dataset, split, cfg, text_vectors, graph_vectors)
     strategy = strategy or tf.distribute.get_strategy()
@@ -210,6 +220,7 @@ def fit(
         fit_seconds=time.perf_counter() - t0, rating_mean=rating_mean, stop_reason=monitor.stop_reason,
         setup_seconds=monitor.setup_seconds, peak_memory_mb=peak_memory_mb(),
         input_pipeline="parquet" if stream else "memory", replicas=strategy.num_replicas_in_sync,
+        split=split_record(split),
     )
 
 
@@ -267,16 +278,33 @@ def _batches(model, tables, sequences, catalogue, cfg, tcfg, shards_folder, rati
     written to ``shards_folder``, or (``None``) held in memory."""
     uses_user_features = "user_features" in {t.name for t in model.inputs}
     if shards_folder is None:
-        windows = make_windows(sequences, cfg.max_len, ratings, every_position=tcfg.loss == "mse")
-        batches = MemoryBatches(windows, tables, tcfg, uses_user_features, rating_mean, catalogue,
-                                sampled_head(tcfg, len(catalogue)), sampled_sequence(tcfg, len(catalogue)))
+        epoch_windows = _epoch_windows(sequences, ratings, cfg, tcfg)
+        batches = MemoryBatches(epoch_windows(0), tables, tcfg, uses_user_features, rating_mean, catalogue,
+                                sampled_head(tcfg, len(catalogue)), sampled_sequence(tcfg, len(catalogue)),
+                                epoch_windows=epoch_windows if tcfg.shuffle_histories else None)
         return batches, len(batches)
-    shards = write_window_shards(sequences, cfg.max_len, catalogue, shards_folder)
+    shards = write_window_shards(sequences, cfg.max_len, catalogue, shards_folder,
+                                 shuffle_seed=tcfg.seed if tcfg.shuffle_histories else None)
     frequencies = target_frequencies(np.concatenate([s[1:] for s in sequences.values()]), catalogue)
     batches = window_dataset(shards, tables, tcfg.batch_size, tcfg.seed, uses_user_features,
                              head_samples=tcfg.head_samples if sampled_head(tcfg, len(catalogue)) else None,
                              n_catalogue=len(catalogue), frequencies=frequencies)
     return batches, shards.rows // tcfg.batch_size
+
+
+def _epoch_windows(sequences, ratings, cfg: ModelConfig, tcfg: TrainConfig) -> Callable[[int], Windows]:
+    """``epoch -> Windows``: the training windows of an epoch, cut from histories shuffled for that
+    epoch when ``tcfg.shuffle_histories`` (a set model), else the same windows every epoch."""
+    every_position = tcfg.loss == "mse"
+    if not tcfg.shuffle_histories:
+        fixed = make_windows(sequences, cfg.max_len, ratings, every_position=every_position)
+        return lambda epoch: fixed
+
+    def shuffled(epoch: int) -> Windows:
+        seqs, rated = shuffle_sequences(sequences, tcfg.seed, epoch, ratings)
+        return make_windows(seqs, cfg.max_len, rated, every_position=every_position)
+
+    return shuffled
 
 
 def _compile(trainer, batches, strategy, scorer, split, tcfg, progress, cancel, n_batches, t0) -> Monitor:

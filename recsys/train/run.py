@@ -3,7 +3,8 @@
 Layout of a run directory::
 
     model.keras        the scoring model (feature tables inside, as frozen weights)
-    run.json           configs, metrics, training curve, data sources and column mapping
+    run.json           configs, metrics, training curve, data sources and column mapping, the split
+                       (``recsys.data.split.split_record``)
     interactions.parquet, items.parquet, users.parquet
                        the cleaned, encoded data (so a run recommends and explains on its own)
     schemas.json       item/user column roles, and the column names/types the user gave
@@ -37,6 +38,7 @@ from recsys.data.dataset import Dataset
 from recsys.data.encoder import IdEncoder
 from recsys.data.side import ItemTable, UserTable
 from recsys.data.spec import ColumnSpec
+from recsys.data.split import Split, rebuild_split
 from recsys.errors import RecLensError
 from recsys.model.config import ModelConfig
 from recsys.model.features import FeatureTables
@@ -72,6 +74,11 @@ class Run:
     metrics: dict = field(default_factory=dict)
     curve: list = field(default_factory=list)
     info: dict = field(default_factory=dict)
+
+    def split(self) -> Split:
+        """The split the run was trained and evaluated on, made again from its interactions
+        (``run.json``'s ``split``; runs saved before it was recorded used leave-last-out)."""
+        return rebuild_split(self.dataset.interactions, self.info.get("split"))
 
     def recommender(self, kind: type[CatalogueScorer] = CatalogueScorer) -> CatalogueScorer:
         """Scores from each user's whole history (all loaded interactions). ``kind``: the class to
@@ -147,6 +154,7 @@ def save_run(result: TrainResult, dataset: Dataset, path, metrics: dict | None =
         "peak_memory_mb": result.peak_memory_mb,
         "input_pipeline": result.input_pipeline,
         "replicas": result.replicas,
+        "split": result.split,
         "rating_mean": result.rating_mean,
         "curve": result.curve,
         "metrics": metrics or {},

@@ -8,7 +8,10 @@ candidate catalogue and user attributes attached in the graph. Memory for window
 one chunk while writing and by the shuffle buffer while training, however large the file.
 
 Labels are precomputed for the full softmax: the column of each target in the sorted catalogue
-of warm items (``-1`` = padding).
+of warm items (``-1`` = padding). A set model (``TrainConfig.shuffle_histories``) needs new windows
+every epoch: its shards hold each user's history (``user``, ``items``) and the windows are cut
+while reading, from histories shuffled for that pass over the shard (the k-th read of a shard
+is epoch k, in every worker alike).
 """
 
 from __future__ import annotations
@@ -24,9 +27,10 @@ import tensorflow as tf
 from recsys.model.features import FeatureTables
 from recsys.train.batches import softmax_batch
 from recsys.train.sampling import column_log_q
-from recsys.train.windows import make_windows
+from recsys.train.windows import make_windows, shuffle_sequences
 
-__all__ = ["WindowShards", "write_window_shards", "read_shard", "window_dataset", "STREAM_LOSSES", "STREAM_LOSS"]
+__all__ = ["WindowShards", "write_window_shards", "read_shard", "ShuffledReader", "window_dataset", "STREAM_LOSSES",
+           "STREAM_LOSS"]
 
 STREAM_LOSSES = ("softmax",)
 STREAM_LOSS = ("The Parquet input pipeline (and distributed training) supports loss='softmax' only, got '{loss}'. "
@@ -35,11 +39,14 @@ STREAM_LOSS = ("The Parquet input pipeline (and distributed training) supports l
 
 @dataclass(frozen=True)
 class WindowShards:
-    """Parquet shards of training windows. ``rows``: windows in all shards; ``max_len``: L."""
+    """Parquet shards of training windows. ``rows``: windows in all shards; ``max_len``: L.
+    ``shuffle_seed``: set for shards of histories to shuffle every epoch; ``catalogue``: their labels' columns."""
 
     paths: tuple[str, ...]
     rows: int
     max_len: int
+    shuffle_seed: int | None = None
+    catalogue: np.ndarray | None = None
 
 
 def _fixed_list(values: np.ndarray) -> pa.FixedSizeListArray:
@@ -48,7 +55,7 @@ def _fixed_list(values: np.ndarray) -> pa.FixedSizeListArray:
 
 def write_window_shards(
     sequences: dict[int, np.ndarray], max_len: int, catalogue: np.ndarray, out_dir,
-    rows_per_shard: int = 65_536, users_per_chunk: int = 2048,
+    rows_per_shard: int = 65_536, users_per_chunk: int = 2048, shuffle_seed: int | None = None,
 ) -> WindowShards:
     """Cut ``sequences`` into windows (``make_windows``) a chunk of users at a time and write them.
 
@@ -57,6 +64,7 @@ def write_window_shards(
         catalogue: ``[C]`` sorted model ids that compete in the softmax (every target is one).
         out_dir: Folder for ``windows-00000.parquet``, ...
         rows_per_shard: A shard is written once this many windows are waiting.
+        shuffle_seed: Write the histories instead, to be shuffled with this seed every epoch.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -73,17 +81,35 @@ def write_window_shards(
 
     for start in range(0, len(users), users_per_chunk):
         chunk = {u: sequences[u] for u in users[start : start + users_per_chunk]}
-        w = make_windows(chunk, max_len)
-        labels = np.where(w.targets > 0, np.searchsorted(catalogue, w.targets), -1).astype(np.int32)
-        pending.append(pa.table({"user": pa.array(w.users, pa.int64()), "history": _fixed_list(w.history),
-                                 "labels": _fixed_list(labels)}))
-        waiting += len(w)
-        rows += len(w)
+        table, n = _history_table(chunk, max_len) if shuffle_seed is not None else _window_table(chunk, max_len, catalogue)
+        pending.append(table)
+        waiting += n
+        rows += n
         if waiting >= rows_per_shard:
             flush()
     if pending:
         flush()
-    return WindowShards(tuple(paths), rows, max_len)
+    return WindowShards(tuple(paths), rows, max_len, shuffle_seed, catalogue if shuffle_seed is not None else None)
+
+
+def _window_table(chunk: dict[int, np.ndarray], max_len: int, catalogue: np.ndarray) -> tuple[pa.Table, int]:
+    """``(table, windows)``: the windows of ``chunk`` with their softmax labels."""
+    w = make_windows(chunk, max_len)
+    return pa.table({"user": pa.array(w.users, pa.int64()), "history": _fixed_list(w.history),
+                     "labels": _fixed_list(_labels(w.targets, catalogue))}), len(w)
+
+
+def _history_table(chunk: dict[int, np.ndarray], max_len: int) -> tuple[pa.Table, int]:
+    """``(table, windows)``: the histories of ``chunk`` and how many windows they make in any order."""
+    lengths = np.array([len(s) for s in chunk.values()], np.int64)
+    items = pa.array([s.astype(np.int32) for s in chunk.values()], pa.list_(pa.int32()))
+    windows = int(np.sum(-(-np.maximum(lengths - 1, 0) // max_len)))  # make_windows: ceil((n - 1) / L) each
+    return pa.table({"user": pa.array(list(chunk), pa.int64()), "items": items}), windows
+
+
+def _labels(targets: np.ndarray, catalogue: np.ndarray) -> np.ndarray:
+    """``[n, L]`` int32 column of each target model id in ``catalogue`` (``-1`` = padding)."""
+    return np.where(targets > 0, np.searchsorted(catalogue, targets), -1).astype(np.int32)
 
 
 def read_shard(path, max_len: int, block: int = 8192):
@@ -93,6 +119,27 @@ def read_shard(path, max_len: int, block: int = 8192):
         hist = batch.column("history").flatten().to_numpy().reshape(-1, max_len)
         labels = batch.column("labels").flatten().to_numpy().reshape(-1, max_len)
         yield batch.column("user").to_numpy(), hist, labels
+
+
+class ShuffledReader:
+    """Reads history shards (``WindowShards.shuffle_seed`` set) as ``read_shard`` reads window
+    shards: each block's histories shuffled for the pass (``shuffle_sequences`` keyed by the seed,
+    the number of earlier reads of the shard and the block's first user), then cut into windows."""
+
+    def __init__(self, shards: WindowShards):
+        self.shards, self.passes = shards, {}
+
+    def __call__(self, path, max_len: int, block: int = 8192):
+        path = path.decode() if isinstance(path, bytes) else str(path)
+        epoch = self.passes[path] = self.passes.get(path, -1) + 1
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=block):
+            users = batch.column("user").to_numpy()
+            column = batch.column("items")
+            values, offsets = column.values.to_numpy(), column.offsets.to_numpy()  # offsets index .values
+            chunk = {int(u): values[offsets[i]:offsets[i + 1]] for i, u in enumerate(users)}
+            shuffled, _ = shuffle_sequences(chunk, self.shards.shuffle_seed, epoch, stream=int(users[0]))
+            w = make_windows(shuffled, max_len)
+            yield w.users, w.history, _labels(w.targets, self.shards.catalogue)
 
 
 def window_dataset(
@@ -144,12 +191,13 @@ def window_dataset(
 def _shuffled_rows(shards: WindowShards, seed: int, shuffle_buffer: int) -> tf.data.Dataset:
     """Windows ``(user, history [L], labels [L])``: shards in a seeded order, then a shuffle buffer."""
     length = shards.max_len
+    read = read_shard if shards.shuffle_seed is None else ShuffledReader(shards)
     sig = (tf.TensorSpec([None], tf.int64), tf.TensorSpec([None, length], tf.int32),
            tf.TensorSpec([None, length], tf.int32))
     files = tf.data.Dataset.from_tensor_slices(list(shards.paths))
     files = files.shuffle(max(len(shards.paths), 1), seed=seed, reshuffle_each_iteration=True)
     rows = files.flat_map(
-        lambda p: tf.data.Dataset.from_generator(read_shard, args=(p, length), output_signature=sig)
+        lambda p: tf.data.Dataset.from_generator(read, args=(p, length), output_signature=sig)
     ).unbatch()
     return rows.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
 

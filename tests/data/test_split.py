@@ -1,4 +1,5 @@
-"""Splits: leave-last-out, temporal and random; each is a partition and leaks nothing."""
+"""Splits: leave-last-out, random leave-one-out, temporal and random; each is a partition and leaks
+nothing; the split setting (auto, time, random) and rebuilding a saved run's split."""
 
 from __future__ import annotations
 
@@ -6,7 +7,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recsys.data import DataConfig, leave_last_out, load_dataset, random_split, temporal_split
+from recsys.data import (
+    DataConfig,
+    leave_last_out,
+    load_dataset,
+    make_split,
+    random_leave_one_out,
+    random_split,
+    rebuild_split,
+    temporal_split,
+)
+from recsys.data.split import describe_split, split_record
 from recsys.errors import DataError, Msg
 
 
@@ -254,3 +265,75 @@ def test_splits_of_a_dataset_loaded_with_short_users():
     split = leave_last_out(ds.interactions)
     assert sorted(split.test["user"]) == ["u2", "u3"]
     assert sorted(split.train["user"].unique()) == ["u0", "u1", "u2", "u3"]
+
+
+# ---------------------------------------------------------------- random leave-one-out and the split setting
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_leave_one_out_holds_out_one_random_item_per_user(seed):
+    frame = random_frame(seed)
+    split = random_leave_one_out(frame, seed=seed)
+    assert split.strategy == "random_leave_one_out" and split.params == {"seed": seed}
+    assert_partition(split, frame)
+    counts = frame.groupby("user_idx").size()
+    eligible = set(counts.index[counts >= 3])
+    assert set(split.test["user_idx"]) == eligible == set(split.valid["user_idx"])
+    assert split.test["user_idx"].is_unique and split.valid["user_idx"].is_unique
+    assert not pairs(split.test) & pairs(split.train) and not pairs(split.valid) & pairs(split.train)
+    again = random_leave_one_out(frame, seed=seed)
+    assert split.test.index.equals(again.test.index) and split.valid.index.equals(again.valid.index)
+
+
+def test_random_leave_one_out_is_not_the_last_item():
+    # 200 users with items 0..9 in file order: a random pick is the last one about 1 time in 10
+    frame = frame_of([(u, i, 0) for u in range(200) for i in range(10)]).drop(columns="timestamp")
+    split = random_leave_one_out(frame, seed=0)
+    last = (split.test["item_idx"] == 9).mean()
+    assert 0.03 < last < 0.2
+    # every position is drawn: test items cover 0..9, and seeds give different splits
+    assert set(split.test["item_idx"]) == set(range(10))
+    assert not split.test.index.equals(random_leave_one_out(frame, seed=1).test.index)
+    # users with fewer than 3 interactions stay in train
+    short = frame_of([(0, 1, 0), (0, 2, 0), (1, 1, 0), (1, 2, 0), (1, 3, 0), (2, 1, 0), (2, 2, 0), (2, 3, 0)])
+    split = random_leave_one_out(short, seed=3)
+    assert 0 not in set(split.test["user_idx"]) and len(split.train[split.train["user_idx"] == 0]) == 2
+    assert "1 users with fewer than 3 interactions are used for training only" in split.notes
+
+
+@pytest.mark.parametrize(("how", "time_order", "strategy"), [
+    ("auto", "timestamp", "leave_last_out"), ("auto", "file", "leave_last_out"),
+    ("auto", "sorted by item id", "random_leave_one_out"), ("auto", "timestamps tied", "random_leave_one_out"),
+    ("time", "sorted by item id", "leave_last_out"), ("random", "timestamp", "random_leave_one_out"),
+])
+def test_make_split_chooses_by_setting_and_time_order(how, time_order, strategy):
+    frame = random_frame(0)
+    split = make_split(frame, how, 5, time_order)
+    assert split.strategy == strategy
+    assert split.params["how"] == how and split.params["time_order"] == time_order
+    auto_random = how == "auto" and strategy == "random_leave_one_out"
+    assert any(n.startswith("split: auto chose the random") for n in split.notes) == auto_random
+    assert any(n.startswith("split: the time split was asked for") for n in split.notes) == (how == "time")
+    assert ("chosen by the auto split setting" in describe_split(split)) == auto_random
+    same = rebuild_split(frame, split_record(split))  # what a saved run rebuilds
+    assert same.strategy == strategy and same.test.index.equals(split.test.index)
+    assert same.valid.index.equals(split.valid.index) and describe_split(same) == describe_split(split)
+
+
+def test_make_split_refuses_an_unknown_setting():
+    with pytest.raises(DataError) as err:
+        make_split(random_frame(0), "chronological")
+    assert str(err.value) == Msg.BAD_SPLIT.format(how="chronological")
+
+
+def test_rebuild_split_of_old_and_other_records():
+    frame = random_frame(1)
+    old = rebuild_split(frame, None)  # runs saved before the split was recorded: leave-last-out
+    assert old.test.index.equals(leave_last_out(frame).test.index)
+    rows = random_split(frame, seed=4)
+    assert rebuild_split(frame, split_record(rows)).test.index.equals(rows.test.index)
+    with pytest.raises(DataError) as err:
+        rebuild_split(frame, {"strategy": "by moon phase"})
+    assert "by moon phase" in str(err.value) and "Train the model again" in str(err.value)
+    assert describe_split(None).startswith("leave-last-out per user by time")
+    assert describe_split({"strategy": "random_leave_one_out", "seed": 0}).startswith("random leave-one-out per user")

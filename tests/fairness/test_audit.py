@@ -6,10 +6,21 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from recsys.data import leave_last_out, load_dataset
+from recsys.data import leave_last_out, load_dataset, random_leave_one_out
+from recsys.data.split import split_record
 from recsys.errors import DataError
 from recsys.evaluate import EASE, MostPopular
-from recsys.fairness import JSON_KEYS, AuditConfig, FairnessMsg, audit_scorer, default_item_attribute
+from recsys.fairness import (
+    AUDIT_PROTOCOL,
+    JSON_KEYS,
+    AuditConfig,
+    FairnessMsg,
+    audit,
+    audit_protocol,
+    audit_scorer,
+    default_item_attribute,
+)
+from recsys.train import load_run, save_run
 from tests.tiny import tiny_dataset
 
 TINY = AuditConfig(n_boot=50, n_candidates=30, lambdas=(0.0, 0.5, 1.0))
@@ -123,3 +134,29 @@ def test_demo_rerankers_are_monotone_in_lambda(demo_audit):
     assert (np.diff(kl) < 0).all() and (np.diff(tail) > 0).all()
     drop = t.groupby("reranker")["ndcg_drop"].last()
     assert drop["calibrated"] > 0.01 and drop["exposure"] >= 0  # accuracy paid for calibration, reported
+
+
+def test_the_audit_uses_and_names_the_split_it_is_given(tiny, result):
+    ds, _, scorer = tiny
+    assert result.settings["protocol"] == AUDIT_PROTOCOL and AUDIT_PROTOCOL.startswith("leave-last-out per user")
+    split = random_leave_one_out(ds.interactions, seed=3)
+    res = audit_scorer(ds, scorer, "age_group", TINY, split=split)
+    assert res.settings["protocol"] == audit_protocol(split)
+    assert res.settings["protocol"].startswith("random leave-one-out per user")
+    # the audited test items are the random split's, not the last ones
+    held = dict(zip(split.test["user_idx"], split.test["item_idx"]))
+    users = ds.user_encoder.transform(res.per_user["user"].astype(str))
+    items = ds.item_encoder.transform(res.per_user["test_item"].astype(str))
+    assert all(held[u] == i for u, i in zip(users, items))
+
+
+def test_auditing_a_saved_run_rebuilds_its_split(dataset, trained, tmp_path):
+    split = random_leave_one_out(dataset.interactions, seed=5)
+    path = save_run(replace(trained, split=split_record(split)), dataset, tmp_path / "run")
+    res = audit(load_run(path), "age_group", TINY)
+    assert res.settings["protocol"].startswith("random leave-one-out per user")
+    assert res.settings["users"] == split.test["user_idx"].nunique()
+    held = dict(zip(split.test["user_idx"], split.test["item_idx"]))
+    users = dataset.user_encoder.transform(res.per_user["user"].astype(str))
+    items = dataset.item_encoder.transform(res.per_user["test_item"].astype(str))
+    assert all(held[u] == i for u, i in zip(users, items))

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from recsys.data import Dataset
+from recsys.data import Dataset, rebuild_split
 from recsys.evaluate.protocol import SequenceScorer
 from recsys.fairness import (
     AuditConfig,
@@ -43,8 +43,9 @@ LAMBDAS = tuple(round(x, 1) for x in np.linspace(0, 1, 11))
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def _lists(path: str, _recommender, _dataset: Dataset) -> AuditLists:
-    return audit_lists(_dataset, SequenceScorer(_recommender), n_candidates=N_CANDIDATES)
+def _lists(path: str, _recommender, _dataset: Dataset, _split: dict | None) -> AuditLists:
+    split = rebuild_split(_dataset.interactions, _split)  # the run's own split, as it was trained and tested
+    return audit_lists(_dataset, SequenceScorer(_recommender), split=split, n_candidates=N_CANDIDATES)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -74,16 +75,17 @@ def profile(path: str, item_attribute: str, _lists: AuditLists, _dataset: Datase
     return calibration_profile(_lists.ranked(K), _lists.hist, categories, names, k=K)
 
 
-def compute(path: str, recommender, dataset: Dataset, attribute: str, item_attribute: str
-            ) -> tuple[AuditLists, AuditResult]:
+def compute(path: str, recommender, dataset: Dataset, attribute: str, item_attribute: str,
+            split: dict | None = None) -> tuple[AuditLists, AuditResult]:
     """The lists and the full audit (trade-off included), with a progress bar while it works.
+    ``split``: the run's split record (``run.json``'s ``split``; ``None`` = leave-last-out).
 
     Raises:
         DataError: the attribute cannot be audited (one group, no test users, ...).
     """
     bar = st.progress(0.0, text=f"Scoring the whole catalogue for every audited user (top {N_CANDIDATES}) ...")
     try:
-        lists = _lists(path, recommender, dataset)
+        lists = _lists(path, recommender, dataset, split)
         bar.progress(0.45, text=f"Group metrics with {N_BOOT} bootstrap resamples of the users ...")
         result = _audit(path, attribute, item_attribute, lists, dataset)
         bar.progress(0.7, text=f"Re-ranking sweep: 2 re-rankers x {len(LAMBDAS)} values of lambda ...")

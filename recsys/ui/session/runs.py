@@ -106,6 +106,8 @@ def runs_for(key: str, folder: Path | None = None, demo: dict | None = None) -> 
                     "batch_loss": (full.get("info") or {}).get("batch_loss"),
                     "stop_reason": full.get("stop_reason"),
                     "stop_message": full.get("stop_message"),
+                    "split": full.get("split"),
+                    "set_model": bool((full.get("train_config") or {}).get("shuffle_histories")),
                     "unverified": legacy,
                     "bundled": Path(record["path"]) == DEMO_RUN,
                 }

@@ -202,6 +202,7 @@ TRAIN = {
     "target_attention": "train_target_attention",
     "baselines": "train_baselines",
     "time_limit": "train_time_limit",
+    "split": "train_split",
 }
 """Train form inputs by ``ModelConfig`` / ``TrainConfig`` field (``use_text``: the text-encoder toggle,
 ``use_graph``: the graph-vectors toggle, ``target_attention``: the target-attention toggle)."""

@@ -94,7 +94,7 @@ def render_pickers(dataset: Dataset) -> tuple[str, str]:
 def render_protocol(result: AuditResult) -> None:
     s = result.settings
     st.caption(
-        f"**Protocol**: {md_escape(AUDIT_PROTOCOL)}. K = {s['k']}; {s['users']:,} users audited over "
+        f"**Protocol**: {md_escape(s.get('protocol', AUDIT_PROTOCOL))}. K = {s['k']}; {s['users']:,} users audited over "
         f"{s['items']:,} items. Intervals: {100 * s['ci']:.0f}% from {s['n_boot']} bootstrap resamples of the users "
         f"(fairlearn MetricFrame). Groups under {s['min_group_size']} users are drawn lighter: their numbers are unstable."
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from recsys.data.order import usable_time_order
 from recsys.model import ModelConfig
 from recsys.train import TrainConfig
 from recsys.ui.session import state
@@ -20,12 +21,29 @@ from recsys.ui.session.training import (
 )
 from recsys.ui.views.train_view import MODEL_LABELS, owner_token
 
-__all__ = ["NO_TEXT", "render_form"]
+__all__ = ["NO_TEXT", "SPLIT_LABELS", "render_form", "split_caption"]
 
 NO_TEXT = (
     "The text encoder is not available in this installation (the `recsys.text` package is missing), so "
     "the model learns from ids, categories and user attributes only."
 )
+SPLIT_LABELS = {"auto": "auto", "time": "time: last items held out", "random": "random items held out"}
+AUTO_RANDOM = (
+    "This data has no usable time order ({time_order}), so the auto split holds out a random interaction per user "
+    "(test) and another (validation), and the Transformer trains on histories shuffled every epoch."
+)
+TIME_WITHOUT_TIME = (
+    "This data has no usable time order ({time_order}): the time split would test each user's last row in file "
+    "order, not the most recent one. Choose auto or random."
+)
+
+
+def split_caption(split: str, time_order: str) -> str | None:
+    """What the split setting will do on data whose order is ``time_order`` (``Dataset.time_order``),
+    when it is not the usual time split on timed data; ``None`` otherwise."""
+    if usable_time_order(time_order) or split == "random":
+        return None
+    return (AUTO_RANDOM if split == "auto" else TIME_WITHOUT_TIME).format(time_order=time_order)
 
 
 def _model_size(last: TrainSettings) -> dict:
@@ -60,7 +78,7 @@ def _model_size(last: TrainSettings) -> dict:
 
 
 def _training(c: list, last: TrainSettings) -> dict:
-    """Epoch limit and learning rate, in the first two of the second row's columns ``c``."""
+    """Epoch limit and split, and learning rate, in the first two of the second row's columns ``c``."""
     epochs = c[0].number_input(
         "Epochs (at most)",
         1,
@@ -80,7 +98,18 @@ def _training(c: list, last: TrainSettings) -> dict:
         format="%.4f",
         key=state.TRAIN["learning_rate"],
     )
-    return {"epochs": int(epochs), "learning_rate": float(rate)}
+    split = c[0].selectbox(
+        "Split",
+        list(SPLIT_LABELS),
+        index=list(SPLIT_LABELS).index(last.split) if last.split in SPLIT_LABELS else 0,
+        format_func=SPLIT_LABELS.get,
+        key=state.TRAIN["split"],
+        help="Which interactions are held out. Time: each user's last one is the test item, the one before it "
+        "validation. Random: a random one each (seeded), for data without a time order; the Transformer then "
+        "trains on shuffled histories. Auto: random when the data has no timestamps and its rows are sorted "
+        "(by item id or rating) within each user, else time.",
+    )
+    return {"epochs": int(epochs), "learning_rate": float(rate), "split": str(split)}
 
 
 def _text_and_graph(c: list, last: TrainSettings, text_ok: bool) -> dict:
@@ -174,6 +203,9 @@ def render_form(outcome: LoadOutcome, job: TrainJob | None) -> TrainJob | None:
         )
     if not text_ok:
         st.caption(NO_TEXT)
+    caption = split_caption(chosen["split"], outcome.dataset.time_order)
+    if caption:
+        st.caption(caption)
     if not submitted or busy:
         return None
     return _start(outcome, last, chosen)

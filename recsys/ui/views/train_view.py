@@ -9,7 +9,7 @@ import time
 import pandas as pd
 import streamlit as st
 
-from recsys.evaluate import PROTOCOL
+from recsys.evaluate import protocol
 from recsys.ui import charts
 from recsys.ui.session import state
 from recsys.ui.session.loading import LoadOutcome
@@ -180,8 +180,10 @@ def render_job(job: TrainJob | None) -> None:
         st.warning(md_escape(job.notice), icon=":material/warning:")
 
 
-def _protocol_text() -> str:
-    return "\n".join(f"- **{md_escape(k)}**: {md_escape(v)}" for k, v in PROTOCOL.items())
+def _protocol_text(record: dict) -> str:
+    """The protocol of the run in ``record`` (``runs_for``): its split and, for a set model, how it trained."""
+    lines = protocol(record.get("split"), record.get("set_model", False))
+    return "\n".join(f"- **{md_escape(k)}**: {md_escape(v)}" for k, v in lines.items())
 
 
 def render_results(pick: RunPick) -> None:
@@ -194,7 +196,7 @@ def render_results(pick: RunPick) -> None:
         "Test part of the data, best NDCG@10 first; the best value in each column is highlighted. Every "
         "model is scored the same way:"
     )
-    st.markdown(_protocol_text())
+    st.markdown(_protocol_text(record))
     board = leaderboard(record.get("metrics", {}))
     st.container(key="leaderboard").dataframe(styled_leaderboard(board), hide_index=True)
     st.caption(ONE_TARGET)
