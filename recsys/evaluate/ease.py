@@ -59,14 +59,18 @@ def ease_bytes(n_users: int, n_items: int, chunk: int = 1024) -> int:
 
 
 def confidence_matrix(frame: pd.DataFrame, n_users: int, n_items: int) -> sp.csr_matrix:
-    """``[U, N]`` CSR ``X``: ``log(1 + weight)`` per pair when ``frame`` has a ``weight`` column
-    (play counts; a repeated pair's weights add up, a missing weight counts 1), else binary."""
+    """``[U, N]`` CSR ``X``: binary, or with a ``weight`` column (play counts; a repeated pair's
+    weights add up, a missing weight counts 1) ``log(1 + weight)`` divided by its root mean square
+    over ``frame``'s pairs. The division keeps the scale of binary data (mean square 1), so EASE's
+    ``lambda`` grid means the same with and without weights; cosines and rankings ignore it."""
     if "weight" not in frame.columns:
         return interaction_graph(frame, n_users, n_items)
     weight = np.nan_to_num(frame["weight"].to_numpy(np.float64), nan=1.0)
     x = sp.csr_matrix((weight, (frame["user_idx"].to_numpy(), frame["item_idx"].to_numpy())), shape=(n_users, n_items))
     x.sum_duplicates()
     x.data = np.log1p(np.maximum(x.data, 0.0))
+    rms = np.sqrt(np.mean(np.square(x.data))) if x.nnz else 1.0
+    x.data /= rms if rms > 0 else 1.0
     return x.astype(np.float32)
 
 

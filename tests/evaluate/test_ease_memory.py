@@ -175,18 +175,27 @@ WEIGHTED = pd.DataFrame(
 )
 
 
-def test_confidence_matrix_is_log_one_plus_weight_and_binary_without_weights():
+def _log_weights(frame: pd.DataFrame) -> np.ndarray:
+    """``log(1 + weight)`` scaled to mean square 1, as ``confidence_matrix`` reads distinct pairs."""
+    v = np.log1p(frame["weight"].to_numpy())
+    return v / np.sqrt(np.mean(v**2))
+
+
+def test_confidence_matrix_is_scaled_log_one_plus_weight_and_binary_without_weights():
     x = confidence_matrix(WEIGHTED, 4, 4).toarray()
-    np.testing.assert_allclose(x[0, :2], np.log1p([1000.0, 1.0]), rtol=1e-6)
+    np.testing.assert_allclose(x[WEIGHTED.user_idx, WEIGHTED.item_idx], _log_weights(WEIGHTED), rtol=1e-6)
+    assert x[0, 0] / x[0, 1] == pytest.approx(np.log1p(1000.0) / np.log1p(1.0), rel=1e-6)
+    assert np.mean(x[x > 0] ** 2) == pytest.approx(1.0)  # the scale of binary data: lambda keeps its meaning
     assert x[1, 1] == 0.0
-    repeated = pd.DataFrame({"user_idx": [0, 0], "item_idx": [2, 2], "weight": [3.0, np.nan]})
-    assert confidence_matrix(repeated, 1, 3).toarray()[0, 2] == pytest.approx(np.log1p(4.0))  # 3 + 1
+    repeated = pd.DataFrame({"user_idx": [0, 0, 0], "item_idx": [2, 2, 1], "weight": [3.0, np.nan, 4.0]})
+    y = confidence_matrix(repeated, 1, 3).toarray()
+    assert y[0, 2] == pytest.approx(y[0, 1])  # 3 + a missing weight (1) = 4 plays, as item 1's
     plain = WEIGHTED.drop(columns="weight")
     assert (confidence_matrix(plain, 4, 4) != interaction_graph(plain, 4, 4)).nnz == 0
 
 
 def test_itemknn_uses_log_weights_in_the_similarity_and_the_profile():
-    x = _dense(WEIGHTED, 4, 4, np.log1p(WEIGHTED["weight"].to_numpy()))
+    x = _dense(WEIGHTED, 4, 4, _log_weights(WEIGHTED))
     xn = x / np.linalg.norm(x, axis=0)
     expected = xn.T @ xn
     np.fill_diagonal(expected, 0.0)
@@ -200,7 +209,7 @@ def test_itemknn_uses_log_weights_in_the_similarity_and_the_profile():
 
 
 def test_ease_uses_log_weights_in_the_gram_matrix_and_the_profile():
-    x = _dense(WEIGHTED, 4, 4, np.log1p(WEIGHTED["weight"].to_numpy()))
+    x = _dense(WEIGHTED, 4, 4, _log_weights(WEIGHTED))
     ease = EASE(lambdas=(1.0,)).fit(WEIGHTED, 4, 4)
     np.testing.assert_allclose(ease.weights_, _inverse_weights(x, 1.0), atol=1e-6)
     np.testing.assert_allclose(ease.scores([0], WEIGHTED), x[:1] @ _inverse_weights(x, 1.0), atol=1e-6)
