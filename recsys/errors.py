@@ -6,7 +6,7 @@ tests assert on them and the UI shows them verbatim (``st.error``), never a trac
 
 from __future__ import annotations
 
-__all__ = ["RecLensError", "DataError", "NotFittedError", "Msg"]
+__all__ = ["RecLensError", "DataError", "NotFittedError", "TooLargeError", "Msg"]
 
 
 class RecLensError(Exception):
@@ -19,6 +19,10 @@ class DataError(RecLensError, ValueError):
 
 class NotFittedError(RecLensError, AttributeError):
     """An estimator was used before ``fit``."""
+
+
+class TooLargeError(RecLensError, MemoryError):
+    """A model would need more memory or time than the machine allows; it was not started."""
 
 
 class Msg:
@@ -144,3 +148,13 @@ class Msg:
         "Train the model again with this version of RecLens."
     )
     NOT_FITTED = "This {name} is not fitted yet; call fit(...) first."
+    MODEL_TOO_LARGE = (
+        "{model} was skipped: it would work on a {size:,} x {size:,} matrix ({what}), above its limit of "
+        "{limit:,} (max_size), which takes too long on a laptop. The other models are compared without it; "
+        "to run it, keep fewer items (e.g. only items with a few interactions or more) or raise max_size."
+    )
+    MODEL_OUT_OF_MEMORY = (
+        "{model} was skipped: it needs about {need:.1f} GB of memory for {users:,} users and {items:,} items, "
+        "more than {share:.0%} of the {available:.1f} GB available now. The other models are compared without "
+        "it; to run it, free memory (close other programs) or keep fewer items."
+    )

@@ -25,6 +25,7 @@ Two closed forms. ``E``: the ``[N, d]`` item text vectors, rows L2-normalised; `
 ``P`` comes from ``recsys.evaluate.ease.GramEigen`` (``P = c I + Q diag(f) Q^T``), so with
 ``H = Q^T S`` (once per ``S``) ``diag(P S) = (Q * H^T) f`` and a profile's ``x P S = c x S +
 ((x Q) f) H``: every ``lambda`` costs ``[users, m] x [m, N]`` products, only ``S`` is ``N x N``.
+With a ``weight`` column, ``X`` holds ``log(1 + weight)`` (``recsys.evaluate.ease.confidence_matrix``).
 """
 
 from __future__ import annotations
@@ -35,10 +36,11 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from recsys.evaluate.ease import _FLOAT64_UP_TO, GramEigen
-from recsys.graph.adjacency import interaction_graph
+from recsys.errors import TooLargeError
+from recsys.evaluate.ease import EASE_MAX_SIZE, GramEigen, confidence_matrix, dtype_for, ease_bytes
+from recsys.evaluate.memory import MEMORY_SHARE, too_large
 
-__all__ = ["EASEText", "RegularisedEASE", "text_weights", "NO_TEXT"]
+__all__ = ["EASEText", "RegularisedEASE", "text_weights", "ease_text_bytes", "NO_TEXT"]
 
 NO_TEXT = "ease_text needs item text vectors (an items file and the text encoder on); it was skipped."
 
@@ -47,13 +49,21 @@ def text_weights(vectors: np.ndarray, mu: float) -> np.ndarray:
     """``[N, N]`` text EASE weights ``S`` (zero diagonal) from ``[N, d]`` item text vectors."""
     vectors = np.asarray(vectors, dtype=np.float64)
     e = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-    dtype = np.float64 if len(e) <= _FLOAT64_UP_TO else np.float32
+    dtype = dtype_for(len(e))
     e = e.astype(dtype)
     inner = np.linalg.inv(e.T @ e + mu * np.eye(e.shape[1], dtype=dtype)).astype(dtype)
     k = (e @ inner) @ e.T
-    s = k / (1.0 - np.diag(k))[None, :]
-    np.fill_diagonal(s, 0.0)
-    return s
+    k /= (1.0 - np.diag(k))[None, :]  # in place: one N x N array, not two
+    np.fill_diagonal(k, 0.0)
+    return k
+
+
+def ease_text_bytes(n_users: int, n_items: int, chunk: int = 1024) -> int:
+    """Estimated peak bytes of ``EASEText.fit``: EASE's (``ease_bytes``), plus three ``[N, N]``
+    text weights (the best prior so far, the one being built, a dtype copy) and two ``[m, N]`` ``H``."""
+    m = min(n_users, n_items)
+    per = np.dtype(dtype_for(n_items)).itemsize
+    return ease_bytes(n_users, n_items, chunk) + per * (3 * n_items * n_items + 2 * m * n_items)
 
 
 @dataclass
@@ -85,7 +95,7 @@ class RegularisedEASE:
         return diag_p, (1.0 + lam * (diag_ps - diag_p)) / diag_p
 
     def scores(self, profiles, lam: float, terms=None) -> np.ndarray:
-        """``[B, N]`` scores ``x B`` of binary profiles ``[B, N]`` (sparse or dense)."""
+        """``[B, N]`` scores ``x B`` of profiles ``[B, N]`` (sparse or dense rows of ``X``)."""
         c, f = self.eigen._coefficients(lam)
         _, gamma = self.gamma(lam) if terms is None else terms
         x = sp.csr_matrix(profiles, dtype=self.eigen.q.dtype)
@@ -118,17 +128,36 @@ class EASEText:
     name = "ease_text"
 
     def __init__(self, text_vectors: np.ndarray | None = None, alphas=(50.0, 100.0, 200.0, 1000.0),
-                 l2s=(0.0, 50.0, 100.0, 200.0, 500.0), mus=(1.0, 10.0), chunk: int = 1024):
+                 l2s=(0.0, 50.0, 100.0, 200.0, 500.0), mus=(1.0, 10.0), chunk: int = 1024,
+                 max_size: int = EASE_MAX_SIZE, memory_share: float = MEMORY_SHARE):
         self.text_vectors = text_vectors
         self.alphas, self.l2s, self.mus, self.chunk = tuple(alphas), tuple(l2s), tuple(mus), chunk
+        self.max_size, self.memory_share = max_size, memory_share
+
+    def skip_note(self, n_users: int, n_items: int) -> str | None:
+        """Why a fit on ``n_users x n_items`` must not start (``N x N`` text weights over
+        ``max_size`` items, or too little memory), or None."""
+        return too_large(
+            "ease_text",
+            size=n_items,
+            max_size=self.max_size,
+            n_users=n_users,
+            n_items=n_items,
+            what=f"text weights between every two of the {n_items:,} items",
+            need=ease_text_bytes(n_users, n_items, self.chunk),
+            memory_share=self.memory_share,
+        )
 
     def fit(self, train: pd.DataFrame, n_users: int, n_items: int, valid: pd.DataFrame | None = None) -> EASEText:
         if self.text_vectors is None:
             raise ValueError(NO_TEXT)
         if len(self.text_vectors) != n_items:
             raise ValueError(f"ease_text: {len(self.text_vectors)} text vectors for {n_items} items.")
+        note = self.skip_note(n_users, n_items)
+        if note:
+            raise TooLargeError(note)
         self.n_users_, self.n_items_ = n_users, n_items
-        x = interaction_graph(train, n_users, n_items)
+        x = confidence_matrix(train, n_users, n_items)
         eigen = GramEigen.fit(x)
         if valid is None:
             self.mu_, self.alpha_, self.l2_ = (grid[len(grid) // 2] for grid in (self.mus, self.alphas, self.l2s))
@@ -141,7 +170,6 @@ class EASEText:
 
     def _validate(self, eigen: GramEigen, profile: sp.csr_matrix, targets: np.ndarray) -> None:
         """Every ``(mu, alpha, l2)`` of the grids by validation NDCG@10; keeps the best."""
-        from recsys.ranking import top_k
         from recsys.ranking.metrics import ndcg
 
         seen = np.split(profile.indices, profile.indptr[1:-1])
@@ -151,11 +179,21 @@ class EASEText:
             for alpha in self.alphas:
                 for l2 in self.l2s:
                     solver = _pulled(base, alpha, l2)
-                    ranked, _ = top_k(self._scores(solver, profile, l2 + alpha), 10, seen)
-                    self.validation_[(mu, alpha, l2)] = ndcg(ranked, targets, k=10)
+                    self.validation_[(mu, alpha, l2)] = ndcg(self._top10(solver, profile, l2 + alpha, seen), targets, k=10)
                     if best is None or self.validation_[(mu, alpha, l2)] > self.validation_[best]:
                         best, self.solver_ = (mu, alpha, l2), solver
         self.mu_, self.alpha_, self.l2_ = best
+
+    def _top10(self, solver: RegularisedEASE, profile: sp.csr_matrix, lam: float, seen: list) -> np.ndarray:
+        """``[B, 10]`` top items of each profile, ``chunk`` users at a time (no ``[B, N]`` scores)."""
+        from recsys.ranking import top_k
+
+        terms, c = solver.gamma(lam), self.chunk
+        parts = [
+            top_k(solver.scores(profile[i : i + c], lam, terms), 10, seen[i : i + c])[0]
+            for i in range(0, profile.shape[0], c)
+        ]
+        return np.concatenate(parts) if parts else np.zeros((0, 10), np.int64)
 
     def _scores(self, solver: RegularisedEASE, profile: sp.csr_matrix, lam: float) -> np.ndarray:
         terms = solver.gamma(lam)
@@ -176,5 +214,5 @@ class EASEText:
 
     def scores(self, user_idx, history: pd.DataFrame) -> np.ndarray:
         self._check()
-        profile = interaction_graph(history, self.n_users_, self.n_items_)[np.asarray(user_idx)]
+        profile = confidence_matrix(history, self.n_users_, self.n_items_)[np.asarray(user_idx)]
         return self._scores(self.solver_, profile, self.lambda_)

@@ -12,15 +12,14 @@ import pandas as pd
 
 from recsys.data.dataset import Dataset
 from recsys.data.split import Split, make_split
-from recsys.evaluate.ease_text import NO_TEXT
 from recsys.evaluate.protocol import HEADLINE_METRICS, SequenceScorer, evaluate, protocol
 from recsys.evaluate.registry import (
     BASELINE_ORDER,
     BASELINES,
     DEFAULT_BASELINES,
     MODEL_NAMES,
-    NEEDS_TEXT,
     make_baseline,
+    skip_notes,
 )
 from recsys.graph.lightgcn import LightGCNConfig, transformer_inputs
 from recsys.model.config import ModelConfig
@@ -132,12 +131,12 @@ def run_experiment(
     "evaluating" | "done" | "skipped", "seconds": ...}`` around each model, so each gets its own
     stage in a progress display. ``skip`` (a ``threading.Event``): once set, the baselines not yet
     started are skipped (their rows are missing from the table); the Transformer always runs.
-    ``ease_text`` is fitted on ``text_vectors``; without them it is skipped with a note. ``split``:
-    by default ``make_split`` by ``train_config.split`` and ``seed`` (random trains a set model).
+    ``ease_text`` is fitted on ``text_vectors``; a model that cannot run is skipped with a note (``skip_notes``).
+    ``split``: by default ``make_split`` by ``train_config.split`` and ``seed`` (random trains a set model).
     """
     split = split or make_split(dataset.interactions, train_config.split, train_config.seed, dataset.time_order)
     seconds, result, fitted, tables = {}, None, {}, []
-    notes = {name: NO_TEXT for name in models if name in NEEDS_TEXT and text_vectors is None}
+    notes = skip_notes(models, dataset.n_users, dataset.n_items, text_vectors)
     emit = progress or (lambda event: None)
     share_graph = model_config.use_graph and graph_vectors is None and "sasrec" in models and "lightgcn" in models
     features = build_feature_tables(dataset).item_features  # intra-list diversity reads item categories
@@ -170,7 +169,8 @@ def run_experiment(
 
 
 def metrics_json(exp: Experiment, dataset: Dataset) -> dict:
-    """The ``evaluate`` JSON: protocol, dataset counts, and per model ``valid``/``test`` metrics."""
+    """The ``evaluate`` JSON: protocol, dataset counts, per model ``valid``/``test`` metrics, and
+    ``skipped`` (model name -> why it did not run)."""
     models = {}
     for (name, part), group in exp.table.groupby(["model", "split"]):
         models.setdefault(name, {})[part] = dict(zip(group["metric"], group["value"].round(6)))
@@ -183,6 +183,7 @@ def metrics_json(exp: Experiment, dataset: Dataset) -> dict:
         "protocol": protocol(exp.split, set_model) | {"strategy": exp.split.strategy},
         "dataset": {"users": dataset.n_users, "items": dataset.n_items, "interactions": len(dataset.interactions)},
         "models": models,
+        "skipped": dict(exp.notes),
     }
 
 

@@ -17,10 +17,11 @@ import numpy as np
 import pandas as pd
 
 from recsys.evaluate.baselines import EASE, ItemKNN, MostPopular, UserKNN
-from recsys.evaluate.ease_text import EASEText
+from recsys.evaluate.ease_text import NO_TEXT, EASEText
 from recsys.graph.lightgcn import LightGCN, LightGCNConfig
 
-__all__ = ["BASELINES", "BASELINE_ORDER", "DEFAULT_BASELINES", "MODEL_NAMES", "NEEDS_TEXT", "Baseline", "make_baseline"]
+__all__ = ["BASELINES", "BASELINE_ORDER", "DEFAULT_BASELINES", "MODEL_NAMES", "NEEDS_TEXT", "Baseline", "make_baseline",
+           "skip_notes"]
 
 
 class Baseline(Protocol):
@@ -48,3 +49,18 @@ def make_baseline(name: str, lightgcn_config: LightGCNConfig | None = None,
     if name == "lightgcn":
         return LightGCN(lightgcn_config)
     return EASEText(text_vectors) if name == "ease_text" else BASELINES[name]()
+
+
+def skip_notes(models, n_users: int, n_items: int, text_vectors: np.ndarray | None = None) -> dict[str, str]:
+    """``model name -> why it is skipped`` for the ``models`` that must not start: ``ease_text``
+    without item text vectors, and every baseline whose ``skip_note`` finds the data too large for
+    this machine (EASE, ``ease_text``)."""
+    notes = {}
+    for name in models:
+        if name in NEEDS_TEXT and text_vectors is None:
+            notes[name] = NO_TEXT
+        elif hasattr(BASELINES.get(name), "skip_note"):
+            note = BASELINES[name]().skip_note(n_users, n_items)
+            if note:
+                notes[name] = note
+    return notes

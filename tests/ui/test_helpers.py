@@ -26,7 +26,8 @@ from recsys.ui.views.explain_view import counterfactual_sentence
 from recsys.ui.views.export import neutralise, safe_csv, safe_frame
 from recsys.ui.views.model_view import layer_table
 from recsys.ui.views.recommend_view import compare, from_description, history_frame, recommendations, what_if
-from recsys.ui.views.train_view import leaderboard, styled_leaderboard
+from recsys.ui.views.text import md_escape
+from recsys.ui.views.train_view import leaderboard, skipped_markdown, styled_leaderboard
 from tests.tiny import tiny_dataset
 from tests.ui.trained import Trained, app_env
 
@@ -120,6 +121,14 @@ def test_leaderboard_shows_precision_and_f1_and_a_dash_for_old_runs():
     assert old["Precision@10"].isna().all() and old["F1@10"].isna().all()
     shown = styled_leaderboard(old).to_html()
     assert ">–<" in shown and ">0.1000<" in shown
+
+
+def test_leaderboard_notes_the_models_that_were_skipped():
+    assert skipped_markdown(METRICS) is None  # runs saved before skip notes were recorded
+    note = "EASE was skipped: it needs about 9.0 GB of memory for 40,000 users and 50,000 items."
+    skipped = {"ease": note, "ease_text": "ease_text needs item text vectors"}
+    shown = skipped_markdown(METRICS | {"skipped": skipped})
+    assert shown == f"- {md_escape(note)}\n- ease\\_text needs item text vectors"  # escaped: shown as written
 
 
 def _fake_run(folder, name, created, info, counts=None):

@@ -22,7 +22,7 @@ from recsys.ui.session.training import (
 from recsys.ui.views.text import md_escape
 
 __all__ = ["MODEL_LABELS", "OTHER_SESSION", "current_job", "leaderboard", "owner_token", "owns", "render_job",
-           "render_live", "render_results", "styled_leaderboard"]
+           "render_live", "render_results", "skipped_markdown", "styled_leaderboard"]
 
 MODEL_LABELS = {"sasrec": "Transformer (this run)", "ease": "EASE", "ease_text": "EASE + text", "lightgcn": "LightGCN (graph)",
                 "itemknn": "ItemKNN", "userknn": "UserKNN", "pop": "MostPopular"}
@@ -53,6 +53,12 @@ def leaderboard(metrics: dict, part: str = "test") -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["model", *METRICS.values(), "fit seconds"])
     frame[list(METRICS.values())] = frame[list(METRICS.values())].astype(float)  # None (not recorded) -> NaN
     return frame.sort_values("NDCG@10", ascending=False, ignore_index=True)
+
+
+def skipped_markdown(metrics: dict) -> str | None:
+    """The run's notes on models that did not run (``metrics["skipped"]``) as a Markdown list, or None."""
+    notes = (metrics.get("skipped") or {}).values()
+    return "\n".join(f"- {md_escape(note)}" for note in notes) or None
 
 
 def owner_token() -> str:
@@ -199,6 +205,9 @@ def render_results(pick: RunPick) -> None:
     st.markdown(_protocol_text(record))
     board = leaderboard(record.get("metrics", {}))
     st.container(key="leaderboard").dataframe(styled_leaderboard(board), hide_index=True)
+    skipped = skipped_markdown(record.get("metrics", {}))
+    if skipped:
+        st.info(skipped, icon=":material/info:")
     st.caption(ONE_TARGET)
     curve = record.get("curve") or []
     best = record.get("best_epoch")
