@@ -18,7 +18,8 @@ relevant items of each group are
 - ``cold among cold``: the same, only the cold test items ranked (ALDI's cold-start setting);
 - ``all``: the warm test item and the cold test items together, all items ranked.
 
-Items of the user's history are never ranked. Users without a warm history have no input and are
+Items of the user's history are never ranked; equal scores are ordered at random (seeded, the same
+for every model), not by item index. Users without a warm history have no input and are
 left out. Metrics are the mean over users of NDCG@10, HR@10 and Recall@20 (several relevant
 items: HR counts a user once, Recall divides the hits by the number relevant, NDCG's ideal
 places them first). Validation cases are formed the same way with warm train as history.
@@ -34,7 +35,6 @@ import pandas as pd
 from recsys.data.split import Split, chronological, leave_last_out
 from recsys.errors import DataError, Msg
 from recsys.ranking import metrics as M
-from recsys.ranking import top_k
 
 __all__ = [
     "COLD_GROUPS",
@@ -164,20 +164,35 @@ def cold_cases(split: ColdSplit, part: str = "test") -> Cases:
     return Cases(users, history, np.asarray(candidates, np.int64), relevant, members)
 
 
-def _rank(scorer, cases: Cases, k: int, chunk: int) -> tuple[np.ndarray, np.ndarray]:
-    """``[U, k]`` top items among all items and ``[U, k]`` among the cold candidates only."""
+def _top(scores: np.ndarray, k: int, banned: np.ndarray, tie: np.ndarray) -> np.ndarray:
+    """``[U, k]`` best allowed items, best first; equal scores in the order of the ``[U, N]`` random
+    ``tie`` keys; -1 once a user's allowed items run out. Allowed items scored -inf still rank, last."""
+    scores = np.where(np.isneginf(scores), -np.finfo(np.float64).max, scores)
+    scores[banned] = -np.inf
+    order = np.lexsort((tie, -scores), axis=1)[:, :k]
+    return np.where(np.isneginf(np.take_along_axis(scores, order, axis=1)), -1, order)
+
+
+def _rank(scorer, cases: Cases, k: int, chunk: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``[U, k]`` top items among all items and ``[U, k]`` among the cold candidates only.
+
+    Ties break at random, with the same keys for every model: a model that cannot tell cold items
+    apart scores them all alike, and breaking its ties by item index would rank by whatever order
+    the ids were given in (often popularity or release date)."""
     by_user = cases.history.groupby("user_idx")["item_idx"].apply(np.asarray)
+    rng = np.random.default_rng(seed)
     everything, cold_only = [], []
     for start in range(0, len(cases.users), chunk):
         part = cases.users[start : start + chunk]
         scores = np.asarray(scorer.scores(part, cases.history), dtype=np.float64)
-        exclude = [by_user.get(u, np.zeros(0, np.int64)) for u in part]
-        everything.append(top_k(scores, k, exclude)[0])
-        only = np.full_like(scores, -np.inf)
-        picked = scores[:, cases.candidates]
-        # -inf means "never ranked" to top_k: a candidate scored -inf must still be ranked, last
-        only[:, cases.candidates] = np.where(np.isneginf(picked), -1e300, picked)
-        cold_only.append(top_k(only, k, exclude)[0])
+        seen = np.zeros(scores.shape, dtype=bool)
+        for row, u in enumerate(part):
+            seen[row, by_user.get(u, np.zeros(0, np.int64))] = True
+        tie = rng.random(scores.shape)
+        everything.append(_top(scores, k, seen, tie))
+        not_candidate = np.ones(scores.shape[1], dtype=bool)
+        not_candidate[cases.candidates] = False
+        cold_only.append(_top(scores, k, seen | not_candidate, tie))
     empty = np.zeros((0, k), np.int64)
     return (np.concatenate(everything) if everything else empty), (np.concatenate(cold_only) if cold_only else empty)
 

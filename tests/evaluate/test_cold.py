@@ -65,7 +65,7 @@ def hand_split() -> ColdSplit:
     return ColdSplit(warm, _frame([(0, 3)]), _frame([(0, 4), (0, 5), (2, 5), (3, 4)]), np.array([3]), np.array([4, 5]))
 
 
-HAND_SCORES = [[9, 8, 1, 7, 3, 2], [0, 0, 5, 0, 0, 0], [0, 1, 0, 0, 0, 0], [0] * 6]
+HAND_SCORES = [[9, 8, 1, 7, 3, 2], [0, 0, 5, 3, 2, 1], [0, 1, 0.5, 0.4, 0.2, 0.3], [0] * 6]
 
 
 def test_cases_group_the_test_interactions_per_user(hand_split):
@@ -80,14 +80,14 @@ def test_cases_group_the_test_interactions_per_user(hand_split):
 def test_metrics_per_group_on_a_hand_made_example(hand_split):
     table = evaluate_cold(hand_split, {"m": Fixed(HAND_SCORES)})
     got = {(g, m): v for g, m, v in table[["group", "metric", "value"]].itertuples(index=False)}
-    # user 0 ranks [3, 4, 5, 2] (0 and 1 are its history); user 1 [2, 3, 4, 5]; user 2 [1, 2, 3, 4, 5]
+    # user 0 ranks [3, 4, 5, 2] (0 and 1 are its history); user 1 [2, 3, 4, 5]; user 2 [1, 2, 3, 5, 4]
     u0_cold = (1 / L2(3) + 1 / L2(4)) / (1 + 1 / L2(3))
     u0_all = (1 / L2(3) + 1 / L2(4) + 1 / L2(5)) / (1 + 1 / L2(3) + 1 / L2(4))
     expected = {
         ("warm", "ndcg@10"): (1 / L2(5) + 1) / 2,
-        ("cold", "ndcg@10"): (u0_cold + 1 / L2(6)) / 2,
-        ("cold among cold", "ndcg@10"): (1 + 1 / L2(3)) / 2,  # user 2: items 4, 5 tie at 0 -> 4 first
-        ("all", "ndcg@10"): (u0_all + 1 + 1 / L2(6)) / 3,
+        ("cold", "ndcg@10"): (u0_cold + 1 / L2(5)) / 2,
+        ("cold among cold", "ndcg@10"): 1.0,  # user 0 ranks [4, 5], user 2 [5, 4]
+        ("all", "ndcg@10"): (u0_all + 1 + 1 / L2(5)) / 3,
     }
     for key, value in expected.items():
         assert got[key] == pytest.approx(value)
@@ -97,7 +97,21 @@ def test_metrics_per_group_on_a_hand_made_example(hand_split):
     short = evaluate_cold(hand_split, {"m": Fixed(HAND_SCORES)}, metrics=("hr@2", "recall@2"))
     cold = short[short["group"] == "cold"].set_index("metric")["value"]
     assert cold["hr@2"] == 0.5 and cold["recall@2"] == 0.25  # user 0 finds 4 of {4, 5}, user 2 nothing
+    ranked = evaluate_cold(hand_split, {"m": Fixed(HAND_SCORES)}, metrics=("hr@6",))
+    assert ranked.loc[ranked["group"] == "cold", "value"].item() == 1.0  # every cold test item is ranked
     assert set(cold_tables(table)) == {"all", "warm", "cold", "cold among cold"}
+
+
+def test_ties_break_at_random_the_same_way_for_every_model():
+    # 40 cold test items, each user's relevant one is the lowest index: ties by index would score 1.0
+    n_users, items = 30, np.arange(10, 50)
+    train = _frame([(u, u % 10) for u in range(n_users)] + [(u, (u + 1) % 10) for u in range(n_users)])
+    warm = Split(train, _frame([(u, (u + 2) % 10) for u in range(n_users)]), _frame([]), "leave_last_out")
+    split = ColdSplit(warm, _frame([(0, 10)]), _frame([(u, 10) for u in range(n_users)]), np.array([9]), items)
+    flat = np.zeros((n_users, 50))
+    table = evaluate_cold(split, {"a": Fixed(flat), "b": Fixed(flat + 1.0)})
+    among = table[(table["group"] == "cold among cold") & (table["metric"] == "ndcg@10")].set_index("model")["value"]
+    assert among["a"] == among["b"] < 0.5
 
 
 def test_validation_cases_use_train_history_and_validation_cold_items(hand_split):
