@@ -122,6 +122,11 @@ class Msg:
         "The dataset is too small to split: {detail}. Leave-last-out needs at least {min_users} users "
         "with {min_per_user} or more interactions each (validation and test take one item each)."
     )
+    COLD_TOO_FEW = (
+        "A cold-item share of {share} makes {n_cold} of the {n_items} items cold: the cold protocol needs at "
+        "least 2 cold items (one for validation, one for test) and some warm ones. Choose another share "
+        "(e.g. --cold-items 0.2)."
+    )
     IDS_MATCH_NOTHING = (
         "None of the {n} ids in the {kind} file '{name}' (column '{column}') match the {kind} ids of "
         "the interactions (e.g. {file_examples} vs {inter_examples}). Check that the files belong "

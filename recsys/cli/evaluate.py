@@ -16,6 +16,8 @@ from recsys.output.terminal import echo
 
 __all__ = ["add_compare_parser", "add_evaluate_parser", "compare_command"]
 
+DEFAULT_MODELS = "sasrec,ease,lightgcn,itemknn,userknn,pop"
+COLD_MODELS = "sasrec,ease_text,text_profile,text_knn,category_pop,ease,pop"  # recsys.evaluate.cold_run.COLD_MODELS
 TWO_RUNS = "Give exactly two runs to compare: --run A --run B."
 
 
@@ -23,22 +25,75 @@ def add_evaluate_parser(sub) -> None:
     p = sub.add_parser("evaluate", help="evaluate models under the default protocol")
     add_data_files(p)
     add_model_options(p)
-    p.add_argument("--models", default="sasrec,ease,lightgcn,itemknn,userknn,pop",
-                   help="comma-separated: sasrec,ease,ease_text,lightgcn,itemknn,userknn,pop (ease_text needs "
-                   "an items file and the text encoder)")
+    p.add_argument(
+        "--models",
+        default=None,
+        help=f"comma-separated: sasrec,ease,ease_text,lightgcn,itemknn,userknn,pop (ease_text needs "
+        f"an items file and the text encoder; default {DEFAULT_MODELS}); with --cold-items also "
+        f"text_profile,text_knn,category_pop (default {COLD_MODELS})",
+    )
+    p.add_argument(
+        "--cold-items",
+        type=float,
+        metavar="SHARE",
+        help="cold-item protocol: this share of the items (e.g. 0.2) is never trained on, halved into "
+        "validation and test; prints NDCG@10, HR@10, Recall@20 for all, warm and cold test interactions",
+    )
+    p.add_argument("--cold-seed", type=int, default=0, help="seed of the cold-item draw (default 0)")
     p.add_argument("--json", type=arg_type(json_file), help="write metrics as JSON here (a .json file)")
     p.set_defaults(func=_cmd_evaluate)
+
+
+def _cmd_cold(args, dataset) -> int:
+    from recsys.evaluate.cold import COLD_PROTOCOL, cold_tables
+    from recsys.evaluate.cold_run import cold_json, run_cold_experiment
+
+    model_cfg, train_cfg = configs(args)
+    models = tuple(m.strip() for m in (args.models or COLD_MODELS).split(",") if m.strip())
+    uses_text = {"sasrec", "ease_text", "text_profile", "text_knn"} & set(models)
+    vectors, _ = text_vectors(args, dataset) if uses_text else (None, {})
+    exp = run_cold_experiment(
+        dataset,
+        models,
+        model_cfg,
+        train_cfg,
+        share=args.cold_items,
+        seed=args.cold_seed,
+        text_vectors=vectors,
+        progress=print_progress if "sasrec" in models else None,
+    )
+    for note in [*exp.split.notes, *exp.notes.values()]:
+        echo(note)
+    echo(f"protocol: {COLD_PROTOCOL['cases']}; {COLD_PROTOCOL['ranking']}")
+    users = exp.table.groupby("group")["users"].first()
+    for group, table in cold_tables(exp.table).items():
+        echo(f"\n{group} ({users[group]} test users)")
+        echo(table.to_string(float_format=lambda x: f"{x:.4f}"))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(cold_json(exp, dataset), f, indent=2)
+        echo(f"wrote {args.json}")
+    return 0
 
 
 def _cmd_evaluate(args) -> int:
     from recsys.evaluate.experiment import metrics_json, run_experiment
 
     dataset = load_data(args)
+    if args.cold_items is not None:
+        return _cmd_cold(args, dataset)
+    args.models = args.models or DEFAULT_MODELS
     model_cfg, train_cfg = configs(args)
     models = tuple(m.strip() for m in args.models.split(",") if m.strip())
     vectors, _ = text_vectors(args, dataset) if {"sasrec", "ease_text"} & set(models) else (None, {})
-    exp = run_experiment(dataset, models, model_cfg, train_cfg, text_vectors=vectors,
-                         progress=print_progress if "sasrec" in models else None)
+    exp = run_experiment(
+        dataset,
+        models,
+        model_cfg,
+        train_cfg,
+        text_vectors=vectors,
+        progress=print_progress if "sasrec" in models else None,
+    )
     report = metrics_json(exp, dataset)
     for note in exp.notes.values():
         echo(note)
@@ -69,8 +124,10 @@ def _curve_line(name: str, curve: list, best) -> str:
         return f"run {name}: no training curve recorded"
     best_row = next((r for r in curve if r.get("epoch") == best), curve[-1])
     values = " ".join(f"{r['valid_ndcg@10']:.4f}" for r in curve)
-    return (f"run {name}: {len(curve)} epochs, kept epoch {best_row['epoch']} "
-            f"(valid NDCG@10 {best_row['valid_ndcg@10']:.4f}); per epoch: {values}")
+    return (
+        f"run {name}: {len(curve)} epochs, kept epoch {best_row['epoch']} "
+        f"(valid NDCG@10 {best_row['valid_ndcg@10']:.4f}); per epoch: {values}"
+    )
 
 
 def _print_top_k(args) -> None:
@@ -86,7 +143,9 @@ def _print_top_k(args) -> None:
             raise RecLensError(UNKNOWN_USER.format(user=args.user, path=path))
         frames.append(Recommender.from_run(run).recommend(run.dataset, args.user, k=args.k))
     top = compare_top_k(*frames)
-    print(f"\ntop-{args.k} of user {args.user} ({top.overlap} items in both lists; 'other rank' = rank in the other run)")
+    print(
+        f"\ntop-{args.k} of user {args.user} ({top.overlap} items in both lists; 'other rank' = rank in the other run)"
+    )
     for name, frame in (("A", top.a), ("B", top.b)):
         print(f"run {name}:")
         shown = frame[["rank", "item_id", "title", "score", "other rank"]].astype({"other rank": object})
@@ -110,8 +169,14 @@ def compare_command(args) -> int:
         print(changed[["section", "setting", "run A", "run B"]].to_string(index=False))
     metrics = full.metrics if args.all_metrics else full.metrics[full.metrics["metric"].isin(HEADLINE_METRICS)]
     print(f"\n{args.part} metrics (difference = B - A):")
-    print(metrics.to_string(index=False, na_rep="–", float_format=lambda x: f"{x:.4f}",
-                            formatters={"difference": lambda x: "–" if x != x else f"{x:+.4f}" if x else "0.0000"}))
+    print(
+        metrics.to_string(
+            index=False,
+            na_rep="–",
+            float_format=lambda x: f"{x:.4f}",
+            formatters={"difference": lambda x: "–" if x != x else f"{x:+.4f}" if x else "0.0000"},
+        )
+    )
     print("\nvalidation NDCG@10 per epoch:")
     for name, curve, best in zip("AB", full.curves, full.best_epochs):
         print("  " + _curve_line(name, curve, best))
