@@ -55,6 +55,9 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1400, "height": 900}
 N_USERS = 25
+# Deadlines, not delays: what needs TensorFlow (training, the first explanation, the audit) traces
+# graphs first, which takes minutes when other work keeps every core busy.
+SLOW_MS = 900_000
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -190,10 +193,15 @@ def server(browser, workspace):
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, request):
     context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(180_000)  # a deadline for every wait without its own (30 s by default)
     page = context.new_page()
     yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:  # what the browser showed, for the failure's reader
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"failed-{request.node.name}.png"), full_page=True)
     context.close()
 
 
@@ -206,7 +214,7 @@ SETTLED_JS = """() => {
 NEXT_FRAMES_JS = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 
-def _settle(page, timeout: int = 60_000) -> None:
+def _settle(page, timeout: int = 180_000) -> None:
     """Wait until the script run has finished (Streamlit's status widget says nothing is running, no
     element is left over from the previous run or still loading) and every chart is drawn."""
     page.wait_for_function(SETTLED_JS, timeout=timeout)
@@ -223,7 +231,7 @@ def full_page_screenshot(page, path: Path) -> Path:
         " return m ? m.scrollHeight : document.body.scrollHeight; }"
     )
     page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], int(height))})
-    page.wait_for_function(SETTLED_JS, timeout=60_000)
+    page.wait_for_function(SETTLED_JS, timeout=180_000)
     page.evaluate(NEXT_FRAMES_JS)  # laid out and painted at the new size
     page.screenshot(path=str(path))
     page.set_viewport_size(VIEWPORT)
@@ -253,7 +261,7 @@ def _small_csv(tmp_path: Path) -> Path:
     return path
 
 
-def _cells(page, key: str, check=bool, timeout_s: float = 180) -> list[str]:
+def _cells(page, key: str, check=bool, timeout_s: float = SLOW_MS / 1000) -> list[str]:
     """Texts of the cells of the table in the container keyed ``key`` (the grid's accessible cells),
     once ``check(cells)`` holds (by default: once there are cells)."""
     cells = page.locator(f".st-key-{key} [role=gridcell]")
@@ -288,19 +296,19 @@ RECORD_METRICS_JS = """() => {
 
 def _nav(page, name: str) -> None:
     page.get_by_test_id("stSidebarNav").get_by_role("link", name=name).click()
-    page.get_by_role("heading", name=name, exact=True).wait_for(timeout=60_000)
+    page.get_by_role("heading", name=name, exact=True).wait_for(timeout=180_000)
     _settle(page)
 
 
 def _charts(page, count: int) -> None:
     """Wait until ``count`` charts are drawn and visible (charts in hidden tabs do not count)."""
-    page.locator(".js-plotly-plot >> visible=true").nth(count - 1).wait_for(timeout=60_000)
+    page.locator(".js-plotly-plot >> visible=true").nth(count - 1).wait_for(timeout=SLOW_MS)
 
 
 def _open_data_page(page) -> None:
-    page.get_by_role("heading", name="Load report").wait_for(timeout=60_000)
+    page.get_by_role("heading", name="Load report").wait_for(timeout=180_000)
     _settle(page)
-    page.locator(".js-plotly-plot").nth(3).wait_for(timeout=30_000)
+    page.locator(".js-plotly-plot").nth(3).wait_for(timeout=180_000)
     _assert_no_exception(page)
 
 
@@ -314,8 +322,8 @@ def test_data_home_and_upload(server, page, tmp_path):
     _screenshot(page, "data.png")
 
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Home").click()
-    page.get_by_role("heading", name="RecLens").wait_for(timeout=60_000)
-    page.get_by_test_id("stMetricValue").nth(3).wait_for(timeout=60_000)  # the dataset card is drawn
+    page.get_by_role("heading", name="RecLens").wait_for(timeout=180_000)
+    page.get_by_test_id("stMetricValue").nth(3).wait_for(timeout=180_000)  # the dataset card is drawn
     _settle(page)
     _assert_no_exception(page)
     page.get_by_text("bundled demo data").first.wait_for()
@@ -327,14 +335,14 @@ def test_data_home_and_upload(server, page, tmp_path):
     page.evaluate(RECORD_METRICS_JS)
     uploader = page.get_by_test_id("stFileUploader").filter(has_text="Interactions")
     uploader.locator("input[type=file]").set_input_files(str(_small_csv(tmp_path)))
-    page.get_by_text("In use:").wait_for(timeout=60_000)
-    expect(_metric(page, "users")).to_have_text(str(N_USERS), timeout=60_000)
-    expect(_metric(page, "interactions")).to_have_text(str(4 * N_USERS), timeout=60_000)
+    page.get_by_text("In use:").wait_for(timeout=180_000)
+    expect(_metric(page, "users")).to_have_text(str(N_USERS), timeout=180_000)
+    expect(_metric(page, "interactions")).to_have_text(str(4 * N_USERS), timeout=180_000)
     _settle(page)
     page.get_by_text("e2e_interactions.csv", exact=False).first.wait_for()
     page.get_by_role("heading", name="Load report").wait_for()
     page.get_by_role("heading", name="Statistics").wait_for()
-    page.locator(".js-plotly-plot").nth(3).wait_for(timeout=30_000)
+    page.locator(".js-plotly-plot").nth(3).wait_for(timeout=180_000)
     _assert_no_exception(page)
     # Never the figures of two files at once: every state the page went through is one file's.
     states = [json.loads(text) for text in page.evaluate("() => window.__metricStates")]
@@ -348,7 +356,7 @@ def test_data_home_and_upload(server, page, tmp_path):
 def _upload(page, tmp_path) -> None:
     uploader = page.get_by_test_id("stFileUploader").filter(has_text="Interactions")
     uploader.locator("input[type=file]").set_input_files(str(_small_csv(tmp_path)))
-    page.get_by_text("In use:").wait_for(timeout=60_000)
+    page.get_by_text("In use:").wait_for(timeout=180_000)
     _settle(page)
 
 
@@ -360,7 +368,8 @@ def test_train_recommend_and_explain_an_upload(server, page, tmp_path):
     _nav(page, "Train")
     page.get_by_text("No run of this data yet").wait_for()
     page.get_by_role("button", name="Train").click()
-    page.get_by_test_id("stProgress").wait_for(timeout=60_000)  # live progress while the thread trains
+    page.get_by_test_id("stProgress").wait_for(timeout=180_000)  # live progress while the thread trains
+    page.get_by_text("Trained and evaluated in").wait_for(timeout=SLOW_MS)  # tracing alone can take minutes when busy
     _cells(
         page, "leaderboard", lambda board: {"Transformer (this run)", "EASE", "ItemKNN", "MostPopular"} <= set(board)
     )
@@ -370,7 +379,7 @@ def test_train_recommend_and_explain_an_upload(server, page, tmp_path):
     _screenshot(page, "train-upload.png")
 
     _nav(page, "Recommend")
-    page.get_by_role("heading", name="History of user user0").wait_for(timeout=60_000)
+    page.get_by_role("heading", name="History of user user0").wait_for(timeout=180_000)
     history = {f"item{k}" for k in range(4)}  # user0 has item0 .. item3 (see _small_csv)
     # columns: rank, title, score, categories
     _cells(page, "recommendations", lambda cells: cells[1::4] and not history & set(cells[1::4]))
@@ -381,14 +390,14 @@ def test_train_recommend_and_explain_an_upload(server, page, tmp_path):
     typed = page.get_by_label("Or type a user id")
     typed.fill("nobody")
     typed.press("Enter")
-    page.get_by_text("User 'nobody' is not in the data of this run").wait_for(timeout=30_000)
+    page.get_by_text("User 'nobody' is not in the data of this run").wait_for(timeout=180_000)
     typed.fill("user3")
     typed.press("Enter")
-    page.get_by_role("heading", name="History of user user3").wait_for(timeout=30_000)
+    page.get_by_role("heading", name="History of user user3").wait_for(timeout=180_000)
     _settle(page)
 
     _nav(page, "Explain")
-    page.get_by_text("Counterfactual.").wait_for(timeout=120_000)
+    page.get_by_text("Counterfactual.").wait_for(timeout=SLOW_MS)
     _charts(page, 5)
     _settle(page)
     _assert_no_exception(page)
@@ -449,7 +458,7 @@ def test_every_page_on_the_demo_run(server, page):
     _screenshot(page, "recommend.png")
 
     _nav(page, "Explain")
-    page.get_by_text("Counterfactual.").wait_for(timeout=120_000)
+    page.get_by_text("Counterfactual.").wait_for(timeout=SLOW_MS)
     _charts(page, 5)  # heatmap, target attention, SHAP bar and waterfall (first tab), deletion curves
     _settle(page)
     _assert_no_exception(page)
@@ -469,7 +478,7 @@ def test_every_page_on_the_demo_run(server, page):
     box.locator("input").click()
     page.get_by_role("option", name="age_group", exact=True).click()
     page.locator(".st-key-fairness_group_table [role=gridcell]").filter(has_text="55+").first.wait_for(
-        state="attached", timeout=120_000
+        state="attached", timeout=SLOW_MS
     )
     _settle(page)
     _cells(page, "fairness_group_table", lambda groups: {"18-24", "55+"} <= set(groups))
@@ -477,7 +486,7 @@ def test_every_page_on_the_demo_run(server, page):
     slider.focus()
     for _ in range(4):  # lambda 0 -> 0.4
         slider.press("ArrowRight")
-    page.get_by_text("re-ranked, λ = 0.4").first.wait_for(timeout=120_000)
+    page.get_by_text("re-ranked, λ = 0.4").first.wait_for(timeout=SLOW_MS)
     _charts(page, 6)  # group bars, 2 exposure charts, calibration, trade-off, Lorenz
     _settle(page)
     _assert_no_exception(page)
