@@ -1,0 +1,136 @@
+"""The text part of the item tower: item text vectors ``[B, S, T]`` -> ``[B, S, d]``.
+
+Optionally a fixed PCA whitening first (``ModelConfig.text_whitening``, layer ``text_whitening``,
+fitted on the catalogue by ``recsys.text.whitening``), then one of four adaptors
+(``ModelConfig.text_adaptor``):
+
+- ``dense``: ``text_projection``, one Dense layer (``x W + c``).
+- ``whiten``: ``text_adaptor``, UniSRec's parametric whitening (Hou et al. 2022): a learned bias
+  subtracted, then linear: ``(x - b) W``.
+- ``moe``: ``text_experts``, E parametric-whitening experts ``[B, S, E, d]``, mixed by
+  ``text_expert_gate``, a softmax over E computed from the text vector (UniSRec's MoE adaptor).
+- ``residual``: ``text_delta``, a trainable per-item vector in text space (zeros at first, kept
+  small by an L2 penalty), added to the frozen text vector before ``text_projection``.
+
+With ``gate`` (the what-if graphs), the gate multiplies the (whitened) text vector plus any delta,
+so gate 0 hides everything the item's text contributes.
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import layers, ops
+
+__all__ = ["FixedWhitening", "ParametricWhitening", "MixExperts", "text_adaptor_of", "text_term"]
+
+_PKG = "recsys"
+EXPERTS = 4  # UniSRec's default is 8 experts for 768-d BERT vectors; 384-d MiniLM vectors need fewer
+DELTA_L2 = 1e-4
+
+
+@keras.saving.register_keras_serializable(package=_PKG)
+class FixedWhitening(keras.layers.Layer):
+    """``[..., T]`` -> ``[..., k]``: ``(x - mean) @ matrix``, both frozen weights saved with the model."""
+
+    def __init__(self, width: int, dim: int, **kwargs):
+        super().__init__(**kwargs)
+        self.width, self.dim = width, dim
+        self.mean = self.add_weight(shape=(width,), initializer="zeros", trainable=False, name="mean")
+        self.matrix = self.add_weight(shape=(width, dim), initializer="zeros", trainable=False, name="matrix")
+
+    def set_whitening(self, mean, matrix) -> None:
+        self.mean.assign(ops.convert_to_tensor(mean, dtype=self.mean.dtype))
+        self.matrix.assign(ops.convert_to_tensor(matrix, dtype=self.matrix.dtype))
+
+    def call(self, x):
+        return ops.matmul(x - self.mean, self.matrix)
+
+    def compute_output_shape(self, x_shape):
+        return tuple(x_shape[:-1]) + (self.dim,)
+
+    def get_config(self):
+        return super().get_config() | {"width": self.width, "dim": self.dim}
+
+
+@keras.saving.register_keras_serializable(package=_PKG)
+class ParametricWhitening(keras.layers.Layer):
+    """``[..., T]`` -> ``[..., units]`` ``(x - b) W``, or with ``experts`` E -> ``[..., E, units]``,
+    one ``(x - b_e) W_e`` per expert. ``b`` starts at zero, ``W`` Glorot-uniform."""
+
+    def __init__(self, units: int, experts: int = 0, **kwargs):
+        super().__init__(**kwargs)
+        self.units, self.experts = units, experts
+
+    def build(self, x_shape):
+        width, e = x_shape[-1], max(self.experts, 1)
+        self.bias = self.add_weight(shape=(e, width), initializer="zeros", name="bias")
+        self.kernel = self.add_weight(shape=(e, width, self.units), initializer="glorot_uniform", name="kernel")
+
+    def call(self, x):
+        # (x - b_e) W_e = x W_e - b_e W_e: no [..., E, T] copy of the input
+        shift = ops.einsum("et,etu->eu", self.bias, self.kernel)  # [E, units]
+        out = ops.einsum("...t,etu->...eu", x, self.kernel) - shift
+        return out if self.experts else ops.squeeze(out, -2)
+
+    def compute_output_shape(self, x_shape):
+        return tuple(x_shape[:-1]) + ((self.experts,) if self.experts else ()) + (self.units,)
+
+    def get_config(self):
+        return super().get_config() | {"units": self.units, "experts": self.experts}
+
+
+@keras.saving.register_keras_serializable(package=_PKG)
+class MixExperts(keras.layers.Layer):
+    """(experts ``[..., E, d]``, gate ``[..., E]``) -> ``[..., d]``, the gate-weighted sum."""
+
+    def call(self, experts, gate):
+        return ops.sum(experts * ops.expand_dims(gate, -1), axis=-2)
+
+    def compute_output_shape(self, experts_shape, gate_shape):
+        return tuple(experts_shape[:-2]) + (experts_shape[-1],)
+
+
+def text_adaptor_of(w) -> str:
+    """The adaptor of ``w``'s graph: the config's while building, else read from the model's layers."""
+    if w.model is None:
+        return w.cfg.text_adaptor
+    for name, kind in (("text_experts", "moe"), ("text_delta", "residual"), ("text_adaptor", "whiten")):
+        if w.has(name, False):
+            return kind
+    return "dense"
+
+
+def text_term(w, ids, looked_up, gate=None):
+    """Item text vectors ``looked_up`` ``[B, S, T]`` of ``ids`` ``[B, S]`` -> ``[B, S, d]`` (see the
+    module docstring); ``w`` is the tower's ``Wiring``, ``gate`` ``[B, S, 1]`` or None."""
+    dim, n = w.cfg.dim, w.tables.n_items + 1
+    x = looked_up
+    if w.has("text_whitening", w.whitening is not None):
+        shape = w.whitening.matrix.shape if w.whitening is not None else (None, None)
+        x = w.layer("text_whitening", lambda nm: FixedWhitening(shape[0], shape[1], name=nm))(x)
+    kind = text_adaptor_of(w)
+    if kind == "residual":
+        width = x.shape[-1]
+        delta = w.layer(
+            "text_delta",
+            lambda nm: layers.Embedding(
+                n,
+                width,
+                embeddings_initializer="zeros",
+                embeddings_regularizer=keras.regularizers.L2(DELTA_L2),
+                name=nm,
+            ),
+        )(ids)
+        x = layers.Add(name=w.named("text_plus_delta"))([x, delta])
+    if gate is not None:
+        x = layers.Multiply(name=w.named("text_gate"))([x, gate])
+    if kind == "whiten":
+        return w.layer("text_adaptor", lambda nm: ParametricWhitening(dim, name=nm))(x)
+    if kind == "moe":
+        experts = w.layer("text_experts", lambda nm: ParametricWhitening(dim, EXPERTS, name=nm))(x)
+        weights = w.layer(
+            "text_expert_gate",
+            lambda nm: layers.Dense(EXPERTS, activation="softmax", use_bias=False, kernel_initializer="zeros", name=nm),
+        )(x)
+        return MixExperts(name=w.named("text_mixture"))(experts, weights)
+    return w.layer("text_projection", lambda nm: layers.Dense(dim, use_bias=True, name=nm))(x)
