@@ -63,8 +63,11 @@ def test_each_adaptor_builds_its_layers_and_round_trips(tmp_path, dataset, table
     # the derived graphs share the adaptor: same scores
     np.testing.assert_allclose(np.asarray(catalogue_model(model, cfg, tables)(x)), scores, rtol=1e-5, atol=1e-5)
     gated = gated_model(model, cfg, tables)
-    ones = {t.name: np.ones((3, dataset.n_items) + tuple(t.shape[2:]), "float32") for t in gated.inputs
-            if t.name.endswith("_gate")}
+    ones = {
+        t.name: np.ones((3, dataset.n_items) + tuple(t.shape[2:]), "float32")
+        for t in gated.inputs
+        if t.name.endswith("_gate")
+    }
     np.testing.assert_allclose(np.asarray(gated(x | ones)), scores, rtol=1e-5, atol=1e-5)
     hidden = np.asarray(gated(x | ones | {"text_gate": np.zeros_like(ones["text_gate"])}))
     assert not np.allclose(hidden, scores, atol=1e-4)  # hiding the text changes the scores

@@ -34,8 +34,9 @@ def test_dimension_reduction_keeps_the_top_components():
     assert w.matrix.shape == (32, 8) and w.transform(x).shape == (300, 8)
     full = fit_whitening(x)
     # the kept directions are the top principal directions of the full fit, same order
-    np.testing.assert_allclose(np.abs(w.transform(x)) * np.sqrt(8), np.abs(full.transform(x)[:, :8]) * np.sqrt(32),
-                               rtol=1e-3, atol=1e-3)
+    np.testing.assert_allclose(
+        np.abs(w.transform(x)) * np.sqrt(8), np.abs(full.transform(x)[:, :8]) * np.sqrt(32), rtol=1e-3, atol=1e-3
+    )
 
 
 def test_few_vectors_keep_only_their_rank_and_new_vectors_transform_alike():
