@@ -19,9 +19,18 @@ so gate 0 hides everything the item's text contributes.
 from __future__ import annotations
 
 import keras
+import numpy as np
 from keras import layers, ops
 
-__all__ = ["FixedWhitening", "ParametricWhitening", "MixExperts", "text_adaptor_of", "text_term"]
+__all__ = [
+    "FixedWhitening",
+    "ParametricWhitening",
+    "MixExperts",
+    "text_adaptor_of",
+    "text_term",
+    "text_inputs",
+    "expert_weights",
+]
 
 _PKG = "recsys"
 EXPERTS = 4  # UniSRec's default is 8 experts for 768-d BERT vectors; 384-d MiniLM vectors need fewer
@@ -134,3 +143,20 @@ def text_term(w, ids, looked_up, gate=None):
         )(x)
         return MixExperts(name=w.named("text_mixture"))(experts, weights)
     return w.layer("text_projection", lambda nm: layers.Dense(dim, use_bias=True, name=nm))(x)
+
+
+def text_inputs(model: keras.Model, item_text) -> np.ndarray:
+    """``[N, k]`` the vectors the adaptor reads for the catalogue's ``item_text`` ``[N + 1, T]``
+    rows (row 0, padding, left out): whitened when the model has ``text_whitening``, else raw."""
+    x = np.asarray(item_text[1:], dtype=np.float32)
+    if any(layer.name == "text_whitening" for layer in model.layers):
+        x = keras.ops.convert_to_numpy(model.get_layer("text_whitening")(x))
+    return x
+
+
+def expert_weights(model: keras.Model, item_text) -> np.ndarray | None:
+    """``[N, E]`` each item's softmax gate over the ``moe`` adaptor's experts (rows sum to 1), or
+    None without that adaptor."""
+    if not any(layer.name == "text_expert_gate" for layer in model.layers):
+        return None
+    return keras.ops.convert_to_numpy(model.get_layer("text_expert_gate")(text_inputs(model, item_text)))
