@@ -39,26 +39,42 @@ DELTA_L2 = 1e-4
 
 @keras.saving.register_keras_serializable(package=_PKG)
 class FixedWhitening(keras.layers.Layer):
-    """``[..., T]`` -> ``[..., k]``: ``(x - mean) @ matrix``, both frozen weights saved with the model."""
+    """(raw text vectors ``[B, S, T]``, ids ``[B, S]``) -> ``[B, S, k]`` whitened vectors,
+    ``(x - mean) @ matrix``, with ``mean`` ``[T]`` and ``matrix`` ``[T, k]`` frozen weights saved
+    with the model.
 
-    def __init__(self, width: int, dim: int, **kwargs):
+    The catalogue's rows are whitened once (``set_whitening``) into a frozen ``[rows, k]`` table
+    that ``call`` looks up by id: the same numbers as whitening every looked-up vector, without a
+    ``[T, k]`` product per history position and step. The raw vectors stay an input so the raw
+    ``item_text`` table stays in the model (explanations and text search read it);
+    ``transform`` whitens any other vectors (a new item's) the same way.
+    """
+
+    def __init__(self, rows: int, width: int, dim: int, **kwargs):
         super().__init__(**kwargs)
-        self.width, self.dim = width, dim
+        self.rows, self.width, self.dim = rows, width, dim
         self.mean = self.add_weight(shape=(width,), initializer="zeros", trainable=False, name="mean")
         self.matrix = self.add_weight(shape=(width, dim), initializer="zeros", trainable=False, name="matrix")
+        self.table = self.add_weight(shape=(rows, dim), initializer="zeros", trainable=False, name="table")
 
-    def set_whitening(self, mean, matrix) -> None:
+    def set_whitening(self, mean, matrix, raw_table) -> None:
+        """Store the fit and whiten the ``[rows, T]`` raw table into ``table``."""
         self.mean.assign(ops.convert_to_tensor(mean, dtype=self.mean.dtype))
         self.matrix.assign(ops.convert_to_tensor(matrix, dtype=self.matrix.dtype))
+        self.table.assign(self.transform(raw_table))
 
-    def call(self, x):
-        return ops.matmul(x - self.mean, self.matrix)
+    def transform(self, x):
+        """``[..., T]`` raw vectors -> ``[..., k]``."""
+        return ops.matmul(ops.convert_to_tensor(x, dtype=self.mean.dtype) - self.mean, self.matrix)
 
-    def compute_output_shape(self, x_shape):
-        return tuple(x_shape[:-1]) + (self.dim,)
+    def call(self, x, ids):
+        return ops.take(self.table, ops.cast(ids, "int32"), axis=0)
+
+    def compute_output_shape(self, x_shape, ids_shape):
+        return tuple(ids_shape) + (self.dim,)
 
     def get_config(self):
-        return super().get_config() | {"width": self.width, "dim": self.dim}
+        return super().get_config() | {"rows": self.rows, "width": self.width, "dim": self.dim}
 
 
 @keras.saving.register_keras_serializable(package=_PKG)
@@ -116,7 +132,7 @@ def text_term(w, ids, looked_up, gate=None):
     x = looked_up
     if w.has("text_whitening", w.whitening is not None):
         shape = w.whitening.matrix.shape if w.whitening is not None else (None, None)
-        x = w.layer("text_whitening", lambda nm: FixedWhitening(shape[0], shape[1], name=nm))(x)
+        x = w.layer("text_whitening", lambda nm: FixedWhitening(n, shape[0], shape[1], name=nm))(x, ids)
     kind = text_adaptor_of(w)
     if kind == "residual":
         width = x.shape[-1]
@@ -150,7 +166,7 @@ def text_inputs(model: keras.Model, item_text) -> np.ndarray:
     rows (row 0, padding, left out): whitened when the model has ``text_whitening``, else raw."""
     x = np.asarray(item_text[1:], dtype=np.float32)
     if any(layer.name == "text_whitening" for layer in model.layers):
-        x = keras.ops.convert_to_numpy(model.get_layer("text_whitening")(x))
+        x = keras.ops.convert_to_numpy(model.get_layer("text_whitening").transform(x))
     return x
 
 

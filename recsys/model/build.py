@@ -83,7 +83,7 @@ def build_model(cfg: ModelConfig, tables: FeatureTables) -> keras.Model:
         if has_layer(model, name):
             model.get_layer(name).set_table(values)
     if whitening is not None:
-        model.get_layer("text_whitening").set_whitening(whitening.mean, whitening.matrix)
+        model.get_layer("text_whitening").set_whitening(whitening.mean, whitening.matrix, tables.item_text)
     return model
 
 

@@ -84,6 +84,10 @@ def test_the_whitening_layer_holds_the_catalogue_fit(tables):
     fitted = fit_whitening(tables.item_text[1:], 5)
     np.testing.assert_allclose(np.asarray(layer.mean), fitted.mean, rtol=1e-6)
     np.testing.assert_allclose(np.asarray(layer.matrix), fitted.matrix, rtol=1e-6)
+    # the catalogue's rows are whitened once; new vectors are whitened the same way
+    np.testing.assert_allclose(np.asarray(layer.table), fitted.transform(tables.item_text), rtol=1e-4, atol=1e-5)
+    new = np.random.default_rng(3).normal(size=(2, tables.item_text.shape[1])).astype("float32")
+    np.testing.assert_allclose(np.asarray(layer.transform(new)), fitted.transform(new), rtol=1e-4, atol=1e-5)
     assert model.get_layer("text_projection").kernel.shape == (5, TINY_MODEL.dim)
     assert not layer.trainable_weights  # a fixed transform
     # the lookup table keeps the raw vectors (explanations and text search read them)

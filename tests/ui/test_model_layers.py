@@ -26,7 +26,10 @@ def test_text_layers_are_listed_in_the_embedding_stage(adaptor, names):
     assert table["parameters"].sum() == model.count_params()
     for name in names:
         assert table.loc[name, "stage"] == "embedding", name
-    assert table.loc["text_whitening", "trainable"] == 0 and table.loc["text_whitening", "parameters"] == 8 + 8 * 4
+    assert (
+        table.loc["text_whitening", "trainable"] == 0
+        and table.loc["text_whitening", "parameters"] == 8 + 8 * 4 + (dataset.n_items + 1) * 4
+    )
     trainable = {"moe": "text_experts", "residual": "text_delta", "whiten": "text_adaptor"}[adaptor]
     assert table.loc[trainable, "trainable"] > 0
 
