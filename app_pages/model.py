@@ -45,6 +45,9 @@ with right:
         "trained; the 'trainable' column says what was learned."
     )
 
+st.subheader("Text vectors", anchor=False)
+mv.render_text_vectors(run)
+
 st.subheader("Item embeddings", anchor=False)
 sv.render_embedding_maps(pick)
 

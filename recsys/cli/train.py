@@ -44,6 +44,7 @@ def add_train_parser(sub) -> None:
 def add_model_options(p: argparse.ArgumentParser) -> None:
     """The model and training options (defaults from ``ModelConfig`` and ``TrainConfig``)."""
     from recsys.model import ModelConfig
+    from recsys.model.config import ADAPTORS, WHITENINGS
     from recsys.train import TrainConfig
 
     m, t = ModelConfig(), TrainConfig()
@@ -80,8 +81,27 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
                    help=f"target attention reads this many most recent history items (default {m.target_window}; "
                         "0 = the whole history)")
     p.add_argument("--no-text", action="store_true", help="do not use pretrained item text vectors")
+    p.add_argument("--text-whitening", choices=list(WHITENINGS), default=m.text_whitening,
+                   help="pca: whiten the item text vectors (fitted on the catalogue, saved with the run) before "
+                        f"the text adaptor (default {m.text_whitening})")
+    p.add_argument("--text-whiten-dim", type=_positive_int, default=m.text_whiten_dim, metavar="N",
+                   help="with --text-whitening pca, keep the top N whitened dimensions (default: all)")
+    p.add_argument("--text-adaptor", choices=list(ADAPTORS), default=m.text_adaptor,
+                   help="how text vectors become item vectors: dense (one projection), whiten (learned bias, then "
+                        "linear), moe (a gated mixture of such experts), residual (a trainable per-item delta added "
+                        f"to the text vector) (default {m.text_adaptor})")
     p.add_argument("--graph", action="store_true",
                    help="feed LightGCN item vectors of the training graph to the Transformer (graph_projection)")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of dimensions, 1 or more (e.g. 128), got {text!r}")
+    return value
 
 
 def configs(args):
@@ -91,7 +111,9 @@ def configs(args):
 
     model = ModelConfig(max_len=args.max_len, dim=args.dim, blocks=args.blocks, heads=args.heads,
                         dropout=args.dropout, target_attention=args.target_attention,
-                        target_window=args.target_window, use_graph=args.graph)
+                        target_window=args.target_window, use_graph=args.graph,
+                        text_whitening=args.text_whitening, text_whiten_dim=args.text_whiten_dim,
+                        text_adaptor=args.text_adaptor)
     train = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr, loss=args.loss,
                         patience=args.patience, seed=args.seed, time_budget_s=args.time_budget or None,
                         input_pipeline=getattr(args, "input", "memory"),

@@ -6,8 +6,12 @@
 Stages and their layers (stable names, reachable with ``model.get_layer(name)``):
 
 - embedding: ``item_embedding`` (ids), ``text_projection`` (pretrained text vectors from the
-  frozen ``item_text`` table), ``graph_projection`` (LightGCN item vectors from the frozen
-  ``item_graph`` table, with ``use_graph``), ``feature_embedding`` (category multi-hots, ``item_features``),
+  frozen ``item_text`` table; with ``ModelConfig.text_whitening="pca"`` first through the frozen
+  PCA ``text_whitening``; the other ``ModelConfig.text_adaptor`` choices replace or extend it:
+  ``text_adaptor`` (parametric whitening), ``text_experts`` and ``text_expert_gate`` (mixture of
+  experts), ``text_delta`` (per-item residual before ``text_projection``), see ``adaptors``),
+  ``graph_projection`` (LightGCN item vectors from the frozen ``item_graph`` table, with
+  ``use_graph``), ``feature_embedding`` (category multi-hots, ``item_features``),
   ``numeric_projection`` (``item_numeric``), ``position_embedding``, ``user_embedding``,
   ``graph_user_projection`` (LightGCN user vectors from the frozen ``user_graph`` table, row in
   the last ``user_features`` column, with ``use_graph``; added to the user representation);
@@ -41,6 +45,7 @@ from recsys.model.layers import (
     TakeColumns,
 )
 from recsys.model.towers import HeadInputs, Wiring, has_layer, head, item_tower
+from recsys.text.whitening import fit_whitening
 
 __all__ = [
     "build_model",
@@ -52,8 +57,12 @@ __all__ = [
 
 
 def build_model(cfg: ModelConfig, tables: FeatureTables) -> keras.Model:
-    """Build the scoring model and load the frozen feature tables into it."""
-    w = Wiring(cfg, tables)
+    """Build the scoring model and load the frozen feature tables (and the text whitening, fitted
+    here on the catalogue's text vectors with ``text_whitening="pca"``) into it."""
+    whitening = None
+    if cfg.use_text and cfg.text_whitening == "pca" and tables.item_text is not None:
+        whitening = fit_whitening(tables.item_text[1:], cfg.text_whiten_dim)  # row 0 is padding
+    w = Wiring(cfg, tables, whitening=whitening)
     history = keras.Input((cfg.max_len,), dtype="int32", name="history")
     candidates = keras.Input((None,), dtype="int32", name="candidates")
     inputs = {"history": history, "candidates": candidates}
@@ -73,6 +82,8 @@ def build_model(cfg: ModelConfig, tables: FeatureTables) -> keras.Model:
                          ("item_numeric", tables.item_numeric)):
         if has_layer(model, name):
             model.get_layer(name).set_table(values)
+    if whitening is not None:
+        model.get_layer("text_whitening").set_whitening(whitening.mean, whitening.matrix, tables.item_text)
     return model
 
 

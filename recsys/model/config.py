@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-__all__ = ["ModelConfig"]
+WHITENINGS = ("none", "pca")
+ADAPTORS = ("dense", "whiten", "moe", "residual")
+
+__all__ = ["ADAPTORS", "WHITENINGS", "ModelConfig"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,15 @@ class ModelConfig:
             history items (BST and DIN attend over recent behaviour), so its cost, ``[B, heads, C,
             K]``, does not grow with ``max_len`` (``0``: the whole history).
         use_text: Use pretrained item text vectors (when the dataset has them).
+        text_whitening: ``"none"`` or ``"pca"``: PCA-whiten the text vectors (fitted on the
+            catalogue, a fixed transform saved with the run, layer ``text_whitening``) before the
+            adaptor; see ``recsys.text.whitening``.
+        text_whiten_dim: With ``"pca"``, keep the top k whitened dimensions (``None``: all).
+        text_adaptor: How text vectors become item vectors: ``"dense"`` (``text_projection``),
+            ``"whiten"`` (UniSRec parametric whitening, ``text_adaptor``), ``"moe"`` (a gated
+            mixture of parametric-whitening experts, ``text_experts`` and ``text_expert_gate``) or
+            ``"residual"`` (a trainable per-item ``text_delta`` added before ``text_projection``);
+            see ``recsys.model.adaptors``.
         use_graph: Use LightGCN item and user vectors of the training graph (``graph_projection``,
             ``graph_user_projection``; off by default: training first fits LightGCN on the
             training split).
@@ -45,6 +57,18 @@ class ModelConfig:
     use_graph: bool = False
     use_item_features: bool = True
     use_user_features: bool = True
+    text_whitening: str = "none"
+    text_whiten_dim: int | None = None
+    text_adaptor: str = "dense"
+
+    def __post_init__(self):
+        if self.text_whitening not in WHITENINGS:
+            raise ValueError(f"text_whitening must be one of {', '.join(WHITENINGS)}, not {self.text_whitening!r}.")
+        if self.text_adaptor not in ADAPTORS:
+            raise ValueError(f"text_adaptor must be one of {', '.join(ADAPTORS)}, not {self.text_adaptor!r}.")
+        if self.text_whiten_dim is not None and self.text_whiten_dim < 1:
+            raise ValueError(f"text_whiten_dim must be a positive number of dimensions (or None for all), "
+                             f"not {self.text_whiten_dim}.")
 
     @property
     def target_window_size(self) -> int:

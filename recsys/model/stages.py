@@ -11,7 +11,8 @@ from recsys.model.towers import has_layer, mlp_term
 __all__ = ["embedding_model", "interaction_model", "attention_model", "output_model", "EMBEDDING_LAYERS",
            "INTERACTION_LAYERS", "OUTPUT_LAYERS"]
 
-EMBEDDING_LAYERS = ("item_embedding", "text_projection", "graph_projection", "feature_embedding", "numeric_projection",
+EMBEDDING_LAYERS = ("item_embedding", "text_projection", "text_whitening", "text_adaptor", "text_experts",
+                    "text_expert_gate", "text_delta", "graph_projection", "feature_embedding", "numeric_projection",
                     "position_embedding", "user_embedding", "graph_user_projection", "history_embedding",
                     "candidate_embedding")
 INTERACTION_LAYERS = ("self_attention_{i}", "sequence_output", "user_representation", "target_attention",

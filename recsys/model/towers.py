@@ -17,6 +17,7 @@ from typing import Any
 import keras
 from keras import layers
 
+from recsys.model.adaptors import text_term
 from recsys.model.config import ModelConfig
 from recsys.model.features import FeatureTables
 from recsys.model.layers import (
@@ -46,12 +47,14 @@ def has_layer(model: keras.Model, name: str) -> bool:
 @dataclass(frozen=True)
 class Wiring:
     """How a graph is wired: ``model`` None while building (layers are made on first use), else the
-    built model whose trained layers the new graph shares; ``tag`` suffixes the glue layer names."""
+    built model whose trained layers the new graph shares; ``tag`` suffixes the glue layer names;
+    ``whitening`` (building only): the ``recsys.text.Whitening`` of the text vectors, or None."""
 
     cfg: ModelConfig
     tables: FeatureTables
     model: keras.Model | None = None
     tag: str = ""
+    whitening: Any = None
 
     def layer(self, name: str, make: Callable[[str], Any]):
         """The layer called ``name``: the model's own, or ``make(name)`` while building."""
@@ -104,7 +107,8 @@ _SIDE_PARTS = (  # (gate key, table layer, projection layer, config flag, Featur
 
 def item_tower(w: Wiring, ids, gates: dict | None = None):
     """``[B, S]`` model ids -> ``[B, S, d]`` item representations (zero for padding): the id
-    embedding plus the projected text, graph, category and numeric side features.
+    embedding plus the adapted text vector (``adaptors.text_term``) and the projected graph,
+    category and numeric side features.
 
     ``gates`` (derived graphs only) multiplies the looked-up ``text`` / ``features`` / ``numeric``
     inputs, so a side feature can be hidden (gate 0) without touching the weights.
@@ -118,6 +122,9 @@ def item_tower(w: Wiring, ids, gates: dict | None = None):
             continue
         width = table.shape[1] if table is not None else None
         looked_up = w.layer(table_name, lambda nm, wd=width: LookupTable(n, wd, name=nm))(ids)
+        if key == "text":  # whitening and the adaptor (``recsys.model.adaptors``)
+            terms.append(text_term(w, ids, looked_up, gates.get(key)))
+            continue
         if key in gates:
             looked_up = layers.Multiply(name=w.named(f"{key}_gate"))([looked_up, gates[key]])
         terms.append(w.layer(proj_name, lambda nm, b=bias: layers.Dense(dim, use_bias=b, name=nm))(looked_up))

@@ -3,8 +3,9 @@
 Each item's text (title, categories, description: ``item_text``) becomes a unit vector of a
 pretrained sentence encoder (all-MiniLM-L6-v2 in Keras, ``encoder``), cached on disk by text and
 checkpoint (``cache``); without the checkpoint TF-IDF vectors stand in, with a notice the app
-shows (``fallback``). The vectors feed the model's ``text_projection``, the cold-start ranking of
-new items, and semantic search (``search``). ARCHITECTURE.md places this stage in the data flow.
+shows (``fallback``). The vectors (optionally PCA-whitened, ``whitening``) feed the model's text
+adaptor, the cold-start ranking of new items, and semantic search (``search``). ARCHITECTURE.md
+places this stage in the data flow.
 
 Importing this package is cheap: TensorFlow and ``keras_hub`` load with the model, on the first
 ``encode``.
@@ -32,6 +33,7 @@ from recsys.text.search import (
     similar_items,
     text_to_history_scores,
 )
+from recsys.text.whitening import Whitening, anisotropy, fit_whitening
 
 __all__ = [
     "DEFAULT_MODEL_NAME",
@@ -43,6 +45,8 @@ __all__ = [
     "TextVectors",
     "TfidfTextEncoder",
     "TransformerTextEncoder",
+    "Whitening",
+    "anisotropy",
     "checkpoint_fingerprint",
     "compose_item_text",
     "cosine_scores",
@@ -51,6 +55,7 @@ __all__ = [
     "embed_items",
     "embed_texts",
     "encode_items",
+    "fit_whitening",
     "item_table_texts",
     "item_texts",
     "items_like_item",

@@ -37,6 +37,7 @@ def test_model_page_maps_the_graph_embeddings(run_app: AppTest):
     at = run_app.switch_page(page_path("model")).run()
     assert_clean(at)
     assert "Graph embeddings (LightGCN)" in subheaders(at)
+    assert "Text vectors" in subheaders(at)
     charts = len(at.get("plotly_chart"))
     assert at.radio(key=state.GRAPH_MAP_KIND).value == "items"
     assert any("LightGCN vector" in c.value for c in at.caption)

@@ -10,7 +10,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from recsys.model.adaptors import expert_weights, text_inputs
 from recsys.model.stages import EMBEDDING_LAYERS, INTERACTION_LAYERS, OUTPUT_LAYERS
+from recsys.text.whitening import anisotropy
 
 __all__ = [
     "FULL_ITEM",
@@ -19,6 +21,8 @@ __all__ = [
     "VECTOR_KINDS",
     "layer_table",
     "render_layers",
+    "render_text_vectors",
+    "text_vector_summary",
     "stage_of",
 ]
 
@@ -121,3 +125,69 @@ def render_layers(table: pd.DataFrame) -> None:
             rest[["stage", *columns]], hide_index=True, column_config=config, height="content"
         )
     st.caption("Shapes: batch = users in one call; * = varies with the number of items scored in the call.")
+
+
+ADAPTOR_TEXT = {
+    "dense": "one linear projection (`text_projection`)",
+    "whiten": "parametric whitening (`text_adaptor`): a learned bias subtracted, then a linear map",
+    "moe": "a mixture of parametric-whitening experts (`text_experts`), mixed per item by a learned gate "
+    "(`text_expert_gate`)",
+    "residual": "the text vector plus a learned per-item correction (`text_delta`), then `text_projection`",
+}
+
+
+def text_vector_summary(run) -> dict | None:
+    """How the run's item text vectors enter the model: ``adaptor``, ``whitening`` (k or None),
+    ``raw`` and ``input`` mean pairwise cosine (the anisotropy before and after whitening) and
+    ``experts`` ``[N, E]`` gate weights (``moe`` only); None without text vectors."""
+    text = run.tables.item_text
+    if text is None or not any(layer.name == "item_text" for layer in run.model.layers):
+        return None
+    names = {layer.name for layer in run.model.layers}
+    whitening = run.model.get_layer("text_whitening").dim if "text_whitening" in names else None
+    return {
+        "adaptor": run.model_config.text_adaptor,
+        "whitening": whitening,
+        "raw": anisotropy(text[1:]),
+        "input": anisotropy(text_inputs(run.model, text)),
+        "experts": expert_weights(run.model, text),
+    }
+
+
+def render_text_vectors(run) -> None:
+    """The text adaptor in one sentence, the anisotropy before and after whitening, the expert gate."""
+    summary = text_vector_summary(run)
+    if summary is None:
+        st.caption("This run reads no text vectors (no items file, or the text encoder was off).")
+        return
+    whitened = (
+        f"PCA-whitened to {summary['whitening']} dimensions (`text_whitening`, fitted on the catalogue)"
+        if summary["whitening"]
+        else "not whitened"
+    )
+    st.markdown(f"Text vectors are {whitened}, then enter the item vectors through {ADAPTOR_TEXT[summary['adaptor']]}.")
+    c = st.columns(2)
+    c[0].metric(
+        "mean cosine between items' text vectors",
+        f"{summary['raw']:.3f}",
+        help="Sentence-encoder vectors crowd in a narrow cone: most pairs look alike. 0 = spread evenly.",
+    )
+    c[1].metric(
+        "… as the adaptor reads them",
+        f"{summary['input']:.3f}",
+        help="After whitening (if on): the centred, decorrelated vectors the adaptor reads.",
+    )
+    weights = summary["experts"]
+    if weights is not None:
+        leads = np.bincount(weights.argmax(1), minlength=weights.shape[1])
+        st.container(key="text_experts").dataframe(
+            pd.DataFrame(
+                {
+                    "expert": np.arange(1, weights.shape[1] + 1),
+                    "mean gate weight": weights.mean(0),
+                    "items it leads": leads,
+                }
+            ),
+            hide_index=True,
+            height="content",
+        )
