@@ -83,6 +83,18 @@ def test_evaluate_ease_text_with_text_vectors_and_its_note_without(files, tmp_pa
     assert NO_TEXT in out and "text vectors:" not in out
 
 
+def test_evaluate_prints_and_records_why_ease_was_skipped(files, tmp_path, capsys, monkeypatch):
+    import recsys.evaluate.memory as memory
+
+    monkeypatch.setattr(memory, "available_bytes", lambda: 1024)  # a machine with no memory to spare
+    out_json = tmp_path / "metrics.json"
+    args = ["evaluate", "--interactions", str(files / "ratings.tsv"), "--models", "ease,pop", "--json", str(out_json)]
+    assert main(args) == 0
+    report = json.loads(out_json.read_text())
+    assert set(report["models"]) == {"pop"} and report["skipped"]["ease"].startswith("EASE was skipped: it needs")
+    assert report["skipped"]["ease"] in capsys.readouterr().out
+
+
 @pytest.mark.slow
 def test_train_then_recommend(files, tmp_path, capsys):
     run = tmp_path / "run"

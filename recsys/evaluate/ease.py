@@ -36,10 +36,11 @@ __all__ = ["EASE_MAX_SIZE", "GramEigen", "confidence_matrix", "ease_bytes"]
 # halves time and memory at a precision far below the regularisation's scale.
 _FLOAT64_UP_TO = 3000
 
-EASE_MAX_SIZE = 20_000
+EASE_MAX_SIZE = 10_000
 """EASE is skipped when ``min(users, items)``, the side of the Gram matrix it decomposes, exceeds
 this (``ease_text`` when the catalogue does: it holds ``N x N`` text weights). The decomposition's
-time grows as the cube of the size; override with ``max_size``."""
+time grows as the cube of the size: this keeps it to minutes on a two-core laptop. Override with
+``max_size`` (``EASE(max_size=...)``, ``EASEText(..., max_size=...)``)."""
 
 
 def dtype_for(size: int) -> type:

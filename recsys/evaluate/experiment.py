@@ -170,7 +170,7 @@ def run_experiment(
 
 def metrics_json(exp: Experiment, dataset: Dataset) -> dict:
     """The ``evaluate`` JSON: protocol, dataset counts, per model ``valid``/``test`` metrics, and
-    ``skipped`` (model name -> why it did not run)."""
+    ``skipped`` (model name -> why it did not run) when a model was skipped."""
     models = {}
     for (name, part), group in exp.table.groupby(["model", "split"]):
         models.setdefault(name, {})[part] = dict(zip(group["metric"], group["value"].round(6)))
@@ -183,7 +183,7 @@ def metrics_json(exp: Experiment, dataset: Dataset) -> dict:
         "protocol": protocol(exp.split, set_model) | {"strategy": exp.split.strategy},
         "dataset": {"users": dataset.n_users, "items": dataset.n_items, "interactions": len(dataset.interactions)},
         "models": models,
-        "skipped": dict(exp.notes),
+        **({"skipped": dict(exp.notes)} if exp.notes else {}),
     }
 
 

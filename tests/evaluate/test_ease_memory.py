@@ -124,6 +124,7 @@ def test_ease_above_max_size_is_skipped_with_a_note_and_refuses_to_fit():
     with pytest.raises(TooLargeError, match="EASE was skipped"):
         EASE(max_size=25).fit(pairs, 30, 40)
     assert EASE(max_size=30).skip_note(30, 40) is None  # min(users, items) = 30 is the size
+    assert "above its limit of 10,000 (max_size)" in EASE().skip_note(12_000, 50_000)  # EASE_MAX_SIZE
     text = EASEText(np.ones((40, 4)), max_size=39)
     assert "40 x 40" in text.skip_note(30, 40)
     with pytest.raises(TooLargeError, match="ease_text was skipped"):
